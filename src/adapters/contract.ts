@@ -1,0 +1,131 @@
+import type { Translation } from '../mapping/loss.js';
+import type { DiamondRecord } from '../types/diamond.js';
+
+/**
+ * The adapter contract: what every platform adapter, built-in or third-party, provides. An adapter is a
+ * definition (name, capabilities, authority, pure transforms) plus a `connect` that returns a client for I/O.
+ */
+
+/** Groups of canonical fields, the unit in which authority and write support are declared. */
+export type FieldGroup =
+  /** `identifiers.*` */
+  | 'identifiers'
+  /** `origin.*`: country, producer, mine as declared at registration */
+  | 'origin'
+  /** `rough.*` */
+  | 'rough'
+  /** `polished.*` and `grading.*`: what a lab measures and grades */
+  | 'grading'
+  /** `owner`, `events`, `lineage`: who holds the stone and what happened to it */
+  | 'custody';
+
+/** The canonical top-level fields each group covers. */
+export const fieldGroupPaths: Readonly<Record<FieldGroup, readonly string[]>> = {
+  identifiers: ['identifiers'],
+  origin: ['origin'],
+  rough: ['rough'],
+  grading: ['polished', 'grading'],
+  custody: ['owner', 'events', 'lineage'],
+};
+
+/** What a platform can do; the bridge works around what it cannot. */
+export interface AdapterCapabilities {
+  read: boolean;
+  write: boolean;
+  /** The platform offers a change feed that {@link PlatformClient.changes} pages through. */
+  changeFeed: boolean;
+  /** How many records one write call may carry; 1 means no batching. */
+  batchWriteSize: number;
+  /** `immediate`: a successful write is final. `block`: final only once included in a block. */
+  finality: 'immediate' | 'block';
+  /** Which field groups the platform accepts writes for (GIA's intake takes only origin and rough data). */
+  writes: readonly FieldGroup[];
+}
+
+/** A stone as read from a platform: the native record, its canonical view and what the mapping lost. */
+export interface PlatformRecord<Native = unknown> {
+  /** The platform's own reference for the stone (Tracr diamond ID, GIA report number, rough control no). */
+  ref: string;
+  native: Native;
+  canonical: DiamondRecord;
+  loss: Translation<DiamondRecord>['loss'];
+}
+
+/** The identifiers a stone can be found by on some platform. */
+export type StoneIdentifiers = NonNullable<DiamondRecord['identifiers']>;
+
+/** How a write ended. */
+export interface PutResult {
+  ref: string;
+  /** `unchanged` when the platform already held exactly this, so nothing was written. */
+  outcome: 'created' | 'updated' | 'unchanged';
+}
+
+/** One page of a change feed. */
+export interface ChangePage<Native = unknown> {
+  changes: PlatformRecord<Native>[];
+  /**
+   * The position after this page: store it once these changes are durably saved and pass it to the next
+   * call. A page with no changes answers the cursor it was given.
+   */
+  cursor: string | null;
+  /** More changes are waiting: call again at once with `cursor`. */
+  more: boolean;
+}
+
+/** A platform's health as seen from the bridge. */
+export interface PlatformHealth {
+  ok: boolean;
+  latencyMs: number;
+  detail?: string;
+}
+
+/** Connection settings every client accepts; adapters extend it with their own. */
+export interface ConnectOptions {
+  /** The platform's base URL (for GIA, the GraphQL endpoint URL). */
+  url: string;
+  apiKey: string;
+  /** Per-call timeout. Default 10 s. */
+  timeoutMs?: number;
+}
+
+/** A connected client. Every method throws {@link PlatformError} on failure, already classified. */
+export interface PlatformClient<Native = unknown> {
+  /** The stone by the platform's own reference, or null when the platform does not hold it. */
+  get(ref: string): Promise<PlatformRecord<Native> | null>;
+  /** Stones matching any of the given identifiers. */
+  find(identifiers: StoneIdentifiers): Promise<PlatformRecord<Native>[]>;
+  /**
+   * Writes the stone. `idempotencyKey` is stable across retries of the same change: a platform that has
+   * already applied it must not apply it again.
+   */
+  put(record: DiamondRecord, options: { idempotencyKey: string }): Promise<PutResult>;
+  /**
+   * Writes several stones in as few platform calls as the platform allows (at most
+   * `capabilities.batchWriteSize` each). Answers one settled result per item, in order, so that one bad stone
+   * does not fail the others. Absent when the platform has no batch write.
+   */
+  putMany?(
+    items: { record: DiamondRecord; idempotencyKey: string }[],
+  ): Promise<PromiseSettledResult<PutResult>[]>;
+  /** Reads the change feed from `cursor` (null: from the start). Absent when the platform has none. */
+  changes?(cursor: string | null): Promise<ChangePage<Native>>;
+  health(): Promise<PlatformHealth>;
+  close?(): Promise<void>;
+}
+
+/** A platform adapter. Build one with {@link defineAdapter}. */
+export interface AdapterDefinition<Native = unknown, Options extends ConnectOptions = ConnectOptions> {
+  /** Lower-case platform name, used in `sources.<name>`, queue names and configuration. */
+  name: string;
+  /** One line for people: what platform this is. */
+  description: string;
+  capabilities: AdapterCapabilities;
+  /** Field groups this platform is the authority for when platforms disagree. */
+  authoritative: readonly FieldGroup[];
+  /** Native record to canonical. Pure: no I/O, the same input always gives the same output. */
+  toCanonical(native: Native): Translation<DiamondRecord>;
+  /** Canonical record to the native shape the platform accepts for writes. Pure. */
+  fromCanonical(record: DiamondRecord): Translation<Native>;
+  connect(options: Options): PlatformClient<Native>;
+}

@@ -1,0 +1,19 @@
+import { randomBytes } from 'node:crypto';
+
+// Crockford's base 32: no I, L, O or U, so an ID read aloud or copied by hand survives.
+const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/**
+ * A new bridge ID: `tb_` and a ULID (48 bits of milliseconds, then 80 random bits, in Crockford base 32).
+ * IDs sort by the time they were assigned, so the membership index pages through stones in the order
+ * they were registered.
+ */
+export function newDiamondId(now: number = Date.now()): string {
+  let time = '';
+  for (let rest = now, i = 0; i < 10; i++, rest = Math.floor(rest / 32)) {
+    time = ALPHABET.charAt(rest % 32) + time;
+  }
+  let random = '';
+  for (const byte of randomBytes(16)) random += ALPHABET.charAt(byte % 32);
+  return `tb_${time}${random}`;
+}

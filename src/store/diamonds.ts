@@ -1,0 +1,264 @@
+import { canonicalJson, contentHash } from '../mapping/content-hash.js';
+import type { DiamondRecord, PlatformSource } from '../types/diamond.js';
+import { parseJson } from './audit.js';
+import { newDiamondId } from './diamond-id.js';
+import {
+  CorruptEntryError,
+  IdentifierConflictError,
+  StoreInputError,
+  VersionConflictError,
+} from './errors.js';
+import {
+  assertDiamondId,
+  assertPlatformName,
+  assertSafeText,
+  IDENTIFIER_NAMES,
+  normaliseIdentifier,
+  type StoreKeys,
+} from './keys.js';
+import { runScript, saveScript, type RedisClient } from './scripts.js';
+
+/** A canonical record as stored, with what the store keeps beside it. */
+export interface StoredDiamond {
+  /** The record, `sources` included. */
+  record: DiamondRecord;
+  /** 1 on creation, +1 on every stored change; the value to pass as `expectedVersion`. */
+  version: number;
+  /** {@link contentHash} of the record: equal hashes mean the same stone content. */
+  hash: string;
+  /** When the current version was stored (ISO 8601, UTC). */
+  updatedAt: string;
+}
+
+/** Who is saving and why; goes to the audit log with every change. */
+export interface ChangeContext {
+  /** Who made the change: an API principal, `worker:gia`, `cli`. */
+  actor: string;
+  /** What the caller was doing: `register`, `sync`, `change-feed`. */
+  action: string;
+  /** The platform the change came from, when there is one. */
+  platform?: string;
+}
+
+/** Options for {@link Diamonds.save}. */
+export interface SaveOptions extends ChangeContext {
+  /**
+   * Refuse the save unless the stored version is this one (0: the stone must not exist yet). Not checked
+   * when the content is unchanged: what the caller wanted stored is already there.
+   */
+  expectedVersion?: number;
+  /** Context for the audit entry. */
+  detail?: Record<string, unknown>;
+}
+
+/** One stone of a batch for {@link Diamonds.saveMany}. */
+export interface DiamondChange {
+  record: DiamondRecord;
+  expectedVersion?: number;
+  detail?: Record<string, unknown>;
+}
+
+/** Options for {@link Diamonds.saveMany}. */
+export interface SaveManyOptions extends ChangeContext {
+  /** Store this change-feed cursor in the same atomic step, only if every stone of the batch is stored. */
+  advanceCursor?: { adapter: string; cursor: string };
+}
+
+/** What a save did. `unchanged`: the content hash matched and nothing at all was written. */
+export interface SaveResult {
+  id: string;
+  version: number;
+  outcome: 'created' | 'updated' | 'unchanged';
+}
+
+/** A page of bridge IDs; pass `cursor` back to get the next page, `null` once there are no more. */
+export interface IdPage {
+  ids: string[];
+  cursor: string | null;
+}
+
+/** Canonical records with versions. Records are never deleted, so there is no remove. */
+export interface Diamonds {
+  get(id: string): Promise<StoredDiamond | null>;
+  /** Many records in one pipelined round trip, in the order asked, `null` for unknown IDs. */
+  getMany(ids: readonly string[]): Promise<(StoredDiamond | null)[]>;
+  /**
+   * Stores a record atomically: checks `expectedVersion`, writes the record, bumps the version, updates
+   * the identifier and membership indexes and appends the audit entry, or writes nothing at all. Assigns
+   * a bridge ID when the record has none. Throws {@link VersionConflictError} or
+   * {@link IdentifierConflictError}.
+   */
+  save(record: DiamondRecord, options: SaveOptions): Promise<SaveResult>;
+  /**
+   * {@link Diamonds.save} for a batch, all or nothing; a batch may name each stone once. Identifiers are
+   * checked against the index as it stood before the batch, so two stones cannot swap an identifier in one
+   * batch.
+   */
+  saveMany(changes: readonly DiamondChange[], options: SaveManyOptions): Promise<SaveResult[]>;
+  /**
+   * One page of stored IDs in ID order. Paging by the last ID seen, not by offset, visits each stone
+   * exactly once even while others are being added.
+   */
+  list(options?: { cursor?: string | null; count?: number }): Promise<IdPage>;
+  /** Every stored ID, fetched a page at a time so memory stays bounded however many stones there are. */
+  ids(options?: { pageSize?: number }): AsyncGenerator<string, void, undefined>;
+  /** How many stones are stored. */
+  count(): Promise<number>;
+}
+
+/** The records part of the store over `keys`. */
+export function createDiamonds(redis: RedisClient, keys: StoreKeys, auditMaxLen?: number): Diamonds {
+  const readEntry = (id: string, fields: Record<string, string>): StoredDiamond | null =>
+    Object.keys(fields).length === 0 ? null : parseStored(keys.diamond(id), fields);
+
+  const saveMany = async (
+    changes: readonly DiamondChange[],
+    options: SaveManyOptions,
+  ): Promise<SaveResult[]> => {
+    const prepared = changes.map((change) => prepare(change));
+    const seen = new Set<string>();
+    for (const { id } of prepared) {
+      if (seen.has(id)) throw new StoreInputError('batch', id, 'each diamond at most once per batch');
+      seen.add(id);
+    }
+    const cursor = options.advanceCursor;
+    const args: (string | number)[] = [
+      new Date().toISOString(),
+      assertSafeText(options.actor, 'actor'),
+      assertSafeText(options.action, 'action', 64),
+      options.platform === undefined ? '' : assertPlatformName(options.platform),
+      auditMaxLen ?? '',
+      cursor ? assertPlatformName(cursor.adapter, 'adapter') : '',
+      cursor ? assertSafeText(cursor.cursor, `${cursor.adapter} cursor`, 4096) : '',
+      prepared.length,
+    ];
+    const scriptKeys = [
+      keys.members,
+      keys.auditLog,
+      keys.cursors,
+      ...IDENTIFIER_NAMES.map((name) => keys.identifier(name)),
+    ];
+    for (const stone of prepared) {
+      scriptKeys.push(keys.diamond(stone.id), keys.stoneAudit(stone.id));
+      args.push(...stone.args);
+    }
+    const reply = (await runScript(redis, saveScript, scriptKeys, args)) as (string | number)[];
+    const [status, ...rest] = reply;
+    if (status === 'version') {
+      const [id, expected, actual] = rest.map(String) as [string, string, string];
+      throw new VersionConflictError(id, Number(expected), Number(actual));
+    }
+    if (status === 'identifier') {
+      const [name, value, owner, id] = rest.map(String) as [string, string, string, string];
+      throw new IdentifierConflictError(name, value, owner, id);
+    }
+    return prepared.map(({ id }, i) => ({
+      id,
+      outcome: rest[2 * i] as SaveResult['outcome'],
+      version: Number(rest[2 * i + 1]),
+    }));
+  };
+
+  const list = async ({
+    cursor = null,
+    count = 500,
+  }: { cursor?: string | null; count?: number } = {}): Promise<IdPage> => {
+    if (!Number.isInteger(count) || count < 1)
+      throw new RangeError(`list count ${count} must be a positive integer`);
+    const from = cursor === null ? '-' : `(${assertDiamondId(cursor)}`;
+    const ids = await redis.zrangebylex(keys.members, from, '+', 'LIMIT', 0, count);
+    return { ids, cursor: ids.length < count ? null : (ids.at(-1) ?? null) };
+  };
+
+  return {
+    async get(id) {
+      return readEntry(id, await redis.hgetall(keys.diamond(id)));
+    },
+    async getMany(ids) {
+      if (ids.length === 0) return [];
+      const pipeline = redis.pipeline();
+      for (const id of ids) pipeline.hgetall(keys.diamond(id));
+      const replies = (await pipeline.exec()) ?? [];
+      return ids.map((id, i) => {
+        const [error, fields] = replies[i] ?? [new Error('no reply'), null];
+        if (error) throw error;
+        return readEntry(id, fields as Record<string, string>);
+      });
+    },
+    async save(record, { expectedVersion, detail, ...context }) {
+      const change: DiamondChange = { record };
+      if (expectedVersion !== undefined) change.expectedVersion = expectedVersion;
+      if (detail !== undefined) change.detail = detail;
+      const [result] = await saveMany([change], context);
+      return result as SaveResult;
+    },
+    saveMany,
+    list,
+    async *ids({ pageSize = 500 } = {}) {
+      let cursor: string | null = null;
+      do {
+        const page: IdPage = await list({ cursor, count: pageSize });
+        yield* page.ids;
+        cursor = page.cursor;
+      } while (cursor !== null);
+    },
+    async count() {
+      return redis.zcard(keys.members);
+    },
+  };
+}
+
+interface PreparedChange {
+  id: string;
+  args: (string | number)[];
+}
+
+// Everything the script needs for one stone, validated before anything is sent.
+function prepare({ record, expectedVersion, detail }: DiamondChange): PreparedChange {
+  if (record === null || typeof record !== 'object' || Array.isArray(record)) {
+    throw new StoreInputError('record', record, 'a canonical diamond record object');
+  }
+  const id = record.id === undefined ? newDiamondId() : assertDiamondId(record.id);
+  if (expectedVersion !== undefined && (!Number.isInteger(expectedVersion) || expectedVersion < 0)) {
+    throw new StoreInputError(`expectedVersion of ${id}`, expectedVersion, 'a version number, 0 or more');
+  }
+  const withId: DiamondRecord = { ...record, id };
+  const { sources, ...content } = withId;
+  const identifiers = (content.identifiers ?? {}) as Record<string, unknown>;
+  const sourceArgs: string[] = [];
+  for (const [platform, source] of Object.entries(sources ?? {})) {
+    assertPlatformName(platform, `sources platform of ${id}`);
+    assertSafeText(source.ref, `sources.${platform}.ref`, 128);
+    sourceArgs.push(platform, canonicalJson(source));
+  }
+  return {
+    id,
+    args: [
+      id,
+      expectedVersion ?? '',
+      contentHash(withId),
+      canonicalJson(content),
+      detail === undefined ? '' : canonicalJson(detail),
+      ...IDENTIFIER_NAMES.map((name) =>
+        identifiers[name] === undefined ? '' : normaliseIdentifier(name, identifiers[name]),
+      ),
+      sourceArgs.length / 2,
+      ...sourceArgs,
+    ],
+  };
+}
+
+function parseStored(key: string, fields: Record<string, string>): StoredDiamond {
+  const { record: json, version, hash, updatedAt } = fields;
+  if (json === undefined || version === undefined || hash === undefined || updatedAt === undefined) {
+    throw new CorruptEntryError(key, 'stored diamond lacks one of record, version, hash, updatedAt');
+  }
+  const record = parseJson(`${key} record`, json) as DiamondRecord;
+  const sources: Record<string, PlatformSource> = {};
+  for (const [field, value] of Object.entries(fields)) {
+    if (field.startsWith('source:'))
+      sources[field.slice(7)] = parseJson(`${key} ${field}`, value) as PlatformSource;
+  }
+  if (Object.keys(sources).length > 0) record.sources = sources;
+  return { record, version: Number(version), hash, updatedAt };
+}

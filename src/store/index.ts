@@ -1,0 +1,72 @@
+import { createAuditLog, type AuditLog } from './audit.js';
+import { createCursors, type Cursors } from './cursors.js';
+import { createDiamonds, type Diamonds } from './diamonds.js';
+import { createIdentityMap, type IdentityMap } from './identity.js';
+import { DEFAULT_PREFIX, storeKeys, type StoreKeys } from './keys.js';
+import type { RedisClient } from './scripts.js';
+
+export type { AuditEntry, AuditLog, RecentOptions } from './audit.js';
+export type { Cursors } from './cursors.js';
+export type {
+  ChangeContext,
+  DiamondChange,
+  Diamonds,
+  IdPage,
+  SaveManyOptions,
+  SaveOptions,
+  SaveResult,
+  StoredDiamond,
+} from './diamonds.js';
+export * from './errors.js';
+export type { IdentityMap, LinkOptions, LinkOutcome } from './identity.js';
+export {
+  DEFAULT_PREFIX,
+  IDENTIFIER_NAMES,
+  normaliseIdentifier,
+  type IdentifierName,
+  type StoreKeys,
+} from './keys.js';
+export { newDiamondId } from './diamond-id.js';
+export type { RedisClient } from './scripts.js';
+
+/** Options for {@link createStore}. */
+export interface StoreOptions {
+  /** Key prefix; its leading braces part is the Redis Cluster hash tag. Default `{tracebridge}:`. */
+  prefix?: string;
+  /**
+   * Trim the global audit stream to about this many entries (approximate MAXLEN). Default: never trim.
+   * Per-stone audit streams are never trimmed.
+   */
+  auditMaxLen?: number;
+}
+
+/** The bridge's own state in Redis. */
+export interface Store {
+  readonly keys: StoreKeys;
+  readonly diamonds: Diamonds;
+  readonly identity: IdentityMap;
+  readonly cursors: Cursors;
+  readonly audit: AuditLog;
+}
+
+/**
+ * The store over a connected ioredis client. Production runs Redis with AOF on and
+ * `maxmemory-policy noeviction`: evicting a record or an index entry would silently lose a stone.
+ */
+export function createStore(
+  redis: RedisClient,
+  { prefix = DEFAULT_PREFIX, auditMaxLen }: StoreOptions = {},
+): Store {
+  if (auditMaxLen !== undefined && (!Number.isInteger(auditMaxLen) || auditMaxLen < 1)) {
+    throw new RangeError(`auditMaxLen ${auditMaxLen} must be a positive integer`);
+  }
+  const keys = storeKeys(prefix);
+  const diamonds = createDiamonds(redis, keys, auditMaxLen);
+  return {
+    keys,
+    diamonds,
+    identity: createIdentityMap(redis, keys, auditMaxLen),
+    cursors: createCursors(redis, keys, diamonds),
+    audit: createAuditLog(redis, keys),
+  };
+}

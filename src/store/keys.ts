@@ -1,0 +1,123 @@
+import { StoreInputError } from './errors.js';
+
+/**
+ * Every key the store touches is built here, and nowhere else. All of them start with one prefix whose
+ * braces part is a Redis Cluster hash tag, so the whole state lives in one slot: the save script may touch
+ * the record, its indexes and both audit streams in one atomic call, even on a cluster.
+ */
+
+/** The default key prefix; `{tracebridge}` is the hash tag. */
+export const DEFAULT_PREFIX = '{tracebridge}:';
+
+/** The canonical identifiers the store indexes, in the order the save script receives them. */
+export const IDENTIFIER_NAMES = [
+  'tracrId',
+  'giaReportNumber',
+  'inscription',
+  'roughControlNumber',
+  'producerRef',
+  'kpCertificate',
+] as const;
+
+/** One of {@link IDENTIFIER_NAMES}. */
+export type IdentifierName = (typeof IDENTIFIER_NAMES)[number];
+
+/** The key names for one prefix. */
+export interface StoreKeys {
+  readonly prefix: string;
+  /** Hash: `record`, `sources`, `version`, `hash`, `updatedAt`, `ident:<name>` for one stone. */
+  diamond(id: string): string;
+  /** Sorted set (all scores 0, ordered by ID) of every stored bridge ID. */
+  readonly members: string;
+  /** Hash: normalised identifier value -> bridge ID. */
+  identifier(name: IdentifierName): string;
+  /** Hash: native ref on one platform -> bridge ID. */
+  platformRefs(platform: string): string;
+  /** Hash: platform -> native ref for one stone. */
+  stoneRefs(id: string): string;
+  /** Hash: adapter -> change-feed cursor. */
+  readonly cursors: string;
+  /** Stream: every change to every stone. */
+  readonly auditLog: string;
+  /** Stream: every change to one stone. */
+  stoneAudit(id: string): string;
+}
+
+// The braces part must be the whole hash tag: one non-empty `{...}` at the start and no braces after it,
+// or Redis Cluster would hash on a different part of the key than the one the operator chose.
+const PREFIX_PATTERN = /^\{[A-Za-z0-9._:-]+\}[A-Za-z0-9._:-]*$/;
+
+/** Builds the key names for `prefix`, refusing one that is not a single leading hash tag. */
+export function storeKeys(prefix: string = DEFAULT_PREFIX): StoreKeys {
+  if (!PREFIX_PATTERN.test(prefix)) {
+    throw new StoreInputError(
+      'key prefix',
+      prefix,
+      'a hash tag in braces at the start, such as "{tracebridge}:", with no other braces',
+    );
+  }
+  return {
+    prefix,
+    diamond: (id) => `${prefix}diamond:${assertDiamondId(id)}`,
+    members: `${prefix}diamonds`,
+    identifier: (name) => `${prefix}identifier:${name}`,
+    platformRefs: (platform) => `${prefix}ref:${assertPlatformName(platform)}`,
+    stoneRefs: (id) => `${prefix}refs:${assertDiamondId(id)}`,
+    cursors: `${prefix}cursors`,
+    auditLog: `${prefix}audit`,
+    stoneAudit: (id) => `${prefix}audit:${assertDiamondId(id)}`,
+  };
+}
+
+/** The pattern of a bridge ID, as `$defs/bridgeId` in schemas/diamond.schema.json has it. */
+export const DIAMOND_ID_PATTERN = /^tb_[0-9A-Za-z_-]{6,64}$/;
+
+/** Returns `id` when it is a well-formed bridge ID; anything else could reach into another key. */
+export function assertDiamondId(id: unknown): string {
+  if (typeof id !== 'string' || !DIAMOND_ID_PATTERN.test(id)) {
+    throw new StoreInputError('diamond id', id, `a bridge ID matching ${String(DIAMOND_ID_PATTERN)}`);
+  }
+  return id;
+}
+
+// As `$defs/platformName` in schemas/diamond.schema.json.
+const PLATFORM_PATTERN = /^[a-z][a-z0-9-]{0,31}$/;
+
+/** Returns `name` when it is a well-formed platform or adapter name (`gia`, `tracr`, `epcis`). */
+export function assertPlatformName(name: unknown, field = 'platform'): string {
+  if (typeof name !== 'string' || !PLATFORM_PATTERN.test(name)) {
+    throw new StoreInputError(field, name, 'a lower-case name such as "gia" or "tracr"');
+  }
+  return name;
+}
+
+// C0 and C1 control characters, DEL, and the braces that would let a value pose as a hash tag.
+// eslint-disable-next-line no-control-regex
+const UNSAFE_TEXT = /[\u0000-\u001f\u007f-\u009f{}]/;
+
+/** Returns `value` when it is a short printable string without braces: a native ref, an actor, a cursor. */
+export function assertSafeText(value: unknown, field: string, maxLength = 512): string {
+  if (
+    typeof value !== 'string' ||
+    value.length === 0 ||
+    value.length > maxLength ||
+    UNSAFE_TEXT.test(value)
+  ) {
+    throw new StoreInputError(
+      field,
+      value,
+      `a non-empty string of at most ${maxLength} characters, without braces or control characters`,
+    );
+  }
+  return value;
+}
+
+/**
+ * The form an identifier is indexed under, so the same stone is found however a platform prints it:
+ * trimmed, and for a laser inscription upper-cased with runs of spaces collapsed ("gia 2141438171" and
+ * "GIA  2141438171" are one inscription).
+ */
+export function normaliseIdentifier(name: IdentifierName, value: unknown): string {
+  const text = assertSafeText(typeof value === 'string' ? value.trim() : value, `identifiers.${name}`, 256);
+  return name === 'inscription' ? text.toUpperCase().replace(/\s+/g, ' ') : text;
+}

@@ -1,0 +1,165 @@
+import { createHash } from 'node:crypto';
+import type { Cluster, Redis } from 'ioredis';
+import { IDENTIFIER_NAMES } from './keys.js';
+
+/** A connected ioredis client: a single server, or a cluster (every store key shares one hash slot). */
+export type RedisClient = Redis | Cluster;
+
+/** A Lua script and its SHA-1, run by {@link runScript}. */
+export interface StoreScript {
+  readonly source: string;
+  readonly sha: string;
+}
+
+function defineScript(source: string): StoreScript {
+  return { source, sha: createHash('sha1').update(source).digest('hex') };
+}
+
+/**
+ * Runs a script in one round trip by its SHA, loading it with EVAL only when the server has not seen it
+ * (a fresh server, a restart, SCRIPT FLUSH). Scripts run atomically: no other client sees half a save.
+ */
+export async function runScript(
+  redis: RedisClient,
+  script: StoreScript,
+  keys: readonly string[],
+  args: readonly (string | number)[],
+): Promise<unknown> {
+  try {
+    return await redis.evalsha(script.sha, keys.length, ...keys, ...args);
+  } catch (error) {
+    if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+    return redis.eval(script.source, keys.length, ...keys, ...args);
+  }
+}
+
+// Shared Lua: append one audit entry to the stone's stream and to the global stream, the latter trimmed
+// approximately only when the operator asked for a maximum length.
+const AUDIT_LUA = `
+local function audit(stoneKey, globalKey, maxLen, entry)
+  redis.call('XADD', stoneKey, '*', unpack(entry))
+  if maxLen ~= '' then
+    redis.call('XADD', globalKey, 'MAXLEN', '~', maxLen, '*', unpack(entry))
+  else
+    redis.call('XADD', globalKey, '*', unpack(entry))
+  end
+end
+`;
+
+const NAMES_LUA = `{${IDENTIFIER_NAMES.map((name) => `'${name}'`).join(', ')}}`;
+
+/**
+ * Saves a batch of stones, all or nothing, and optionally advances a change-feed cursor in the same step.
+ *
+ * KEYS: members, auditLog, cursors, one identifier hash per IDENTIFIER_NAMES entry, then per stone its
+ * diamond hash and its audit stream.
+ * ARGV: at, actor, action, platform, maxLen, cursorAdapter, cursor, count, then per stone: id,
+ * expectedVersion, hash, record JSON, detail JSON, one value per identifier name ('' when absent),
+ * number of sources, then (platform, source JSON) pairs.
+ *
+ * Replies {'ok', outcome, version, ...} per stone, or {'version', id, expected, actual}, or
+ * {'identifier', name, value, ownerId, id} having written nothing.
+ */
+export const saveScript = defineScript(`${AUDIT_LUA}
+local NAMES = ${NAMES_LUA}
+local NI = #NAMES
+local count = tonumber(ARGV[8])
+local stones = {}
+local claimed = {}
+local a = 8
+for i = 1, count do
+  local stone = { id = ARGV[a + 1], expected = ARGV[a + 2], hash = ARGV[a + 3], record = ARGV[a + 4],
+    detail = ARGV[a + 5], identifiers = {}, sources = {},
+    key = KEYS[3 + NI + 2 * i - 1], auditKey = KEYS[3 + NI + 2 * i] }
+  for j = 1, NI do stone.identifiers[j] = ARGV[a + 5 + j] end
+  a = a + 6 + NI
+  local sourceCount = tonumber(ARGV[a])
+  for s = 1, sourceCount do stone.sources[s] = { ARGV[a + 2 * s - 1], ARGV[a + 2 * s] } end
+  a = a + 2 * sourceCount
+  local stored = redis.call('HMGET', stone.key, 'version', 'hash')
+  stone.version = tonumber(stored[1]) or 0
+  -- Same content: a re-delivered change is a no-op whatever version the sender last saw.
+  stone.changed = stored[2] ~= stone.hash
+  if stone.changed then
+    if stone.expected ~= '' and tonumber(stone.expected) ~= stone.version then
+      return { 'version', stone.id, stone.expected, tostring(stone.version) }
+    end
+    for j = 1, NI do
+      local value = stone.identifiers[j]
+      if value ~= '' then
+        local mark = j .. ':' .. value
+        local owner = claimed[mark] or redis.call('HGET', KEYS[3 + j], value)
+        if owner and owner ~= stone.id then return { 'identifier', NAMES[j], value, owner, stone.id } end
+        claimed[mark] = stone.id
+      end
+    end
+  end
+  stones[i] = stone
+end
+
+local reply = { 'ok' }
+for i = 1, count do
+  local stone = stones[i]
+  local outcome = 'unchanged'
+  if stone.changed then
+    outcome = stone.version == 0 and 'created' or 'updated'
+    stone.version = stone.version + 1
+    redis.call('HSET', stone.key, 'record', stone.record, 'version', stone.version, 'hash', stone.hash,
+      'updatedAt', ARGV[1])
+    for s = 1, #stone.sources do
+      redis.call('HSET', stone.key, 'source:' .. stone.sources[s][1], stone.sources[s][2])
+    end
+    for j = 1, NI do
+      local field = 'ident:' .. NAMES[j]
+      local old = redis.call('HGET', stone.key, field)
+      local value = stone.identifiers[j]
+      -- Release a corrected identifier, but only if this stone still holds it.
+      if old and old ~= value and redis.call('HGET', KEYS[3 + j], old) == stone.id then
+        redis.call('HDEL', KEYS[3 + j], old)
+      end
+      if value ~= '' then
+        redis.call('HSET', KEYS[3 + j], value, stone.id)
+        redis.call('HSET', stone.key, field, value)
+      elseif old then
+        redis.call('HDEL', stone.key, field)
+      end
+    end
+    redis.call('ZADD', KEYS[1], 0, stone.id)
+    local entry = { 'at', ARGV[1], 'actor', ARGV[2], 'action', ARGV[3], 'diamondId', stone.id,
+      'version', tostring(stone.version), 'outcome', outcome }
+    if ARGV[4] ~= '' then table.insert(entry, 'platform'); table.insert(entry, ARGV[4]) end
+    if stone.detail ~= '' then table.insert(entry, 'detail'); table.insert(entry, stone.detail) end
+    audit(stone.auditKey, KEYS[2], ARGV[5], entry)
+  end
+  table.insert(reply, outcome)
+  table.insert(reply, stone.version)
+end
+if ARGV[6] ~= '' then redis.call('HSET', KEYS[3], ARGV[6], ARGV[7]) end
+return reply
+`);
+
+/**
+ * Links a native ref to a stone both ways and, when given, records where the platform holds the stone
+ * (`sources.<platform>`).
+ *
+ * KEYS: diamond hash, platform refs, stone refs, auditLog, stone audit.
+ * ARGV: id, platform, ref, at, actor, action, maxLen, source JSON ('' for a bare link).
+ * Replies {'ok', 'linked'|'unchanged'}, {'unknown'}, or {'identity', ownerId} having written nothing.
+ */
+export const linkScript = defineScript(`${AUDIT_LUA}
+local id, platform, ref, source = ARGV[1], ARGV[2], ARGV[3], ARGV[8]
+if redis.call('EXISTS', KEYS[1]) == 0 then return { 'unknown' } end
+local owner = redis.call('HGET', KEYS[2], ref)
+if owner and owner ~= id then return { 'identity', owner } end
+local sourceField = 'source:' .. platform
+local same = owner == id and redis.call('HGET', KEYS[3], platform) == ref
+if source ~= '' then same = same and redis.call('HGET', KEYS[1], sourceField) == source end
+if same then return { 'ok', 'unchanged' } end
+-- A stone has one current ref per platform; an earlier one (a superseded report) still resolves to it.
+redis.call('HSET', KEYS[2], ref, id)
+redis.call('HSET', KEYS[3], platform, ref)
+if source ~= '' then redis.call('HSET', KEYS[1], sourceField, source) end
+audit(KEYS[5], KEYS[4], ARGV[7], { 'at', ARGV[4], 'actor', ARGV[5], 'action', ARGV[6], 'diamondId', id,
+  'platform', platform, 'detail', cjson.encode({ ref = ref }) })
+return { 'ok', 'linked' }
+`);
