@@ -125,6 +125,11 @@ export interface AdapterDefinition<Native = unknown, Options extends ConnectOpti
   authoritative: readonly FieldGroup[];
   /** Native record to canonical. Pure: no I/O, the same input always gives the same output. */
   toCanonical(native: Native): Translation<DiamondRecord>;
+  /**
+   * Turns what a person may hand the `map` command (a whole API response body, say) into the native record
+   * `toCanonical` takes; throws MappingError when it is neither. Absent: the input is the native record.
+   */
+  readNative?(input: unknown): Native;
   /** Canonical record to the native shape the platform accepts for writes. Pure. */
   fromCanonical(record: DiamondRecord): Translation<Native>;
   connect(options: Options): PlatformClient<Native>;

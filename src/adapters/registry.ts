@@ -57,7 +57,7 @@ export async function loadAdapterModule(specifier: string, cwd = process.cwd()):
  * module in `modules`. Two adapters with the same name are refused.
  */
 export async function loadAdapters(
-  options: { enabled?: string[]; modules?: string[]; cwd?: string } = {},
+  options: { enabled?: string[] | undefined; modules?: string[] | undefined; cwd?: string | undefined } = {},
 ): Promise<Map<string, AnyAdapter>> {
   const adapters = new Map<string, AnyAdapter>();
   const add = (adapter: AnyAdapter, from: string): void => {

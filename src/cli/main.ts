@@ -6,6 +6,10 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'validate [FILE|-]            check canonical records (object, array or NDJSON)',
     load: async () => (await import('./validate.js')).validate,
   },
+  map: {
+    summary: 'map --from A --to B [FILE|-]  translate one record between canonical and an adapter',
+    load: async () => (await import('./map.js')).map,
+  },
   sim: {
     summary: 'sim tracr|gia [--port N]      run one platform simulator',
     load: async () => (await import('./sim.js')).sim,
