@@ -15,6 +15,7 @@ export {
   giaCaratWeight,
   hasAtMostThreeDecimals,
   roundCarats3,
+  roundMillimetres2,
   toCarats,
   type WeightUnit,
 } from './units.js';

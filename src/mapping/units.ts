@@ -31,6 +31,14 @@ export function roundCarats3(carats: number): number {
   return fromScaled(scaledRound(carats, 3), 3);
 }
 
+/**
+ * Rounds a length in millimetres to 2 decimals, half away from zero, with no float artefacts (1.005 -> 1.01):
+ * labs print measurements to the hundredth and the Tracr-style ledger stores no finer.
+ */
+export function roundMillimetres2(mm: number): number {
+  return fromScaled(scaledRound(mm, 2), 2);
+}
+
 /** A carat weight in whole thousandths of a carat (1.768 -> 1768), rounded as {@link roundCarats3}. */
 export function caratsToThousandths(carats: number): number {
   return Number(scaledRound(carats, 3));

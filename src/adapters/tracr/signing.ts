@@ -1,0 +1,82 @@
+/**
+ * The ledger's cryptography, as its wire contract specifies it: Ed25519 signatures over the canonical JSON
+ * of a transaction, SHA-256 transaction IDs, and the nonces that make a resubmission return the original.
+ * Canonical JSON is the bridge's own (src/mapping/content-hash.ts): keys sorted by code unit at every level,
+ * no white space, `undefined` members left out, numbers as JSON.stringify writes them: the ledger's rule.
+ */
+import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
+import { canonicalJson, sha256Hex } from '../../mapping/content-hash.js';
+import type { TracrEnvelope, TracrTransaction } from './native.js';
+
+// RFC 8410 PKCS#8 wrapper of a raw 32-byte Ed25519 seed: only the last 32 bytes vary.
+const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
+
+/**
+ * Reads a participant's Ed25519 private key: a PEM block, PKCS#8 DER in base64 (the ledger's encoding), or
+ * the raw 32-byte seed as 64 hex digits. Throws naming the option when it is none of them.
+ */
+export function readPrivateKey(key: string | KeyObject): KeyObject {
+  let parsed: KeyObject | undefined;
+  try {
+    if (typeof key !== 'string') parsed = key;
+    else if (key.includes('-----BEGIN')) parsed = createPrivateKey(key);
+    else if (/^[0-9a-fA-F]{64}$/.test(key.trim()))
+      parsed = pkcs8(Buffer.concat([PKCS8_ED25519_PREFIX, Buffer.from(key.trim(), 'hex')]));
+    else parsed = pkcs8(Buffer.from(key.trim(), 'base64'));
+  } catch (error) {
+    throw new TypeError(
+      `[tracr] privateKey: not an Ed25519 private key (PEM, base64 PKCS#8 DER or a 64-hex-digit seed): ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+  if (parsed.type !== 'private' || parsed.asymmetricKeyType !== 'ed25519')
+    throw new TypeError(
+      `[tracr] privateKey: expected an Ed25519 private key, got ${parsed.asymmetricKeyType} ${parsed.type}`,
+    );
+  return parsed;
+}
+
+/** The public half as the ledger publishes it: SPKI DER, standard base64. */
+export function publicKeyOf(privateKey: KeyObject): string {
+  return createPublicKey(privateKey).export({ format: 'der', type: 'spki' }).toString('base64');
+}
+
+/** Signs `tx`: Ed25519 over the UTF-8 bytes of its canonical JSON, standard base64. */
+export function signTransaction(tx: TracrTransaction, privateKey: KeyObject): TracrEnvelope {
+  return { tx, signature: sign(null, Buffer.from(canonicalJson(tx), 'utf8'), privateKey).toString('base64') };
+}
+
+/** Whether `signature` is a valid signature of `tx` by the holder of `publicKey` (base64 SPKI DER). */
+export function signatureValid(tx: unknown, signature: string, publicKey: string): boolean {
+  try {
+    const key = createPublicKey({ key: Buffer.from(publicKey, 'base64'), format: 'der', type: 'spki' });
+    return verify(null, Buffer.from(canonicalJson(tx), 'utf8'), key, Buffer.from(signature, 'base64'));
+  } catch {
+    return false;
+  }
+}
+
+/** A transaction's ID: hex SHA-256 of its canonical JSON. */
+export function transactionId(tx: unknown): string {
+  return sha256Hex(tx);
+}
+
+/**
+ * The nonce of one step of one write: derived from the write's idempotency key and the step's name, so a
+ * retry after a lost reply signs the same nonce again and the ledger answers with the original transaction
+ * instead of writing a second one. Within the ledger's nonce alphabet and length.
+ */
+export function stepNonce(idempotencyKey: string, step: string): string {
+  return `tb.${sha256Hex({ idempotencyKey, step }).slice(0, 48)}`;
+}
+
+/** Hex SHA-256 over byte strings, for leaves and nodes of the Merkle tree. */
+export function sha256Bytes(...parts: (Buffer | string)[]): string {
+  const hash = createHash('sha256');
+  for (const part of parts) hash.update(part);
+  return hash.digest('hex');
+}
+
+function pkcs8(der: Buffer): KeyObject {
+  return createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
+}

@@ -1,0 +1,233 @@
+/**
+ * Writes stones to the ledger in rounds: read each stone's current state (verified), plan the
+ * transactions it still needs (plan.ts), sign them with nonces derived from the idempotency key, submit
+ * them together (the batch route carries up to the ledger's declared maximum), wait until a block holds
+ * them and check their inclusion proofs, then read again. A stone is done when nothing is left to do.
+ *
+ * A retry after a lost reply signs the same nonces, so the ledger answers with the original transactions
+ * and nothing is written twice, even when the retry happens before the first attempt reached a block.
+ */
+import type { DiamondRecord } from '../../types/diamond.js';
+import type { PutResult } from '../contract.js';
+import type { CommittedTransaction } from './ledger.js';
+import type { TracrDiamond } from './native.js';
+import { planChanges, planRegistration, planSplit, type PlannedStep } from './plan.js';
+import { mapOrRefuse, refusal } from './refusals.js';
+import { stepNonce } from './signing.js';
+import { retryLater, sign, submitAll, waitCommitted, type WriterContext } from './submit.js';
+import { fromCanonical } from './transform.js';
+
+export type { WriterContext } from './submit.js';
+
+/** One stone being written. */
+interface Write {
+  key: string;
+  desired: TracrDiamond;
+  /** The stone's Tracr ID, once known. */
+  ref: string | undefined;
+  created: boolean;
+  wrote: boolean;
+  /** Steps already submitted: a step planned twice means the ledger did not take what was written. */
+  submitted: Set<string>;
+  result?: PutResult;
+  error?: unknown;
+}
+
+// Register or split, polish, then grade and inscribe: three rounds at most; one more to see it settled.
+const MAX_ROUNDS = 5;
+
+/** Writes each record; one settled result per item, in order, so one bad stone does not fail the others. */
+export async function writeStones(
+  ctx: WriterContext,
+  items: { record: DiamondRecord; idempotencyKey: string }[],
+): Promise<PromiseSettledResult<PutResult>[]> {
+  const writes: Write[] = items.map(({ record, idempotencyKey }) => {
+    const write: Write = {
+      key: idempotencyKey,
+      // Replaced just below; a record that cannot be mapped fails before anything is read or written.
+      desired: { kind: 'ROUGH' } as TracrDiamond,
+      ref: undefined,
+      created: false,
+      wrote: false,
+      submitted: new Set(),
+    };
+    try {
+      write.desired = mapOrRefuse(() => fromCanonical(record).value, record.id);
+    } catch (error) {
+      write.error = error;
+    }
+    return write;
+  });
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const active = writes.filter((w) => w.result === undefined && w.error === undefined);
+    if (active.length === 0) break;
+    const planned: { write: Write; step: PlannedStep }[] = [];
+    await Promise.all(
+      active.map(async (write) => {
+        try {
+          const steps = await nextSteps(ctx, write);
+          await checkRole(ctx, steps, write.ref);
+          if (steps.length === 0) write.result = outcome(write);
+          for (const step of steps) {
+            if (write.submitted.has(step.step))
+              throw refusal(`the ledger did not take the ${step.type} written earlier`, step.type, write.ref);
+            write.submitted.add(step.step);
+            planned.push({ write, step });
+          }
+        } catch (error) {
+          write.error = error;
+        }
+      }),
+    );
+    const ready = planned.filter(({ write }) => write.error === undefined);
+    if (ready.length === 0) continue;
+    const answers = await submitAll(
+      ctx,
+      ready.map(({ write, step }) => sign(ctx, write.key, step)),
+    );
+    const waits = ready.map(async ({ write, step }, index) => {
+      const answer = answers[index]!;
+      if ('error' in answer) {
+        write.error ??= answer.error;
+        return;
+      }
+      if (step.step === 'register') write.ref = answer.status.diamondId;
+      if (step.step === 'split') write.ref = answer.status.diamondIds[1];
+      if (step.step === 'register' || step.step === 'split') write.created = true;
+      else write.wrote = true;
+      try {
+        await waitCommitted(ctx, answer.status);
+      } catch (error) {
+        write.error ??= error;
+      }
+    });
+    await Promise.all(waits);
+  }
+  return writes.map((write): PromiseSettledResult<PutResult> => {
+    if (write.result) return { status: 'fulfilled', value: write.result };
+    const reason = write.error ?? refusal('the stone did not settle on the ledger', 'kind', write.ref);
+    return { status: 'rejected', reason };
+  });
+}
+
+function outcome(write: Write): PutResult {
+  return { ref: write.ref ?? '', outcome: write.created ? 'created' : write.wrote ? 'updated' : 'unchanged' };
+}
+
+/**
+ * The role each multi-step transaction needs; a SPLIT is only ever planned to polish the part it makes. A
+ * registration is one transaction on its own, so the ledger's refusal of it leaves nothing half done.
+ */
+const roleFor: Partial<Record<PlannedStep['step'], 'producer' | 'manufacturer' | 'lab'>> = {
+  split: 'manufacturer',
+  polish: 'manufacturer',
+  grade: 'lab',
+};
+const fieldFor: Partial<Record<PlannedStep['step'], string>> = {
+  split: 'polished',
+  polish: 'polished',
+  grade: 'grading',
+};
+
+/**
+ * Refuses, before anything is signed, a step the signer's role may not take: the ledger would refuse it
+ * too, but only after the steps before it had committed (a rough split for a polish that cannot follow).
+ */
+async function checkRole(ctx: WriterContext, steps: PlannedStep[], stone: string | undefined): Promise<void> {
+  const needed = steps.map((step) => [step.step, roleFor[step.step]] as const).filter(([, role]) => role);
+  if (needed.length === 0) return;
+  ctx.role ??= (await ctx.ledger.participant(ctx.participantId)).role;
+  for (const [step, role] of needed) {
+    if (role !== ctx.role)
+      throw refusal(
+        `${ctx.participantId} is a ${ctx.role}; the ledger takes this ${step} only from a ${role}`,
+        fieldFor[step]!,
+        stone,
+      );
+  }
+}
+
+/** What the stone still needs, read from the ledger as it is now. */
+async function nextSteps(ctx: WriterContext, write: Write): Promise<PlannedStep[]> {
+  const { desired } = write;
+  if (write.ref !== undefined) {
+    const current = await ctx.ledger.stone(write.ref);
+    if (!current)
+      throw retryLater(`${write.ref} is committed but the ledger does not serve it yet`, write.ref);
+    return planChanges(current, desired);
+  }
+  if (desired.diamondId !== undefined) {
+    const current = await ctx.ledger.stone(desired.diamondId);
+    if (!current) return planRegistration(desired);
+    write.ref = current.diamondId;
+    return planChanges(current, desired);
+  }
+  if (desired.parentId) {
+    const parent = await ctx.ledger.stone(desired.parentId);
+    if (!parent) throw refusal(`the rough ${desired.parentId} is not on the ledger`, 'lineage.parentId');
+    if ((parent.childIds ?? []).length === 0) return planSplit(parent, desired);
+    const part = await ownPart(ctx, write, parent);
+    write.ref = part.diamondId;
+    return planChanges(part, desired);
+  }
+  if (desired.producerRef !== null) {
+    const current = await byProducerRef(ctx, desired.producerRef);
+    if (current) {
+      write.ref = current.diamondId;
+      return planChanges(current, desired);
+    }
+  }
+  return planRegistration(desired);
+}
+
+/** The stone a producer registered under `producerRef`: the signer's own when several producers used it. */
+async function byProducerRef(ctx: WriterContext, producerRef: string): Promise<TracrDiamond | null> {
+  let listed = await ctx.ledger.listAll({ producerRef });
+  if (listed.length > 1)
+    listed = listed.filter((stone) => stone.events?.[0]?.participantId === ctx.participantId);
+  if (listed.length > 1)
+    throw refusal(`${listed.length} stones carry producerRef ${producerRef}`, 'identifiers.producerRef');
+  const id = listed[0]?.diamondId;
+  return id === undefined ? null : ctx.ledger.stone(id);
+}
+
+/**
+ * The planned part of an already split rough that this write polishes: the one this write's own SPLIT or
+ * POLISH made (recognised by its nonce), else the first unpolished part of the record's rough weight.
+ */
+async function ownPart(ctx: WriterContext, write: Write, parent: TracrDiamond): Promise<TracrDiamond> {
+  const ours = async (txId: unknown, step: string): Promise<CommittedTransaction | undefined> => {
+    if (typeof txId !== 'string') return undefined;
+    const committed = await ctx.ledger.transaction(txId);
+    const { participantId, nonce } = committed.tx;
+    return participantId === ctx.participantId && nonce === stepNonce(write.key, step)
+      ? committed
+      : undefined;
+  };
+  const split = await ours(parent.events?.find((event) => event.type === 'split')?.txId, 'split');
+  const madeBySplit = split?.diamondIds[1];
+  if (madeBySplit) {
+    const part = await ctx.ledger.stone(madeBySplit);
+    if (part) return part;
+  }
+  let unpolished: TracrDiamond | undefined;
+  for (const childId of parent.childIds ?? []) {
+    const part = await ctx.ledger.stone(childId);
+    if (!part) continue;
+    const polished = part.events?.find((event) => event.type === 'polished');
+    if (polished) {
+      if (await ours(polished.txId, 'polish')) return part;
+    } else if (
+      part.kind === 'ROUGH' &&
+      (part.childIds ?? []).length === 0 &&
+      (write.desired.caratWeight === undefined || write.desired.caratWeight === part.caratWeight)
+    ) {
+      unpolished ??= part;
+    }
+  }
+  if (unpolished) return unpolished;
+  throw refusal(
+    `the rough ${parent.diamondId} is already split and has no unpolished part of ${write.desired.caratWeight ?? 'any'} ct`,
+    'lineage.parentId',
+  );
+}
