@@ -3,6 +3,7 @@ import { createCursors, type Cursors } from './cursors.js';
 import { createDiamonds, type Diamonds } from './diamonds.js';
 import { createIdentityMap, type IdentityMap } from './identity.js';
 import { DEFAULT_PREFIX, storeKeys, type StoreKeys } from './keys.js';
+import { createMirrors, type Mirrors } from './mirrors.js';
 import type { RedisClient } from './scripts.js';
 
 export type { AuditEntry, AuditLog, RecentOptions } from './audit.js';
@@ -27,6 +28,7 @@ export {
   type StoreKeys,
 } from './keys.js';
 export { newDiamondId } from './diamond-id.js';
+export type { MirrorEntry, MirrorSaveOptions, Mirrors, StoneMirrors } from './mirrors.js';
 export type { RedisClient } from './scripts.js';
 
 /** Options for {@link createStore}. */
@@ -42,11 +44,15 @@ export interface StoreOptions {
 
 /** The bridge's own state in Redis. */
 export interface Store {
+  /** The client the store runs on, for state kept beside the store under the same key prefix. */
+  readonly redis: RedisClient;
   readonly keys: StoreKeys;
   readonly diamonds: Diamonds;
   readonly identity: IdentityMap;
   readonly cursors: Cursors;
   readonly audit: AuditLog;
+  /** The canonical view last read from each platform, per stone. */
+  readonly mirrors: Mirrors;
 }
 
 /**
@@ -63,10 +69,12 @@ export function createStore(
   const keys = storeKeys(prefix);
   const diamonds = createDiamonds(redis, keys, auditMaxLen);
   return {
+    redis,
     keys,
     diamonds,
     identity: createIdentityMap(redis, keys, auditMaxLen),
     cursors: createCursors(redis, keys, diamonds),
     audit: createAuditLog(redis, keys),
+    mirrors: createMirrors(redis, keys),
   };
 }

@@ -41,6 +41,24 @@ export interface StoreKeys {
   readonly auditLog: string;
   /** Stream: every change to one stone. */
   stoneAudit(id: string): string;
+  /** Hash: platform -> JSON `{view, readAt, ref?}`, the canonical view last read from each platform. */
+  mirror(id: string): string;
+  /** Hash: a reconciliation run's status, scope, progress and counts. */
+  reconcileRun(runId: string): string;
+  /** List: the bridge IDs a run was asked to check (runs over named stones only). */
+  reconcileRunIds(runId: string): string;
+  /** List: a run's mismatches as JSON, in the order found. */
+  reconcileMismatches(runId: string): string;
+  /** List: a run's unmatched entries as JSON. */
+  reconcileUnmatched(runId: string): string;
+  /** Sorted set: run IDs scored by start time (ms). */
+  readonly reconcileRuns: string;
+  /** Hash: one match proposal (a platform record that may be a stored stone). */
+  matchProposal(proposalId: string): string;
+  /** Sorted set: open proposal IDs scored by creation time (ms). */
+  readonly openMatchProposals: string;
+  /** Set: `platform ref diamondId` pairs a person rejected, never proposed again. */
+  readonly rejectedMatches: string;
 }
 
 // The braces part must be the whole hash tag: one non-empty `{...}` at the start and no braces after it,
@@ -66,6 +84,15 @@ export function storeKeys(prefix: string = DEFAULT_PREFIX): StoreKeys {
     cursors: `${prefix}cursors`,
     auditLog: `${prefix}audit`,
     stoneAudit: (id) => `${prefix}audit:${assertDiamondId(id)}`,
+    mirror: (id) => `${prefix}mirror:${assertDiamondId(id)}`,
+    reconcileRun: (runId) => `${prefix}reconcile:run:${assertOpaqueId(runId, 'run id')}`,
+    reconcileRunIds: (runId) => `${prefix}reconcile:run:${assertOpaqueId(runId, 'run id')}:ids`,
+    reconcileMismatches: (runId) => `${prefix}reconcile:run:${assertOpaqueId(runId, 'run id')}:mismatches`,
+    reconcileUnmatched: (runId) => `${prefix}reconcile:run:${assertOpaqueId(runId, 'run id')}:unmatched`,
+    reconcileRuns: `${prefix}reconcile:runs`,
+    matchProposal: (proposalId) => `${prefix}match:proposal:${assertOpaqueId(proposalId, 'proposal id')}`,
+    openMatchProposals: `${prefix}match:open`,
+    rejectedMatches: `${prefix}match:rejected`,
   };
 }
 
@@ -76,6 +103,17 @@ export const DIAMOND_ID_PATTERN = /^tb_[0-9A-Za-z_-]{6,64}$/;
 export function assertDiamondId(id: unknown): string {
   if (typeof id !== 'string' || !DIAMOND_ID_PATTERN.test(id)) {
     throw new StoreInputError('diamond id', id, `a bridge ID matching ${String(DIAMOND_ID_PATTERN)}`);
+  }
+  return id;
+}
+
+// Run and proposal IDs the bridge mints (`rc_...`, `mp_...`); anything else could reach into another key.
+const OPAQUE_ID_PATTERN = /^[a-z]{2}_[0-9A-Za-z_-]{6,64}$/;
+
+/** Returns `id` when it is a well-formed run or proposal ID such as `rc_01HV8Z3K4M`. */
+export function assertOpaqueId(id: unknown, field: string): string {
+  if (typeof id !== 'string' || !OPAQUE_ID_PATTERN.test(id)) {
+    throw new StoreInputError(field, id, `an ID matching ${String(OPAQUE_ID_PATTERN)}`);
   }
   return id;
 }
