@@ -56,7 +56,7 @@ const dzCodes = ['D', 'E', 'F', 'G', 'H', 'I', 'J', 'K', 'L', 'M', 'N', 'OP', 'Q
 const fancyColors = [
   { grade: 'Fancy Intense Yellow', code: 'INT', hue: 'Yellow' },
   { grade: 'Fancy Vivid Yellow', code: 'VIV', hue: 'Yellow' },
-  { grade: 'Fancy Light Pink', code: 'LIT', hue: 'Pink' },
+  { grade: 'Fancy Light Pink', code: 'FLT', hue: 'Pink' },
   { grade: 'Fancy Deep Brownish Yellow', code: 'FDP', hue: 'Brownish Yellow' },
 ] as const;
 

@@ -1,0 +1,285 @@
+/**
+ * The GIA client: reports over GraphQL, rough stones over the Mine-to-Market intake (REST). Reads spend
+ * quota only when they must: a report already fetched is checked with the free `isReportUpdated` first.
+ */
+import type { AxiosInstance } from 'axios';
+import { MappingError } from '../../mapping/errors.js';
+import type {
+  ChangePage,
+  ConnectOptions,
+  PlatformClient,
+  PlatformHealth,
+  PlatformRecord,
+  PutResult,
+  StoneIdentifiers,
+} from '../contract.js';
+import { PlatformError } from '../errors.js';
+import { createHttpClient, optional } from '../http.js';
+import { createMemoryReportCache, type CachedReport, type ReportCache } from './cache.js';
+import { decodeFeedCursor, encodeFeedCursor, nextFeedPage } from './feed.js';
+import { callGia, ReportNotFound } from './graphql.js';
+import { intakeFromCanonical, submission, submittedFields, type IntakeSubmission } from './intake.js';
+import type { GiaRecord, GradingReport, IntakeRecord } from './native.js';
+import { toCanonical } from './transform.js';
+
+/** How to reach a GIA plan. */
+export interface GiaConnectOptions extends ConnectOptions {
+  /** The GraphQL endpoint URL of the plan, e.g. `https://api.reportresults.gia.edu/graphql`. */
+  url: string;
+  /** The plan's API key, sent bare in `Authorization` as GIA requires. */
+  apiKey: string;
+  /** The Mine-to-Market intake's base URL. Default: the endpoint's origin + `/m2m/v1`. */
+  intakeUrl?: string;
+  /** Fetched reports; pass one to share it between clients. Default: in memory, 1000 reports. */
+  cache?: ReportCache;
+  /** Changes per `changes()` page. Default 50. */
+  changesPageSize?: number;
+  /**
+   * How far this machine's clock may run ahead of GIA's. A fresh report is checked for changes made up to
+   * this long before it was fetched, at the cost of at most one extra lookup. Default 5 minutes.
+   */
+  clockSkewMs?: number;
+}
+
+/** GIA report numbers are digits; anything else is a rough control number. */
+const reportNumberPattern = /^\d{5,12}$/;
+/** Reports per `getChangedReports` call while reading the whole feed. */
+const feedReadLimit = 100;
+
+/** Connects to a GIA plan. */
+export function connectGia(options: GiaConnectOptions): PlatformClient<GiaRecord> {
+  const endpoint = parseUrl(options.url, 'url');
+  const intakeUrl = options.intakeUrl ?? `${endpoint.origin}/m2m/v1`;
+  parseUrl(intakeUrl, 'intakeUrl');
+  const common = {
+    adapter: 'gia',
+    authorization: options.apiKey,
+    ...optional('timeoutMs', options.timeoutMs),
+  };
+  const graphql = createHttpClient({ ...common, baseURL: options.url });
+  const intake = createHttpClient({ ...common, baseURL: intakeUrl });
+  const cache = options.cache ?? createMemoryReportCache();
+  const pageSize = options.changesPageSize ?? 50;
+  const skewMs = options.clockSkewMs ?? 5 * 60_000;
+  const quotaRetryAfterMs = () => quotaRenewsInMs(graphql);
+
+  const remember = async (asked: string, report: GradingReport, currentAsOf?: string): Promise<void> => {
+    const fetchedAt = Date.now();
+    const entry: CachedReport = {
+      report,
+      fetchedAt,
+      currentAsOf: currentAsOf ?? new Date(fetchedAt - skewMs).toISOString(),
+    };
+    await cache.set(asked, entry);
+    if (report.report_number !== asked) await cache.set(report.report_number, entry);
+  };
+
+  /** The report now, from the cache when GIA says it has not changed since it was fetched. */
+  const report = async (reportNumber: string): Promise<GradingReport | null> => {
+    const cached = await cache.get(reportNumber);
+    let currentAsOf: string | undefined;
+    try {
+      if (cached) {
+        const { isReportUpdated } = await callGia<{
+          isReportUpdated: { report_updated: boolean; date_updated: string | null };
+        }>(
+          graphql,
+          'ReportUpdatedQuery',
+          { ReportNumber: cached.report.report_number, Date: cached.currentAsOf },
+          { stone: reportNumber },
+        );
+        if (!isReportUpdated.report_updated) return cached.report;
+        currentAsOf = isReportUpdated.date_updated ?? undefined;
+      }
+      const { getReport } = await callGia<{ getReport: GradingReport | null }>(
+        graphql,
+        'ReportQuery',
+        { ReportNumber: reportNumber },
+        { stone: reportNumber, quotaRetryAfterMs },
+      );
+      if (getReport === null) return null;
+      const fetched = withoutNulls(getReport);
+      await remember(reportNumber, fetched, currentAsOf);
+      return fetched;
+    } catch (error) {
+      if (error instanceof ReportNotFound) return null;
+      throw error;
+    }
+  };
+
+  const roughRecord = async (roughControlNumber: string): Promise<IntakeRecord | null> => {
+    try {
+      return (await intake.get<IntakeRecord>(`/rough/${encodeURIComponent(roughControlNumber)}`)).data;
+    } catch (error) {
+      if (error instanceof PlatformError && error.status === 404) return null;
+      throw error;
+    }
+  };
+
+  return {
+    async get(ref) {
+      const native = reportNumberPattern.test(ref) ? await report(ref) : null;
+      // A rough control number may be all digits too: look in the intake when no report has the number.
+      const found = native ?? (await roughRecord(ref));
+      return found === null ? null : platformRecord(found, ref);
+    },
+
+    async find(identifiers: StoneIdentifiers) {
+      const lookups: Promise<PlatformRecord<GiaRecord> | null>[] = [];
+      const byReport = async (number: string) => {
+        const found = await report(number);
+        return found === null ? null : platformRecord(found, number);
+      };
+      if (identifiers.giaReportNumber !== undefined) lookups.push(byReport(identifiers.giaReportNumber));
+      // GIA inscribes its report number on the girdle: "GIA 2141438171" finds report 2141438171.
+      const inscribed = /^GIA\s*(\d{5,12})$/i.exec(identifiers.inscription?.trim() ?? '')?.[1];
+      if (inscribed !== undefined) lookups.push(byReport(inscribed));
+      if (identifiers.roughControlNumber !== undefined) {
+        const rcn = identifiers.roughControlNumber;
+        lookups.push(roughRecord(rcn).then((found) => (found === null ? null : platformRecord(found, rcn))));
+      }
+      // Tracr IDs, KP certificates and producer references: GIA offers no search by them.
+      const found = (await Promise.all(lookups)).filter((record) => record !== null);
+      return found.filter((record, i) => found.findIndex((other) => other.ref === record.ref) === i);
+    },
+
+    async put(record, { idempotencyKey }): Promise<PutResult> {
+      const wanted = intakeSubmission(record);
+      const ref = wanted.rough_control_no;
+      const path = `/rough/${encodeURIComponent(ref)}`;
+      const headers = { 'Idempotency-Key': idempotencyKey };
+      // Read first: after a lost reply the stone may already be there, and the intake is keyed by control number.
+      const existing = await roughRecord(ref);
+      if (existing !== null) {
+        if (sameSubmission(existing, wanted)) return { ref, outcome: 'unchanged' };
+        await intake.put(path, wanted, { headers });
+        return { ref, outcome: 'updated' };
+      }
+      const created = await intake.post('/rough', wanted, { headers });
+      return { ref, outcome: created.status === 201 ? 'created' : 'unchanged' };
+    },
+
+    async changes(cursor): Promise<ChangePage<GiaRecord>> {
+      const seen = decodeFeedCursor(cursor);
+      const feed = await wholeFeed(graphql);
+      const next = nextFeedPage(feed, seen, pageSize);
+      if (next.caughtUp) {
+        if (feed.length === 0) return { changes: [], cursor, more: false };
+        await callGia(graphql, 'ClearChangedReports', {});
+        return { changes: [], cursor: encodeFeedCursor({}), more: false };
+      }
+      for (const changed of next.page) await remember(changed.report_number, changed);
+      return {
+        changes: next.page.map((changed) => platformRecord(changed, changed.report_number)),
+        cursor: encodeFeedCursor(next.seen),
+        more: next.more,
+      };
+    },
+
+    async health(): Promise<PlatformHealth> {
+      const started = performance.now();
+      try {
+        const { getQuota } = await callGia<{ getQuota: { remaining: number } | null }>(
+          graphql,
+          'QuotaQuery',
+          {},
+        );
+        const remaining = getQuota?.remaining ?? 0;
+        const latencyMs = Math.round(performance.now() - started);
+        return { ok: remaining > 0, latencyMs, detail: `${remaining} report lookups left on the plan` };
+      } catch (error) {
+        if (!(error instanceof PlatformError)) throw error;
+        return { ok: false, latencyMs: Math.round(performance.now() - started), detail: error.message };
+      }
+    },
+  };
+}
+
+/** A native record with its canonical view; a record that cannot be read fails naming the stone and field. */
+function platformRecord(native: GiaRecord, asked: string): PlatformRecord<GiaRecord> {
+  const ref = 'report_number' in native ? native.report_number : native.rough_control_no;
+  try {
+    const { value, loss } = toCanonical(native);
+    return { ref, native, canonical: value, loss };
+  } catch (error) {
+    if (!(error instanceof MappingError)) throw error;
+    throw new PlatformError(`cannot read ${asked}: ${error.message}`, {
+      adapter: 'gia',
+      failure: 'unrecoverable',
+      stone: ref,
+      field: error.pointer,
+      cause: error,
+    });
+  }
+}
+
+function intakeSubmission(record: Parameters<PlatformClient['put']>[0]): IntakeSubmission {
+  try {
+    return submission(intakeFromCanonical(record).value);
+  } catch (error) {
+    if (!(error instanceof MappingError)) throw error;
+    throw new PlatformError(`the Mine-to-Market intake cannot take this stone: ${error.message}`, {
+      adapter: 'gia',
+      failure: 'unrecoverable',
+      field: error.pointer.slice(1).replaceAll('/', '.'),
+      ...optional('stone', record.id ?? record.identifiers?.roughControlNumber),
+      cause: error,
+    });
+  }
+}
+
+function sameSubmission(existing: IntakeRecord, wanted: IntakeSubmission): boolean {
+  return submittedFields.every((field) => existing[field] === wanted[field]);
+}
+
+/** Every report in the plan's change feed, oldest change first (GIA's reads of it are free). */
+async function wholeFeed(graphql: AxiosInstance): Promise<GradingReport[]> {
+  const reports: GradingReport[] = [];
+  let cursor: string | null = null;
+  for (let pages = 0; pages < 10_000; pages++) {
+    type Page = {
+      getChangedReports: { results: ({ report: GradingReport } | null)[]; endCursor: string | null };
+    };
+    const page: Page = await callGia<Page>(graphql, 'ChangedReportsQuery', {
+      Limit: feedReadLimit,
+      Cursor: cursor,
+    });
+    for (const result of page.getChangedReports.results)
+      if (result) reports.push(withoutNulls(result.report));
+    cursor = page.getChangedReports.endCursor;
+    if (cursor === null) return reports;
+  }
+  throw new PlatformError('the change feed did not end after 10,000 pages', {
+    adapter: 'gia',
+    failure: 'retryable',
+  });
+}
+
+/** Milliseconds until the plan's current quota bucket expires, when GIA says. */
+async function quotaRenewsInMs(graphql: AxiosInstance): Promise<number | undefined> {
+  type Quota = { getQuota: { buckets?: ({ expiration_date?: string | null } | null)[] | null } | null };
+  const { getQuota } = await callGia<Quota>(graphql, 'QuotaQuery', {});
+  const ends = (getQuota?.buckets ?? [])
+    .map((bucket) => Date.parse(bucket?.expiration_date ?? ''))
+    .filter((end) => end > Date.now());
+  return ends.length > 0 ? Math.min(...ends) - Date.now() : undefined;
+}
+
+/**
+ * GraphQL answers null for every field asked that a report lacks; the native record keeps only what the
+ * report has, so its fingerprint and `extensions.gia` do not depend on which fields the query asked.
+ */
+function withoutNulls<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(withoutNulls) as T;
+  if (typeof value !== 'object' || value === null) return value;
+  const kept = Object.entries(value).filter(([, member]) => member !== null);
+  return Object.fromEntries(kept.map(([key, member]) => [key, withoutNulls(member)])) as T;
+}
+
+function parseUrl(value: string, option: string): URL {
+  try {
+    return new URL(value);
+  } catch {
+    throw new TypeError(`[gia] option ${option} must be an absolute URL; got ${JSON.stringify(value)}`);
+  }
+}
