@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { describe, expect, test } from 'vitest';
-import { main } from '../../src/cli/main.js';
 import { packageRoot } from '../../src/package-root.js';
+import { runCli, spawnCli, type CliRun } from '../support/cli.js';
 
 const fixtures = join(packageRoot, 'test', 'fixtures', 'canonical');
 const fixture = (name: string): Record<string, unknown> =>
@@ -13,24 +12,9 @@ const rough = fixture('rough.json');
 const polished = fixture('polished.json');
 const badClarity = { ...polished, polished: { ...(polished.polished as object), clarity: 'VVS-1' } };
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `tracebridge validate ...args` in-process with `input` (text or a stream) on stdin. */
-async function validate(args: string[], input: string | Readable = ''): Promise<Run> {
-  const stdin = typeof input === 'string' ? Readable.from([input]) : input;
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: string[] = [];
-  const err: string[] = [];
-  stdout.on('data', (chunk: Buffer) => out.push(chunk.toString()));
-  stderr.on('data', (chunk: Buffer) => err.push(chunk.toString()));
-  const code = await main(['validate', ...args], { stdin, stdout, stderr });
-  return { code, stdout: out.join(''), stderr: err.join('') };
-}
+/** Runs `tracebridge validate ...args` in-process with `input` on stdin. */
+const validate = (args: string[], input: string | Readable = ''): Promise<CliRun> =>
+  runCli(['validate', ...args], input);
 
 const lines = (text: string): string[] => text.trimEnd().split('\n');
 
@@ -149,18 +133,8 @@ describe('tracebridge validate', () => {
   });
 
   test('the installed command validates a file and answers through its exit code', async () => {
-    const bin = join(packageRoot, 'bin', 'tracebridge');
-    const spawned = (args: string[], stdin: string): Promise<Run> =>
-      new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, [bin, 'validate', ...args], { stdio: 'pipe' });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-        child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-        child.on('error', reject);
-        child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-        child.stdin.end(stdin);
-      });
+    const spawned = (args: string[], stdin: string): Promise<CliRun> =>
+      spawnCli(['validate', ...args], stdin);
     expect(await spawned([join(fixtures, 'polished.json')], '')).toMatchObject({
       code: 0,
       stdout: '1 record, 0 invalid\n',
