@@ -9,7 +9,11 @@ import { contractProblems } from './define.js';
 export type AnyAdapter = AdapterDefinition<any, any>;
 
 /** Built-in adapters, loaded on first use so a command pays only for what it touches. */
-const builtIns: Record<string, () => Promise<AnyAdapter>> = {};
+const builtIns: Record<string, () => Promise<AnyAdapter>> = {
+  epcis: async () => (await import('./epcis/index.js')).epcisAdapter,
+  gia: async () => (await import('./gia/index.js')).giaAdapter,
+  tracr: async () => (await import('./tracr/index.js')).tracrAdapter,
+};
 
 /** Names of the built-in adapters. */
 export function builtInAdapterNames(): string[] {

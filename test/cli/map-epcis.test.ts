@@ -1,0 +1,47 @@
+/** `tracebridge map` between canonical records and EPCIS documents, in both directions, through the registry. */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { packageRoot } from '../../src/package-root.js';
+import { runCli, type CliRun } from '../support/cli.js';
+import { epcisSchemaErrors, gs1Examples } from '../adapters/epcis/support.js';
+
+const roughFile = join(packageRoot, 'test', 'fixtures', 'epcis', 'rough-sold.json');
+
+const map = (args: string[]): Promise<CliRun> => runCli(['map', ...args]);
+
+describe('tracebridge map with epcis', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tb-map-epcis-'));
+
+  test('canonical -> epcis prints a schema-valid document and the loss report on stderr', async () => {
+    const run = await map(['--from', 'canonical', '--to', 'epcis', roughFile]);
+    expect(run.code).toBe(0);
+    const document = JSON.parse(run.stdout) as { epcisBody: { eventList: unknown[] } };
+    expect(epcisSchemaErrors(document)).toEqual([]);
+    expect(document.epcisBody.eventList).toHaveLength(3);
+    expect(run.stderr).toContain('dropped /sources:');
+  });
+
+  test('epcis -> canonical gives back the record it came from, without its sync bookkeeping', async () => {
+    const exported = await map(['--from', 'canonical', '--to', 'epcis', roughFile]);
+    const file = join(dir, 'rough.epcis.jsonld');
+    writeFileSync(file, exported.stdout);
+    const run = await map(['--from', 'epcis', '--to', 'canonical', file]);
+    expect(run.code).toBe(0);
+    const { sources: _sources, ...expected } = JSON.parse(readFileSync(roughFile, 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    expect(JSON.parse(run.stdout)).toEqual(expected);
+  });
+
+  test('a GS1 example that describes no diamond exits 1 naming what is missing', async () => {
+    const [name, example] = gs1Examples()[0]!;
+    const file = join(dir, name);
+    writeFileSync(file, JSON.stringify(example));
+    const run = await map(['--from', 'epcis', '--to', 'canonical', file]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/tracebridge map: \/epcisBody\/eventList: .*tb:roughCaratWeight/);
+  });
+});
