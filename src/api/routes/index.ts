@@ -1,0 +1,27 @@
+import { listAdapters } from './adapters.js';
+import { getDiamond, registerDiamond } from './diamonds.js';
+import { getSyncJob, listSyncJobs, retrySyncJob } from './jobs.js';
+import { lookupStone } from './lookup.js';
+import { docsRoute, healthz, metricsRoute, openapiRoute, readyz } from './ops.js';
+import { getReconcile, startReconcile } from './reconcile.js';
+import type { RouteDefinition } from './types.js';
+import { receiveWebhook } from './webhooks.js';
+
+/** Every route of the HTTP API, in the order the OpenAPI document lists them. */
+export const apiRoutes: readonly RouteDefinition[] = [
+  registerDiamond,
+  getDiamond,
+  lookupStone,
+  listSyncJobs,
+  getSyncJob,
+  retrySyncJob,
+  startReconcile,
+  getReconcile,
+  listAdapters,
+  receiveWebhook,
+  healthz,
+  readyz,
+  metricsRoute,
+  openapiRoute,
+  docsRoute,
+];

@@ -1,0 +1,68 @@
+import { ApiProblem } from '../problem.js';
+import { apiSchemas } from '../schemas.js';
+import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyWebhook } from '../webhooks/signature.js';
+import { defineRoute } from './types.js';
+
+/** `POST /v1/webhooks/:adapter`: a platform's signed notice that stones changed. */
+export const receiveWebhook = defineRoute({
+  method: 'post',
+  path: '/v1/webhooks/:adapter',
+  operationId: 'receiveWebhook',
+  summary: 'A platform says stones changed',
+  description: `Signed with the adapter's shared secret: ${SIGNATURE_HEADER}: sha256=<hex HMAC-SHA256 of "<timestamp>.<raw body>">, ${TIMESTAMP_HEADER}: <epoch seconds>. Deliveries older than 5 minutes, and repeats of a delivery, are refused. Each named stone is read back from the platform and stored through the same ingestion as the change feeds.`,
+  tag: 'webhooks',
+  access: 'signed',
+  pathParams: [
+    {
+      name: 'adapter',
+      description: 'The adapter the notice comes from (gia, tracr, ...).',
+      required: true,
+      schema: { type: 'string' },
+    },
+  ],
+  requestBody: 'webhook-notice',
+  responses: {
+    200: { description: 'What became of each named stone.', schema: 'webhook-receipt' },
+    404: { description: 'No adapter by that name takes webhooks.', schema: 'problem' },
+    409: { description: 'A replay of a delivery already received.', schema: 'problem' },
+    503: { description: 'Ingestion is not running in this process.', schema: 'problem' },
+  },
+  async handler({ services, metrics, req, body }) {
+    const adapter = String(req.params.adapter);
+    const secret = Object.hasOwn(services.webhookSecrets, adapter)
+      ? services.webhookSecrets[adapter]
+      : undefined;
+    if (secret === undefined || !services.clients.has(adapter)) {
+      throw new ApiProblem('not-found', `no adapter ${JSON.stringify(adapter)} takes webhooks here`);
+    }
+    try {
+      await verifyWebhook({
+        adapter,
+        secret,
+        signature: req.get(SIGNATURE_HEADER),
+        timestamp: req.get(TIMESTAMP_HEADER),
+        rawBody: req.rawBody ?? Buffer.alloc(0),
+        now: services.clock(),
+        redis: services.store.redis,
+        prefix: services.store.keys.prefix,
+      });
+    } catch (error) {
+      metrics.webhooks.inc({ platform: adapter, outcome: 'refused' });
+      throw error;
+    }
+    if (!services.ingest)
+      throw new ApiProblem('unavailable', 'webhook ingestion is not running in this process');
+    // Checked only now: an unsigned caller learns nothing about what the body should look like.
+    const problems = apiSchemas().check('webhook-notice', body);
+    if (problems.length > 0)
+      throw new ApiProblem(
+        'invalid-request',
+        problems.map((p) => `${p.pointer || '/'} ${p.message}`).join('; '),
+        problems,
+      );
+    const { refs } = body as { refs: string[] };
+    const received = await services.ingest(adapter, refs, `webhook:${adapter}`);
+    metrics.webhooks.inc({ platform: adapter, outcome: 'accepted' });
+    return { status: 200, body: { received } };
+  },
+});

@@ -1,0 +1,155 @@
+import type { FieldGroup, PlatformClient, StoneIdentifiers } from '../adapters/contract.js';
+import { authorityFromAdapters } from '../reconcile/authority.js';
+import { findMismatches } from '../reconcile/rules.js';
+import type { Tolerances } from '../reconcile/types.js';
+import type { Store, StoredDiamond } from '../store/index.js';
+import type { DiamondRecord } from '../types/diamond.js';
+import { askPlatform, type AskedPlatform, type PlatformQuestion } from './fan-out.js';
+import { mergeWithSources, type PlatformView } from './provenance.js';
+import { LookupQueryError, type LookupAnswer, type LookupQuery, type PlatformAnswer } from './types.js';
+
+/** A platform the lookup asks: its adapter's name and authority, and one long-lived client. */
+export interface LookupPlatform {
+  name: string;
+  authoritative: readonly FieldGroup[];
+  capabilities: { write: boolean; writes: readonly FieldGroup[] };
+  /**
+   * Shared by every lookup for the life of the process: the GIA client's report cache lives in it, and a
+   * repeated lookup of an unchanged report then costs a free `isReportUpdated`, not a quota lookup.
+   */
+  client: PlatformClient;
+}
+
+/** Options for {@link createLookup}. */
+export interface LookupOptions {
+  store: Store;
+  platforms: readonly LookupPlatform[];
+  /** How long each platform may take; a slow platform costs its own timeout, never the sum. Default 3 s. */
+  timeoutMs?: number;
+  tolerances?: Partial<Tolerances>;
+  /** Called with each platform's answer, for metrics. */
+  onAnswer?: (platform: string, answer: PlatformAnswer) => void;
+}
+
+/** Answers provenance lookups. */
+export type Lookup = (query: LookupQuery) => Promise<LookupAnswer>;
+
+/** A lookup by bridge ID of a stone the bridge does not hold. */
+export class UnknownStoneError extends LookupQueryError {
+  constructor(id: string) {
+    super('id', `no stone ${id} is held by the bridge`);
+  }
+}
+
+/**
+ * The cross-platform provenance lookup: resolves the bridge ID, asks every platform at once, merges what
+ * they say with the source of every field, and reports where they disagree. A platform that finds nothing
+ * by the first identifiers is asked once more if another platform's answer revealed new identifiers
+ * (a GIA report naming the stone's Tracr ID).
+ */
+export function createLookup(options: LookupOptions): Lookup {
+  const { store, platforms } = options;
+  const timeoutMs = options.timeoutMs ?? 3_000;
+  const authorityOf = authorityFromAdapters(platforms);
+
+  const askAll = async (
+    targets: readonly LookupPlatform[],
+    question: (platform: LookupPlatform) => PlatformQuestion,
+  ): Promise<Map<string, AskedPlatform>> => {
+    const asked = await Promise.all(
+      targets.map(
+        async (platform) =>
+          [platform.name, await askPlatform(platform.client, question(platform), timeoutMs)] as const,
+      ),
+    );
+    for (const [name, { answer }] of asked) options.onAnswer?.(name, answer);
+    return new Map(asked);
+  };
+
+  return async (query) => {
+    const stored = await resolve(store, query, platforms);
+    const diamondId = stored?.record.id ?? null;
+    const refs = diamondId ? await store.identity.refs(diamondId) : {};
+    const identifiers: StoneIdentifiers = { ...stored?.record.identifiers };
+    if (query.name !== 'id') identifiers[query.name] = query.value;
+    const refOf = (platform: LookupPlatform): string | undefined =>
+      refs[platform.name] ?? stored?.record.sources?.[platform.name]?.ref;
+    const results = await askAll(platforms, (platform) => {
+      const ref = refOf(platform);
+      return ref !== undefined ? { ref } : { identifiers };
+    });
+
+    const learnt = learntIdentifiers(identifiers, results);
+    const retry = platforms.filter(
+      (p) => results.get(p.name)?.answer.status === 'not_found' && refOf(p) === undefined,
+    );
+    if (learnt && retry.length > 0) {
+      const second = await askAll(retry, () => ({ identifiers: learnt }));
+      for (const [name, result] of second) {
+        const first = results.get(name);
+        if (first)
+          result.answer.latencyMs = Math.round((result.answer.latencyMs + first.answer.latencyMs) * 10) / 10;
+        results.set(name, result);
+      }
+    }
+
+    const views: PlatformView[] = platforms.flatMap((platform) => {
+      const found = results.get(platform.name)?.found;
+      return found
+        ? [{ platform: platform.name, authoritative: platform.authoritative, record: found.canonical }]
+        : [];
+    });
+    const byPlatform: Record<string, DiamondRecord> = Object.fromEntries(
+      views.map((v) => [v.platform, v.record]),
+    );
+    const mismatches = findMismatches(diamondId ?? '', byPlatform, {
+      authorityOf,
+      ...(options.tolerances ? { tolerances: options.tolerances } : {}),
+    }).map((mismatch) => ({ ...mismatch, diamondId }));
+    return {
+      diamondId,
+      query,
+      platforms: Object.fromEntries(
+        platforms.map((p) => [p.name, (results.get(p.name) as AskedPlatform).answer]),
+      ),
+      merged: mergeWithSources(stored?.record, views),
+      mismatches,
+    };
+  };
+}
+
+// The stored stone: by bridge ID, by the identifier index, else by a platform's own reference (a
+// superseded GIA report number still resolves to its stone through the identity map).
+async function resolve(
+  store: Store,
+  query: LookupQuery,
+  platforms: readonly LookupPlatform[],
+): Promise<StoredDiamond | null> {
+  if (query.name === 'id') {
+    const stored = await store.diamonds.get(query.value);
+    if (!stored) throw new UnknownStoneError(query.value);
+    return stored;
+  }
+  let id = await store.identity.findByIdentifier(query.name, query.value);
+  for (const platform of platforms) id ??= await store.identity.resolve(platform.name, query.value);
+  return id ? store.diamonds.get(id) : null;
+}
+
+// The identifiers the found platforms add to what was asked, or undefined when they add nothing.
+function learntIdentifiers(
+  asked: StoneIdentifiers,
+  results: ReadonlyMap<string, AskedPlatform>,
+): StoneIdentifiers | undefined {
+  const merged: StoneIdentifiers = { ...asked };
+  let added = false;
+  for (const { found } of results.values()) {
+    for (const [name, value] of Object.entries(found?.canonical.identifiers ?? {})) {
+      const key = name as keyof StoneIdentifiers;
+      if (typeof value === 'string' && merged[key] === undefined) {
+        merged[key] = value;
+        added = true;
+      }
+    }
+  }
+  return added ? merged : undefined;
+}

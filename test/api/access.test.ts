@@ -1,0 +1,181 @@
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment -- supertest answers are untyped JSON; each test asserts their shape */
+/**
+ * Who may do what: every role against every route, on a stone of the producer's own organisation and on
+ * one of another organisation, as one table.
+ */
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, startBridge, type TestBridge } from './support.js';
+
+type Who = 'admin' | 'producer' | 'reader' | 'none';
+type Ownership = 'own' | 'other';
+
+let bridge: TestBridge;
+const stones: Record<Ownership, { id: string; job: string }> = {} as never;
+let runId: string;
+let serial = 0;
+
+const roughOf = (org: string) => ({
+  schemaVersion: '1',
+  kind: 'rough',
+  owner: { org },
+  identifiers: { producerRef: `ACCESS-${org}-${++serial}` },
+  origin: { country: 'BW' },
+  rough: { caratWeight: 1.5 + serial / 1000 },
+});
+const orgOf: Record<Ownership, string> = { own: 'demo-mining', other: 'kalahari-mining' };
+
+beforeAll(async () => {
+  bridge = await startBridge();
+  for (const ownership of ['own', 'other'] as const) {
+    const answer = await request(bridge.app)
+      .post('/v1/diamonds')
+      .set('authorization', bearer.admin)
+      .send(roughOf(orgOf[ownership]));
+    expect(answer.status).toBe(202);
+    stones[ownership] = { id: answer.body.id, job: answer.body.jobs[0].id };
+  }
+  const run = await request(bridge.app)
+    .post('/v1/reconcile')
+    .set('authorization', bearer.admin)
+    .send({ ids: [stones.own.id] });
+  runId = run.body.runId;
+});
+afterAll(async () => {
+  await bridge.close();
+});
+
+interface Row {
+  route: string;
+  call: (ownership: Ownership) => request.Test;
+  /** Expected status per caller, for the own-org stone and the other-org stone. */
+  expect: Record<Who, [own: number, other: number]>;
+}
+
+const get = (path: string) => request(bridge.app).get(path);
+const post = (path: string, body?: object) => {
+  const test = request(bridge.app).post(path);
+  return body === undefined ? test : test.send(body);
+};
+
+const rows: Row[] = [
+  {
+    route: 'POST /v1/diamonds',
+    call: (o) => post('/v1/diamonds', roughOf(orgOf[o])),
+    expect: { admin: [202, 202], producer: [202, 403], reader: [403, 403], none: [401, 401] },
+  },
+  {
+    route: 'GET /v1/diamonds/:id',
+    call: (o) => get(`/v1/diamonds/${stones[o].id}`),
+    expect: { admin: [200, 200], producer: [200, 403], reader: [200, 200], none: [401, 401] },
+  },
+  {
+    route: 'GET /v1/lookup',
+    call: (o) => get(`/v1/lookup?id=${stones[o].id}`),
+    expect: { admin: [200, 200], producer: [200, 403], reader: [200, 200], none: [401, 401] },
+  },
+  {
+    route: 'GET /v1/jobs',
+    call: () => get('/v1/jobs?state=waiting'),
+    expect: { admin: [200, 200], producer: [200, 200], reader: [403, 403], none: [401, 401] },
+  },
+  {
+    route: 'GET /v1/jobs/:id',
+    call: (o) => get(`/v1/jobs/${stones[o].job}`),
+    expect: { admin: [200, 200], producer: [200, 404], reader: [403, 403], none: [401, 401] },
+  },
+  {
+    route: 'POST /v1/jobs/:id/retry',
+    // The jobs are waiting, not failed: whoever may see a job is told it cannot be retried.
+    call: (o) => post(`/v1/jobs/${stones[o].job}/retry`),
+    expect: { admin: [409, 409], producer: [409, 404], reader: [403, 403], none: [401, 401] },
+  },
+  {
+    route: 'POST /v1/reconcile',
+    call: (o) => post('/v1/reconcile', { ids: [stones[o].id] }),
+    expect: { admin: [202, 202], producer: [403, 403], reader: [403, 403], none: [401, 401] },
+  },
+  {
+    route: 'GET /v1/reconcile/:runId',
+    call: () => get(`/v1/reconcile/${runId}`),
+    expect: { admin: [200, 200], producer: [403, 403], reader: [403, 403], none: [401, 401] },
+  },
+  {
+    route: 'GET /v1/adapters',
+    call: () => get('/v1/adapters'),
+    expect: { admin: [200, 200], producer: [200, 200], reader: [200, 200], none: [401, 401] },
+  },
+  {
+    route: 'GET /admin/queues',
+    call: () => get('/admin/queues'),
+    expect: { admin: [200, 200], producer: [403, 403], reader: [403, 403], none: [401, 401] },
+  },
+  ...['/healthz', '/readyz', '/metrics', '/openapi.json', '/docs', '/'].map((path): Row => ({
+    route: `GET ${path}`,
+    call: () => get(path),
+    expect: { admin: [200, 200], producer: [200, 200], reader: [200, 200], none: [200, 200] },
+  })),
+];
+
+const headers: Record<Who, string | undefined> = {
+  admin: bearer.admin,
+  producer: bearer.producer,
+  reader: bearer.reader,
+  none: undefined,
+};
+
+describe('access by role and organisation', () => {
+  for (const row of rows) {
+    for (const who of ['admin', 'producer', 'reader', 'none'] as const) {
+      for (const [index, ownership] of (['own', 'other'] as const).entries()) {
+        const status = row.expect[who][index] as number;
+        it(`${row.route} as ${who} on an ${ownership}-org stone answers ${status}`, async () => {
+          const call = row.call(ownership);
+          const auth = headers[who];
+          const answer = await (auth ? call.set('authorization', auth) : call);
+          expect(answer.status).toBe(status);
+          if (status >= 400) expect(answer.type).toBe('application/problem+json');
+        });
+      }
+    }
+  }
+
+  it('a producer sees only the jobs of its own organisation in a job list', async () => {
+    const answer = await get('/v1/jobs?state=waiting').set('authorization', bearer.producer);
+    const stonesSeen = new Set(
+      (answer.body.jobs as { data: { diamondId: string } }[]).map((job) => job.data.diamondId),
+    );
+    expect(stonesSeen.has(stones.own.id)).toBe(true);
+    expect(stonesSeen.has(stones.other.id)).toBe(false);
+    const all = await get('/v1/jobs?state=waiting').set('authorization', bearer.admin);
+    expect(
+      (all.body.jobs as { data: { diamondId: string } }[]).some(
+        (job) => job.data.diamondId === stones.other.id,
+      ),
+    ).toBe(true);
+  });
+
+  it('a producer registering without an owner gets its own organisation as owner', async () => {
+    const { owner: _owner, ...record } = roughOf('ignored');
+    const answer = await post('/v1/diamonds', record).set('authorization', bearer.producer);
+    expect(answer.status).toBe(202);
+    const stored = await get(`/v1/diamonds/${answer.body.id}`).set('authorization', bearer.admin);
+    expect(stored.body.record.owner).toEqual({ org: 'demo-mining' });
+  });
+
+  it("a producer cannot update another organisation's stone by naming its id", async () => {
+    const answer = await post('/v1/diamonds', { ...roughOf('demo-mining'), id: stones.other.id }).set(
+      'authorization',
+      bearer.producer,
+    );
+    expect(answer.status).toBe(403);
+    const stored = await get(`/v1/diamonds/${stones.other.id}`).set('authorization', bearer.admin);
+    expect(stored.body.record.owner.org).toBe('kalahari-mining');
+  });
+
+  it('a wrong key and a malformed Authorization header are both 401', async () => {
+    expect((await get('/v1/adapters').set('authorization', 'Bearer not-a-key-at-all')).status).toBe(401);
+    expect((await get('/v1/adapters').set('authorization', 'demo-admin-key')).status).toBe(401);
+    expect((await get('/v1/adapters').set('authorization', 'Basic ZGVtbzpkZW1v')).status).toBe(401);
+  });
+});
