@@ -1,23 +1,47 @@
 import { exitCode, UsageError, type CliIO, type Command } from './io.js';
 
 /** Commands load on demand, so `tracebridge validate` never pays for express or BullMQ. */
-const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
+/** Each command: its usage line, one sentence on what it does, and how to load it. */
+const commands: Record<string, { usage: string; summary: string; load: () => Promise<Command> }> = {
+  demo: {
+    usage: 'demo',
+    summary: 'run Redis, both simulators, the API and workers with sample stones',
+    load: async () => (await import('./demo.js')).demo,
+  },
   validate: {
-    summary: 'validate [FILE|-]            check canonical records (object, array or NDJSON)',
+    usage: 'validate [FILE|-]',
+    summary: 'check canonical records (object, array or NDJSON)',
     load: async () => (await import('./validate.js')).validate,
   },
   map: {
-    summary: 'map --from A --to B [FILE|-]  translate one record between canonical and an adapter',
+    usage: 'map --from A --to B [FILE|-]',
+    summary: 'translate one record between canonical and an adapter',
     load: async () => (await import('./map.js')).map,
   },
+  worker: {
+    usage: 'worker [--grace SECONDS]',
+    summary: 'run the sync and change-feed workers (REDIS_URL)',
+    load: async () => (await import('./worker.js')).worker,
+  },
+  serve: {
+    usage: 'serve [--port N] [--no-workers]',
+    summary: 'run the HTTP API (and the sync workers)',
+    load: async () => (await import('./serve.js')).serve,
+  },
+  lookup: {
+    usage: 'lookup --tracr-id X | --gia-report N | --inscription S | --id ID',
+    summary: 'ask a running bridge',
+    load: async () => (await import('./lookup.js')).lookup,
+  },
   sim: {
-    summary: 'sim tracr|gia [--port N]      run one platform simulator',
+    usage: 'sim tracr|gia [--port N]',
+    summary: 'run one platform simulator',
     load: async () => (await import('./sim.js')).sim,
   },
 };
 
 function usage(): string {
-  const lines = Object.values(commands).map((c) => `  tracebridge ${c.summary}`);
+  const lines = Object.values(commands).map((c) => `  tracebridge ${c.usage}\n      ${c.summary}`);
   return `usage:\n${lines.join('\n')}\n`;
 }
 
@@ -39,7 +63,7 @@ export async function main(argv: string[], io: CliIO = process): Promise<number>
     )(rest, io);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr.write(`tracebridge ${name}: ${error.message}\nusage: tracebridge ${command.summary}\n`);
+      io.stderr.write(`tracebridge ${name}: ${error.message}\nusage: tracebridge ${command.usage}\n`);
       return exitCode.usage;
     }
     io.stderr.write(`tracebridge ${name}: ${error instanceof Error ? error.message : String(error)}\n`);
