@@ -8,12 +8,20 @@ import { ApiProblem } from '../problem.js';
 import type { ApiServices } from '../services.js';
 import { defineRoute } from './types.js';
 
-const idParam = {
+const bridgeIdPattern = /^tb_[0-9A-Za-z_-]{6,64}$/;
+
+/** The `:id` path parameter of every per-stone route. */
+export const bridgeIdParam = {
   name: 'id',
   description: 'The bridge ID of the stone (tb_...).',
   required: true,
-  schema: { type: 'string', pattern: '^tb_[0-9A-Za-z_-]{6,64}$' },
+  schema: { type: 'string', pattern: bridgeIdPattern.source },
 };
+
+/** Whether `id` has the form of a bridge ID; anything else cannot name a stored stone. */
+export function isBridgeId(id: string): boolean {
+  return bridgeIdPattern.test(id);
+}
 
 /** `POST /v1/diamonds`: register or update a stone; 202 with its sync jobs. */
 export const registerDiamond = defineRoute({
@@ -64,15 +72,14 @@ export const getDiamond = defineRoute({
   summary: 'A stored stone with its platform links and sync status',
   tag: 'diamonds',
   access: ['admin', 'producer', 'reader'],
-  pathParams: [idParam],
+  pathParams: [bridgeIdParam],
   responses: {
     200: { description: 'The stored stone.', schema: 'stored-diamond' },
     404: { description: 'No such stone.', schema: 'problem' },
   },
   async handler({ services, principal, req }) {
     const id = String(req.params.id);
-    if (!/^tb_[0-9A-Za-z_-]{6,64}$/.test(id))
-      throw new ApiProblem('not-found', `no stone ${JSON.stringify(id)}: not a bridge ID`);
+    if (!isBridgeId(id)) throw new ApiProblem('not-found', `no stone ${JSON.stringify(id)}: not a bridge ID`);
     const stored = await services.store.diamonds.get(id);
     if (!stored) throw new ApiProblem('not-found', `no stone ${id} is held by the bridge`);
     assertOwn(principal as Principal, stored, id);

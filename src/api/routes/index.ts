@@ -1,5 +1,6 @@
 import { listAdapters } from './adapters.js';
 import { getDiamond, registerDiamond } from './diamonds.js';
+import { getDiamondEpcis } from './epcis.js';
 import { getSyncJob, listSyncJobs, retrySyncJob } from './jobs.js';
 import { lookupStone } from './lookup.js';
 import { docsRoute, healthz, metricsRoute, openapiRoute, readyz } from './ops.js';
@@ -11,6 +12,7 @@ import { receiveWebhook } from './webhooks.js';
 export const apiRoutes: readonly RouteDefinition[] = [
   registerDiamond,
   getDiamond,
+  getDiamondEpcis,
   lookupStone,
   listSyncJobs,
   getSyncJob,

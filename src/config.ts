@@ -1,0 +1,213 @@
+/**
+ * The bridge's configuration, merged explicitly: an option passed in code wins, then the environment, then
+ * the default. Every value is checked once, here, and a bad one is refused naming the variable, the value
+ * given and what was expected, so a typo in a deployment fails at start-up rather than at the first sync.
+ */
+
+/** Queue settings for one target platform. */
+export interface PlatformQueueConfig {
+  /** Jobs one worker process runs at once for this platform. */
+  concurrency: number;
+  /** Most jobs started per second across all workers (BullMQ limiter); 0 means no limit. */
+  ratePerSec: number;
+  /** Attempts per sync job before it is failed and kept for inspection. */
+  attempts: number;
+}
+
+/** Connection settings of a built-in platform. */
+export interface PlatformEndpoint {
+  url: string;
+  apiKey: string;
+}
+
+/** How sync jobs back off and how workers recover from a killed process. */
+export interface RetryConfig {
+  /** Base of the exponential backoff, in milliseconds. */
+  backoffBaseMs: number;
+  /** Longest backoff, in milliseconds (a platform's Retry-After may ask for more, and gets it). */
+  backoffMaxMs: number;
+  /** How long a worker's claim on a job lasts without renewal; a killed worker's jobs return after it. */
+  lockDurationMs: number;
+  /** How often workers look for jobs whose worker died. */
+  stalledIntervalMs: number;
+}
+
+/** How many finished jobs Redis keeps, so memory stays flat however many stones are synced. */
+export interface RetentionConfig {
+  completedCount: number;
+  completedAgeSec: number;
+  failedCount: number;
+  /** Failed jobs are kept long enough for someone to inspect and retry them. */
+  failedAgeSec: number;
+}
+
+/** Everything the bridge reads from its environment. */
+export interface BridgeConfig {
+  redisUrl: string | undefined;
+  /** Hash-tagged key prefix without a trailing colon, e.g. `{tracebridge}`; queues and store share it. */
+  prefix: string;
+  port: number;
+  tracr: PlatformEndpoint & {
+    /** The approved participant the bridge signs Tracr transactions as. */
+    participantId: string | undefined;
+    /** Its Ed25519 private key (PKCS#8 DER, base64), or undefined for a read-only bridge. */
+    privateKey: string | undefined;
+  };
+  /** `url` is the GraphQL endpoint. */
+  gia: PlatformEndpoint;
+  /** Built-in adapters to run; undefined means all of them. */
+  adapters: string[] | undefined;
+  /** Third-party adapter module paths. */
+  adapterModules: string[];
+  /** Per platform; platforms not named get {@link BridgeConfig.queueDefaults}. */
+  queues: Record<string, PlatformQueueConfig>;
+  queueDefaults: PlatformQueueConfig;
+  /** How often each change feed is pulled, in milliseconds. */
+  feedIntervalMs: number;
+  retry: RetryConfig;
+  retention: RetentionConfig;
+}
+
+/** Values given in code; each wins over the environment. */
+export type ConfigOptions = Partial<Omit<BridgeConfig, 'tracr' | 'gia' | 'retry' | 'retention'>> & {
+  tracr?: Partial<BridgeConfig['tracr']>;
+  gia?: Partial<BridgeConfig['gia']>;
+  retry?: Partial<RetryConfig>;
+  retention?: Partial<RetentionConfig>;
+};
+
+/** A configuration value that cannot be used; names the variable, the value and what was expected. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+
+  constructor(
+    readonly variable: string,
+    readonly value: unknown,
+    expected: string,
+  ) {
+    super(`[tracebridge] [config] ${variable}=${JSON.stringify(value)} is not valid: expected ${expected}`);
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const PREFIX_PATTERN = /^\{[A-Za-z0-9._-]+\}[A-Za-z0-9._:-]*$/;
+const PLATFORM_PATTERN = /^[a-z][a-z0-9-]{0,31}$/;
+
+/** Reads and checks the configuration: `options` ?? `env` ?? default. */
+export function loadConfig(options: ConfigOptions = {}, env: Env = process.env): BridgeConfig {
+  const read = readers(env);
+  const prefix = options.prefix ?? read.text('TRACEBRIDGE_PREFIX') ?? '{tracebridge}';
+  if (!PREFIX_PATTERN.test(prefix) || prefix.endsWith(':')) {
+    throw new ConfigError(
+      'TRACEBRIDGE_PREFIX',
+      prefix,
+      'a Redis Cluster hash tag in braces at the start, such as {tracebridge}, with no trailing colon',
+    );
+  }
+  const adapters = options.adapters ?? read.list('TRACEBRIDGE_ADAPTERS');
+  for (const name of adapters ?? []) {
+    if (!PLATFORM_PATTERN.test(name))
+      throw new ConfigError('TRACEBRIDGE_ADAPTERS', name, 'adapter names such as gia,tracr');
+  }
+  const queueDefaults: PlatformQueueConfig = {
+    concurrency: read.int('TRACEBRIDGE_CONCURRENCY', 1) ?? 16,
+    ratePerSec: read.int('TRACEBRIDGE_RATE_LIMIT', 0) ?? 0,
+    attempts: read.int('TRACEBRIDGE_ATTEMPTS', 1) ?? 12,
+    ...options.queueDefaults,
+  };
+  const queues: Record<string, PlatformQueueConfig> = {};
+  for (const name of new Set([...(adapters ?? []), 'gia', 'tracr', ...Object.keys(options.queues ?? {})])) {
+    const upper = name.toUpperCase().replaceAll('-', '_');
+    queues[name] = {
+      concurrency: read.int(`TRACEBRIDGE_${upper}_CONCURRENCY`, 1) ?? queueDefaults.concurrency,
+      ratePerSec: read.int(`TRACEBRIDGE_${upper}_RATE_LIMIT`, 0) ?? queueDefaults.ratePerSec,
+      attempts: read.int(`TRACEBRIDGE_${upper}_ATTEMPTS`, 1) ?? queueDefaults.attempts,
+      ...options.queues?.[name],
+    };
+  }
+  return {
+    redisUrl: options.redisUrl ?? read.url('REDIS_URL', ['redis:', 'rediss:']),
+    prefix,
+    port: options.port ?? read.int('PORT', 0, 65535) ?? 8080,
+    tracr: {
+      url: options.tracr?.url ?? read.url('TRACR_URL') ?? 'http://127.0.0.1:4101',
+      apiKey:
+        options.tracr?.apiKey ??
+        read.text('TRACR_API_KEY') ??
+        read.text('TRACR_SIM_KEY') ??
+        'tracr-sandbox-key',
+      participantId: options.tracr?.participantId ?? read.text('TRACR_PARTICIPANT_ID'),
+      privateKey: options.tracr?.privateKey ?? read.text('TRACR_PRIVATE_KEY'),
+    },
+    gia: {
+      url: options.gia?.url ?? read.url('GIA_URL') ?? 'http://127.0.0.1:4102/graphql',
+      apiKey:
+        options.gia?.apiKey ?? read.text('GIA_API_KEY') ?? read.text('GIA_SIM_KEY') ?? 'gia-sandbox-key',
+    },
+    adapters,
+    adapterModules: options.adapterModules ?? read.list('TRACEBRIDGE_ADAPTER_MODULES') ?? [],
+    queues,
+    queueDefaults,
+    feedIntervalMs: options.feedIntervalMs ?? read.int('TRACEBRIDGE_FEED_INTERVAL_MS', 50) ?? 5_000,
+    retry: {
+      backoffBaseMs: read.int('TRACEBRIDGE_BACKOFF_BASE_MS', 1) ?? 1_000,
+      backoffMaxMs: read.int('TRACEBRIDGE_BACKOFF_MAX_MS', 1) ?? 300_000,
+      lockDurationMs: read.int('TRACEBRIDGE_LOCK_DURATION_MS', 1_000) ?? 30_000,
+      stalledIntervalMs: read.int('TRACEBRIDGE_STALLED_INTERVAL_MS', 500) ?? 30_000,
+      ...options.retry,
+    },
+    retention: {
+      completedCount: read.int('TRACEBRIDGE_KEEP_COMPLETED', 0) ?? 1_000,
+      completedAgeSec: read.int('TRACEBRIDGE_KEEP_COMPLETED_SEC', 0) ?? 3_600,
+      failedCount: read.int('TRACEBRIDGE_KEEP_FAILED', 0) ?? 10_000,
+      failedAgeSec: read.int('TRACEBRIDGE_KEEP_FAILED_SEC', 0) ?? 14 * 24 * 3_600,
+      ...options.retention,
+    },
+  };
+}
+
+/** The queue settings for `platform`. */
+export function queueConfigFor(config: BridgeConfig, platform: string): PlatformQueueConfig {
+  return config.queues[platform] ?? config.queueDefaults;
+}
+
+function readers(env: Env) {
+  const text = (name: string): string | undefined => {
+    const value = env[name]?.trim();
+    return value === undefined || value === '' ? undefined : value;
+  };
+  return {
+    text,
+    list(name: string): string[] | undefined {
+      const value = text(name);
+      return value
+        ?.split(',')
+        .map((item) => item.trim())
+        .filter((item) => item !== '');
+    },
+    int(name: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
+      const value = text(name);
+      if (value === undefined) return undefined;
+      const number = Number(value);
+      if (!/^\d+$/.test(value) || number < min || number > max) {
+        throw new ConfigError(name, value, `a whole number from ${min} to ${max}`);
+      }
+      return number;
+    },
+    url(name: string, protocols = ['http:', 'https:']): string | undefined {
+      const value = text(name);
+      if (value === undefined) return undefined;
+      let protocol: string | undefined;
+      try {
+        protocol = new URL(value).protocol;
+      } catch {
+        protocol = undefined;
+      }
+      if (!protocol || !protocols.includes(protocol)) {
+        throw new ConfigError(name, value, `a URL starting ${protocols.map((p) => `${p}//`).join(' or ')}`);
+      }
+      return value;
+    },
+  };
+}

@@ -1,0 +1,50 @@
+/**
+ * Connects a client for every adapter from configuration: the built-ins from their own settings
+ * (`TRACR_*`, `GIA_*`), a third-party adapter from `TRACEBRIDGE_<NAME>_URL` and `TRACEBRIDGE_<NAME>_API_KEY`.
+ * An adapter that cannot be connected (Tracr without a participant key) is left out with the reason, so a
+ * bridge can still run the platforms it can reach.
+ */
+import type { PlatformClient } from '../adapters/contract.js';
+import type { AnyAdapter } from '../adapters/registry.js';
+import type { BridgeConfig } from '../config.js';
+
+/** The clients, and the adapters left without one. */
+export interface ConnectedClients {
+  clients: Map<string, PlatformClient>;
+  unconnected: { adapter: string; reason: string }[];
+}
+
+/** Connects every adapter in `adapters` that configuration allows. */
+export function connectClients(
+  config: BridgeConfig,
+  adapters: ReadonlyMap<string, AnyAdapter>,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): ConnectedClients {
+  const clients = new Map<string, PlatformClient>();
+  const unconnected: ConnectedClients['unconnected'] = [];
+  for (const adapter of adapters.values()) {
+    const options = connectOptions(config, adapter.name, env);
+    if (typeof options === 'string') unconnected.push({ adapter: adapter.name, reason: options });
+    else clients.set(adapter.name, adapter.connect(options) as PlatformClient);
+  }
+  return { clients, unconnected };
+}
+
+function connectOptions(
+  config: BridgeConfig,
+  name: string,
+  env: Readonly<Record<string, string | undefined>>,
+): Record<string, unknown> | string {
+  if (name === 'gia') return { url: config.gia.url, apiKey: config.gia.apiKey };
+  if (name === 'tracr') {
+    const { url, apiKey, participantId, privateKey } = config.tracr;
+    if (participantId === undefined || privateKey === undefined) {
+      return 'TRACR_PARTICIPANT_ID and TRACR_PRIVATE_KEY are needed to sign ledger transactions';
+    }
+    return { url, apiKey, participantId, privateKey };
+  }
+  const upper = name.toUpperCase().replaceAll('-', '_');
+  const url = env[`TRACEBRIDGE_${upper}_URL`];
+  if (url === undefined || url === '') return `TRACEBRIDGE_${upper}_URL is not set`;
+  return { url, apiKey: env[`TRACEBRIDGE_${upper}_API_KEY`] ?? '' };
+}

@@ -1,0 +1,51 @@
+/**
+ * Read-before-write: does the platform already hold what the bridge would write? Both sides go through
+ * the adapter's own `fromCanonical`, so the comparison sees exactly the fields the platform accepts, with
+ * the same rounding and the same losses on both sides; nothing the platform cannot store can make a
+ * stone look different forever.
+ */
+import { fieldGroupPaths } from '../adapters/contract.js';
+import type { AnyAdapter } from '../adapters/registry.js';
+import { canonicalJson } from '../mapping/content-hash.js';
+import type { DiamondRecord } from '../types/diamond.js';
+
+/**
+ * The record to send to `adapter`: the bridge's record plus what the platform knows of its own keys (its
+ * identifiers where the bridge has none, its extensions), so that an update addresses the stone the
+ * platform already holds instead of creating another.
+ */
+export function recordForPlatform(
+  record: DiamondRecord,
+  platform: string,
+  held: DiamondRecord | undefined,
+): DiamondRecord {
+  const { sources: _sources, ...content } = record;
+  if (!held) return content;
+  const identifiers = { ...held.identifiers, ...record.identifiers };
+  const native = held.extensions?.[platform];
+  return {
+    ...content,
+    ...(Object.keys(identifiers).length > 0 ? { identifiers } : {}),
+    ...(native === undefined ? {} : { extensions: { ...record.extensions, [platform]: native } }),
+  };
+}
+
+/** True when writing `toWrite` to the platform that holds `held` would change nothing it stores. */
+export function platformHolds(adapter: AnyAdapter, toWrite: DiamondRecord, held: DiamondRecord): boolean {
+  const aligned: DiamondRecord = { ...held, ...(toWrite.id === undefined ? {} : { id: toWrite.id }) };
+  try {
+    return (
+      canonicalJson(adapter.fromCanonical(aligned).value) ===
+      canonicalJson(adapter.fromCanonical(toWrite).value)
+    );
+  } catch {
+    // The platform's view does not translate back (a kind it never writes): compare the writable groups.
+    return adapter.capabilities.writes.every((group) =>
+      fieldGroupPaths[group].every(
+        (path) =>
+          canonicalJson(toWrite[path as keyof DiamondRecord] ?? null) ===
+          canonicalJson(aligned[path as keyof DiamondRecord] ?? null),
+      ),
+    );
+  }
+}

@@ -1,0 +1,47 @@
+/** The sync engine: queues, ingestion, workers, change feeds, and the job views the API serves. */
+export { createPutBatcher, type PutBatcher, type PutBatcherOptions } from './batcher.js';
+export { platformHolds, recordForPlatform } from './compare.js';
+export { createFeedProcessor, scheduleFeeds, type FeedContext, type FeedPullResult } from './feeds.js';
+export {
+  register,
+  registerMany,
+  RegistrationError,
+  type IngestContext,
+  type RegisterOptions,
+  type Registration,
+} from './ingest.js';
+export {
+  FEED_QUEUE,
+  feedSchedulerId,
+  platformOfJobId,
+  syncJobId,
+  syncQueueName,
+  type FeedJobData,
+  type SyncJobData,
+  type SyncJobResult,
+} from './job-ids.js';
+export {
+  getJob,
+  JOB_STATES,
+  JobNotFoundError,
+  JobStateError,
+  listJobs,
+  retryJob,
+  type JobState,
+  type JobView,
+  type ListJobsOptions,
+} from './jobs.js';
+export { mergePlatformView, unionEvents, type MergeSource } from './merge.js';
+export { BACKOFF_TYPE, jitterBackoff, jobFailure, retryAfterOf, type BackoffSettings } from './policy.js';
+export {
+  createQueues,
+  enqueueSync,
+  queueConnection,
+  syncJobOptions,
+  type BridgeQueues,
+  type EnqueuedJob,
+  type SyncRequest,
+} from './queues.js';
+export { createSyncProcessor, type SyncContext } from './sync-worker.js';
+export { chooseTargets, type SkippedTarget, type TargetChoice } from './targets.js';
+export { startWorkers, type RunningWorkers, type WorkerDependencies } from './workers.js';

@@ -1,0 +1,128 @@
+/**
+ * Registering stones: validate, store (the store assigns the bridge ID), and enqueue one sync job per
+ * platform that can take the record. A record that does not validate changes nothing. Jobs are enqueued
+ * even when the stored content was already there: a caller retrying a registration whose answer it lost
+ * must still see its stone synced, and the job ID makes the repeat one job.
+ */
+import type { AnyAdapter } from '../adapters/registry.js';
+import { contentHash } from '../mapping/content-hash.js';
+import { validateDiamond, type ValidationIssue } from '../mapping/validate.js';
+import { newDiamondId, type Store } from '../store/index.js';
+import type { DiamondRecord } from '../types/diamond.js';
+import { enqueueSync, type BridgeQueues, type EnqueuedJob, type SyncRequest } from './queues.js';
+import { chooseTargets, type SkippedTarget } from './targets.js';
+
+/** Who is registering. */
+export interface RegisterOptions {
+  /** The API principal or command, for the audit log. */
+  actor: string;
+  /** The caller's organisation: it must own the record (`owner.org`), which it defaults to. */
+  org?: string;
+}
+
+/** What a registration did. */
+export interface Registration {
+  id: string;
+  version: number;
+  outcome: 'created' | 'updated' | 'unchanged';
+  jobs: EnqueuedJob[];
+  /** Platforms that will not get the stone, with the reason. */
+  skipped: SkippedTarget[];
+}
+
+/** A record that cannot be registered; nothing was stored or enqueued. */
+export class RegistrationError extends Error {
+  override readonly name = 'RegistrationError';
+
+  constructor(
+    /** Which record of a batch (0 for a single one). */
+    readonly index: number,
+    readonly issues: ValidationIssue[],
+  ) {
+    super(
+      `[tracebridge] [register] record ${index} is not valid: ${issues.map((i) => `${i.pointer || '/'} ${i.message}`).join('; ')}`,
+    );
+  }
+}
+
+/** What ingestion needs. */
+export interface IngestContext {
+  store: Store;
+  queues: BridgeQueues;
+  /** The adapters that may be written to, by name. */
+  adapters: ReadonlyMap<string, AnyAdapter>;
+}
+
+/** Registers (or updates) one stone and enqueues its sync jobs. */
+export async function register(
+  context: IngestContext,
+  record: unknown,
+  options: RegisterOptions,
+): Promise<Registration> {
+  const [registration] = await registerMany(context, [record], options);
+  return registration!;
+}
+
+/**
+ * Registers many stones: every record is checked before any is stored, then they are saved in one atomic
+ * batch and their sync jobs added with one pipelined `addBulk` per platform.
+ */
+export async function registerMany(
+  context: IngestContext,
+  records: readonly unknown[],
+  options: RegisterOptions,
+): Promise<Registration[]> {
+  const prepared = records.map((record, index) => prepare(record, index, options));
+  const existing = await context.store.diamonds.getMany(
+    prepared.map((record) => record.id).filter((id): id is string => id !== undefined),
+  );
+  const owners = new Map(
+    existing.flatMap((stored) => (stored ? [[stored.record.id, stored.record.owner?.org]] : [])),
+  );
+  prepared.forEach((record, index) => {
+    const owner = owners.get(record.id);
+    if (options.org !== undefined && owner !== undefined && owner !== options.org) {
+      throw new RegistrationError(index, [
+        { pointer: '/id', message: `stone ${record.id} belongs to ${owner}, not to ${options.org}` },
+      ]);
+    }
+  });
+  const withIds = prepared.map((record) => ({ ...record, id: record.id ?? newDiamondId() }));
+  const saved = await context.store.diamonds.saveMany(
+    withIds.map((record) => ({ record })),
+    { actor: options.actor, action: 'register' },
+  );
+  const adapters = [...context.adapters.values()];
+  const choices = withIds.map((record) => chooseTargets(record, adapters));
+  const requests: SyncRequest[] = withIds.flatMap((record, i) =>
+    choices[i]!.targets.map((target) => ({
+      target,
+      diamondId: record.id,
+      hash: contentHash(record),
+      changed: saved[i]!.outcome === 'updated',
+    })),
+  );
+  const jobs = await enqueueSync(context.queues, requests);
+  return withIds.map((record, i) => ({
+    ...saved[i]!,
+    jobs: jobs.filter((job) => job.id.includes(`-${record.id}-`)),
+    skipped: choices[i]!.skipped,
+  }));
+}
+
+function prepare(record: unknown, index: number, { org }: RegisterOptions): DiamondRecord {
+  const validation = validateDiamond(record);
+  if (!validation.valid) throw new RegistrationError(index, validation.errors);
+  // The bridge maintains where each platform holds the stone; a caller cannot claim it.
+  const { sources: _sources, ...content } = validation.record;
+  if (org === undefined) return content;
+  if (content.owner !== undefined && content.owner.org !== org) {
+    throw new RegistrationError(index, [
+      {
+        pointer: '/owner/org',
+        message: `must be your organisation ${JSON.stringify(org)}, got ${JSON.stringify(content.owner.org)}`,
+      },
+    ]);
+  }
+  return { ...content, owner: { org } };
+}

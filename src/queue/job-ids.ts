@@ -1,0 +1,53 @@
+/**
+ * Names of queues and jobs. A sync job's ID is derived from (target, stone, content hash), so enqueueing
+ * the same change twice is one job. BullMQ refuses custom IDs that contain ':' or are integers; bridge IDs
+ * and hex hashes contain neither.
+ */
+
+/** What a sync job carries: which stone, which content, and what the enqueuer knew. */
+export interface SyncJobData {
+  /** The bridge ID of the stone. */
+  diamondId: string;
+  /** The content hash the job was enqueued for. */
+  hash: string;
+  /**
+   * The stored version the change was merged onto, when the job is enqueued before its change is saved
+   * (change feeds): until the store holds a later version the job waits rather than write stale content.
+   */
+  afterVersion?: number;
+}
+
+/** What a change-feed pull job carries. */
+export interface FeedJobData {
+  /** The adapter whose change feed to read. */
+  adapter: string;
+}
+
+/** What a sync job answers when it completes. */
+export interface SyncJobResult {
+  outcome: 'created' | 'updated' | 'unchanged';
+  ref: string;
+}
+
+/** The queue of sync jobs for one target platform. */
+export function syncQueueName(platform: string): string {
+  return `sync-${platform}`;
+}
+
+/** The one queue of change-feed pulls. */
+export const FEED_QUEUE = 'feeds';
+
+/** `sync-<target>-<diamondId>-<first 16 hex digits of the content hash>`. */
+export function syncJobId(target: string, diamondId: string, hash: string): string {
+  return `sync-${target}-${diamondId}-${hash.slice(0, 16)}`;
+}
+
+/** The job scheduler that pulls one adapter's change feed. */
+export function feedSchedulerId(adapter: string): string {
+  return `feed-${adapter}`;
+}
+
+/** The target platform of a sync job ID, or undefined when the ID is not one. */
+export function platformOfJobId(jobId: string): string | undefined {
+  return /^sync-([a-z][a-z0-9-]*?)-tb_/.exec(jobId)?.[1];
+}

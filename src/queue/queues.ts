@@ -1,0 +1,147 @@
+/**
+ * The bridge's BullMQ queues: one per target platform (`sync-<platform>`), so each has its own concurrency,
+ * rate limit and backoff, and one for change-feed pulls. Every queue uses the store's hash tag as its
+ * prefix, so all of the bridge's keys live in one Redis Cluster slot, and finished jobs are trimmed by
+ * count and age so Redis memory stays flat however many stones pass through.
+ */
+import { Queue, type JobsOptions } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { BridgeConfig } from '../config.js';
+import { queueConfigFor } from '../config.js';
+import { BACKOFF_TYPE } from './policy.js';
+import {
+  FEED_QUEUE,
+  syncJobId,
+  syncQueueName,
+  type FeedJobData,
+  type SyncJobData,
+  type SyncJobResult,
+} from './job-ids.js';
+
+/** The sync queues and the feed queue over one connection. */
+export interface BridgeQueues {
+  /** The BullMQ prefix (the hash tag), e.g. `{tracebridge}`. */
+  readonly prefix: string;
+  /** The platforms that have a sync queue. */
+  readonly platforms: readonly string[];
+  /** The sync queue of `platform`; throws naming the known platforms when there is none. */
+  sync(platform: string): Queue<SyncJobData, SyncJobResult>;
+  readonly feeds: Queue<FeedJobData>;
+  close(): Promise<void>;
+}
+
+/** One sync job to enqueue. */
+export interface SyncRequest extends SyncJobData {
+  target: string;
+  /**
+   * The content changed (it was not a re-delivery): a finished job with the same ID, left from when the
+   * stone last had this content, is retried rather than taken as done, or A -> B -> A would stop at B.
+   */
+  changed?: boolean;
+}
+
+/** A sync job as enqueued. */
+export interface EnqueuedJob {
+  id: string;
+  platform: string;
+}
+
+/** A connection as BullMQ needs it: commands wait through a Redis restart instead of failing. */
+export function queueConnection(url: string): Redis {
+  return new Redis(url, { maxRetriesPerRequest: null });
+}
+
+/** The job options of a sync job on `platform`. */
+export function syncJobOptions(config: BridgeConfig, platform: string): JobsOptions {
+  const { retention, retry } = config;
+  return {
+    attempts: queueConfigFor(config, platform).attempts,
+    backoff: { type: BACKOFF_TYPE, delay: retry.backoffBaseMs },
+    removeOnComplete: { age: retention.completedAgeSec, count: retention.completedCount },
+    removeOnFail: { age: retention.failedAgeSec, count: retention.failedCount },
+    keepLogs: 20,
+  };
+}
+
+/** Opens the queues of `platforms` over `connection` (see {@link queueConnection}). */
+export function createQueues(
+  connection: Redis,
+  config: BridgeConfig,
+  platforms: readonly string[],
+): BridgeQueues {
+  const common = { connection, prefix: config.prefix, streams: { events: { maxLen: 1_000 } } };
+  const sync = new Map<string, Queue<SyncJobData, SyncJobResult>>();
+  for (const platform of platforms) {
+    sync.set(
+      platform,
+      new Queue<SyncJobData, SyncJobResult>(syncQueueName(platform), {
+        ...common,
+        defaultJobOptions: syncJobOptions(config, platform),
+      }),
+    );
+  }
+  const feeds = new Queue<FeedJobData>(FEED_QUEUE, {
+    ...common,
+    defaultJobOptions: {
+      attempts: 1,
+      removeOnComplete: { count: 100 },
+      removeOnFail: { age: config.retention.failedAgeSec, count: 1_000 },
+    },
+  });
+  return {
+    prefix: config.prefix,
+    platforms: [...platforms],
+    sync(platform) {
+      const queue = sync.get(platform);
+      if (!queue) {
+        throw new Error(
+          `[tracebridge] [queue] no sync queue for platform '${platform}'; known: ${[...sync.keys()].join(', ')}`,
+        );
+      }
+      return queue;
+    },
+    feeds,
+    async close() {
+      await Promise.all([...sync.values(), feeds].map((queue) => queue.close()));
+    },
+  };
+}
+
+/**
+ * Adds sync jobs, pipelined per queue. A job whose ID already exists (the same change enqueued again) is
+ * not added twice: BullMQ answers the existing job.
+ */
+export async function enqueueSync(
+  queues: BridgeQueues,
+  requests: readonly SyncRequest[],
+): Promise<EnqueuedJob[]> {
+  const byTarget = new Map<string, SyncRequest[]>();
+  for (const request of requests) {
+    const list = byTarget.get(request.target) ?? [];
+    list.push(request);
+    byTarget.set(request.target, list);
+  }
+  const added = await Promise.all(
+    [...byTarget].map(async ([target, list]) => {
+      const queue = queues.sync(target);
+      await Promise.all(
+        list.filter((request) => request.changed).map((request) => reviveFinished(queue, request)),
+      );
+      const jobs = list.map(({ target: _target, changed: _changed, ...data }) => ({
+        name: 'sync',
+        data,
+        opts: { jobId: syncJobId(target, data.diamondId, data.hash) },
+      }));
+      await queue.addBulk(jobs);
+      return jobs.map((job) => ({ id: job.opts.jobId, platform: target }));
+    }),
+  );
+  return added.flat();
+}
+
+async function reviveFinished(queue: Queue<SyncJobData, SyncJobResult>, request: SyncRequest): Promise<void> {
+  const job = await queue.getJob(syncJobId(request.target, request.diamondId, request.hash));
+  if (!job) return;
+  const state = await job.getState();
+  if (state === 'completed' || state === 'failed') await job.retry(state);
+}

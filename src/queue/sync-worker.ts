@@ -1,0 +1,186 @@
+/**
+ * One sync job: write the stone's latest stored content to one platform, exactly once. The worker reads
+ * the platform first and skips the write when the platform already holds the content; writes carry an
+ * idempotency key that is stable across retries; after an ambiguous failure the next attempt's read finds
+ * a write that landed. Jobs for the same stone and platform never run at once, even across processes.
+ */
+import { DelayedError, type Job, type Processor } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { PlatformClient, PlatformRecord } from '../adapters/contract.js';
+import type { AnyAdapter } from '../adapters/registry.js';
+import { contentHash, sha256Hex } from '../mapping/content-hash.js';
+import {
+  IDENTIFIER_NAMES,
+  UnknownDiamondError,
+  VersionConflictError,
+  type IdentifierName,
+  type Store,
+  type StoredDiamond,
+} from '../store/index.js';
+import type { DiamondRecord } from '../types/diamond.js';
+import type { PutBatcher } from './batcher.js';
+import { platformHolds, recordForPlatform } from './compare.js';
+import type { SyncJobData, SyncJobResult } from './job-ids.js';
+import { tryLease } from './lock.js';
+import { jobFailure, retryAfterOf } from './policy.js';
+import { enqueueSync, type BridgeQueues } from './queues.js';
+import { chooseTargets } from './targets.js';
+
+/** What a sync processor works with. */
+export interface SyncContext {
+  adapter: AnyAdapter;
+  client: PlatformClient;
+  batcher: PutBatcher;
+  store: Store;
+  queues: BridgeQueues;
+  /** Every adapter, for the jobs a written-back identifier fans out to. */
+  adapters: readonly AnyAdapter[];
+  /** For the per-stone lock; shares the queues' hash tag. */
+  redis: Redis;
+  prefix: string;
+  /** How long a per-stone lock lives if its holder dies. */
+  lockMs: number;
+}
+
+/** A change enqueued before its save landed: retried until the store holds it. */
+class NotStoredYetError extends Error {
+  override readonly name = 'NotStoredYetError';
+}
+
+/** The BullMQ processor for `context.adapter`'s sync queue. */
+export function createSyncProcessor(context: SyncContext): Processor<SyncJobData, SyncJobResult> {
+  const target = context.adapter.name;
+  return async (job, token) => {
+    const { diamondId } = job.data;
+    if (job.attemptsMade > 0)
+      await job.log(JSON.stringify({ attempt: job.attemptsMade + 1, startedAt: Date.now() }));
+    const lease = await tryLease(
+      context.redis,
+      `${context.prefix}:lease:sync:${target}:${diamondId}`,
+      `${job.id}:${token ?? ''}`,
+      context.lockMs,
+    );
+    if (!lease) {
+      // Another job is writing this stone here; waiting costs no attempt and avoids two creates at once.
+      await job.moveToDelayed(Date.now() + 50 + Math.floor(Math.random() * 200), token);
+      throw new DelayedError();
+    }
+    try {
+      return await syncStone(context, job);
+    } catch (error) {
+      const failure = jobFailure(error, { target, diamondId });
+      await job.log(
+        JSON.stringify({
+          attempt: job.attemptsMade + 1,
+          failedAt: Date.now(),
+          reason: failure.message,
+          ...(retryAfterOf(error) === undefined ? {} : { retryAfterMs: retryAfterOf(error) }),
+        }),
+      );
+      throw failure;
+    } finally {
+      await lease.release();
+    }
+  };
+}
+
+async function syncStone(context: SyncContext, job: Job<SyncJobData, SyncJobResult>): Promise<SyncJobResult> {
+  const { adapter, store } = context;
+  const target = adapter.name;
+  const { diamondId, afterVersion } = job.data;
+  const stored = await store.diamonds.get(diamondId);
+  if (afterVersion !== undefined && (stored?.version ?? 0) <= afterVersion) {
+    throw new NotStoredYetError(`stone ${diamondId} is not yet stored past version ${afterVersion}`);
+  }
+  if (!stored) throw new UnknownDiamondError(diamondId);
+  // Always the latest content: a job for an older hash writes what is stored now, and the job for the
+  // newer hash then finds the platform unchanged.
+  const { record } = stored;
+  const held = await readPlatform(context, record, diamondId);
+  const toWrite = recordForPlatform(record, target, held?.canonical);
+  let result: SyncJobResult;
+  let nativeHash: string;
+  if (held && platformHolds(adapter, toWrite, held.canonical)) {
+    result = { outcome: 'unchanged', ref: held.ref };
+    nativeHash = sha256Hex(held.native);
+  } else {
+    // Tied to the content version, not the job: retries of this change share it, and a later change of the
+    // same stone (even back to earlier content) gets a new one.
+    const key = `sync-${target}-${diamondId}-v${stored.version}`;
+    const put = await context.batcher.put(toWrite, key);
+    result = { outcome: put.outcome, ref: put.ref };
+    nativeHash = sha256Hex(adapter.fromCanonical(toWrite).value);
+  }
+  await store.identity.recordSync(
+    diamondId,
+    target,
+    { ref: result.ref, syncedAt: new Date().toISOString(), hash: nativeHash },
+    { actor: `worker:${target}` },
+  );
+  await writeBackAssignedId(context, stored, result.ref);
+  return result;
+}
+
+/** The platform's record of the stone: by the linked ref, else by any identifier the bridge knows. */
+async function readPlatform(
+  context: SyncContext,
+  record: DiamondRecord,
+  diamondId: string,
+): Promise<PlatformRecord | null> {
+  const target = context.adapter.name;
+  const ref = (await context.store.identity.refs(diamondId))[target];
+  if (ref !== undefined) {
+    const found = await context.client.get(ref);
+    if (found) return found;
+  }
+  if (!record.identifiers || Object.keys(record.identifiers).length === 0) return null;
+  const candidates = await context.client.find(record.identifiers);
+  const mine: PlatformRecord[] = [];
+  for (const candidate of candidates) {
+    const owner = await context.store.identity.resolve(target, candidate.ref);
+    if (owner === null || owner === diamondId) mine.push(candidate);
+  }
+  return mine.find((candidate) => candidate.canonical.id === diamondId) ?? mine[0] ?? null;
+}
+
+/**
+ * A platform whose canonical identifier is `<platform>Id` (Tracr's diamond ID) assigns it on the first
+ * write; the bridge's record learns it. The new content fans out to the other platforms, which find it
+ * unchanged where they cannot store the identifier, so the write-back settles after one round.
+ */
+async function writeBackAssignedId(context: SyncContext, stored: StoredDiamond, ref: string): Promise<void> {
+  const target = context.adapter.name;
+  const name = `${target}Id`;
+  if (!(IDENTIFIER_NAMES as readonly string[]).includes(name)) return;
+  let current = stored;
+  for (let round = 0; round < 5; round++) {
+    const identifiers = current.record.identifiers ?? {};
+    if (identifiers[name as IdentifierName] === ref) return;
+    const { sources: _sources, ...content } = current.record;
+    const updated: DiamondRecord = { ...content, identifiers: { ...identifiers, [name]: ref } };
+    try {
+      const saved = await context.store.diamonds.save(updated, {
+        actor: `worker:${target}`,
+        action: 'linked',
+        platform: target,
+        expectedVersion: current.version,
+      });
+      const { targets } = chooseTargets(updated, context.adapters, target);
+      await enqueueSync(
+        context.queues,
+        targets.map((platform) => ({
+          target: platform,
+          diamondId: saved.id,
+          hash: contentHash(updated),
+          changed: true,
+        })),
+      );
+      return;
+    } catch (error) {
+      if (!(error instanceof VersionConflictError)) throw error;
+      const latest = await context.store.diamonds.get(current.record.id ?? '');
+      if (!latest) return;
+      current = latest;
+    }
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * Worker processes: one BullMQ worker per target platform (its own concurrency, rate limit and backoff)
+ * and one for change-feed pulls. They run inside the API process for the embedded default, or alone under
+ * `tracebridge worker` to scale out. Closing stops taking jobs and waits, for a bounded time, for the
+ * running ones; a worker that dies instead has its jobs brought back by BullMQ's stalled-job check.
+ */
+import { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { PlatformClient } from '../adapters/contract.js';
+import type { AnyAdapter } from '../adapters/registry.js';
+import { queueConfigFor, type BridgeConfig } from '../config.js';
+import type { Store } from '../store/index.js';
+import { createPutBatcher } from './batcher.js';
+import { createFeedProcessor, scheduleFeeds } from './feeds.js';
+import { FEED_QUEUE, syncQueueName } from './job-ids.js';
+import { jitterBackoff } from './policy.js';
+import { createQueues, queueConnection, type BridgeQueues } from './queues.js';
+import { createSyncProcessor } from './sync-worker.js';
+
+/** What the workers run against. */
+export interface WorkerDependencies {
+  adapters: ReadonlyMap<string, AnyAdapter>;
+  /** A connected client per adapter; adapters without one get no worker. */
+  clients: ReadonlyMap<string, PlatformClient>;
+  store: Store;
+  /** A BullMQ-ready connection (see `queueConnection`); default one to `config.redisUrl`. */
+  connection?: Redis;
+  /** Pull change feeds here too. Default true. */
+  feeds?: boolean;
+  /** How long a put waits for others to share a `putMany` call, in milliseconds. Default 5. */
+  batchLingerMs?: number;
+  /** Where worker errors go (a lost Redis connection, a processor bug). Default stderr. */
+  onError?: (error: Error, where: string) => void;
+}
+
+/** Running workers. */
+export interface RunningWorkers {
+  readonly queues: BridgeQueues;
+  readonly workers: readonly Worker[];
+  /**
+   * Stops taking jobs and waits up to `timeoutMs` (default 10 s) for running ones; jobs still running then
+   * are abandoned to the stalled-job check, which hands them to another worker.
+   */
+  close(timeoutMs?: number): Promise<void>;
+}
+
+/** Starts the sync workers of every writable adapter with a client, and the change-feed worker. */
+export async function startWorkers(
+  config: BridgeConfig,
+  dependencies: WorkerDependencies,
+): Promise<RunningWorkers> {
+  const { adapters, clients, store } = dependencies;
+  const ownConnection = dependencies.connection === undefined;
+  if (ownConnection && config.redisUrl === undefined) {
+    throw new Error(
+      '[tracebridge] [worker] REDIS_URL is not set: the workers need a Redis to take jobs from',
+    );
+  }
+  const connection = dependencies.connection ?? queueConnection(config.redisUrl!);
+  const writable = [...adapters.values()].filter((a) => a.capabilities.write && clients.has(a.name));
+  const queues = createQueues(
+    connection,
+    config,
+    writable.map((a) => a.name),
+  );
+  const onError =
+    dependencies.onError ??
+    ((error, where) => process.stderr.write(`[tracebridge] [${where}] ${error.message}\n`));
+  const common = {
+    connection,
+    prefix: config.prefix,
+    lockDuration: config.retry.lockDurationMs,
+    stalledInterval: config.retry.stalledIntervalMs,
+    // A job whose worker was killed comes back; only a job that keeps killing workers is failed.
+    maxStalledCount: 5,
+  };
+  const workers: Worker[] = [];
+  for (const adapter of writable) {
+    const client = clients.get(adapter.name)!;
+    const settings = queueConfigFor(config, adapter.name);
+    const processor = createSyncProcessor({
+      adapter,
+      client,
+      batcher: createPutBatcher(client, {
+        maxBatch: adapter.capabilities.batchWriteSize,
+        ...(dependencies.batchLingerMs === undefined ? {} : { lingerMs: dependencies.batchLingerMs }),
+      }),
+      store,
+      queues,
+      adapters: [...adapters.values()],
+      redis: connection,
+      prefix: config.prefix,
+      lockMs: config.retry.lockDurationMs,
+    });
+    workers.push(
+      new Worker(syncQueueName(adapter.name), processor, {
+        ...common,
+        concurrency: settings.concurrency,
+        ...(settings.ratePerSec > 0 ? { limiter: { max: settings.ratePerSec, duration: 1_000 } } : {}),
+        settings: { backoffStrategy: jitterBackoff(config.retry) },
+      }),
+    );
+  }
+  if (dependencies.feeds ?? true) {
+    const feedProcessor = createFeedProcessor({
+      adapters,
+      clients,
+      store,
+      queues,
+      redis: connection,
+      prefix: config.prefix,
+      leaseMs: config.retry.lockDurationMs,
+    });
+    workers.push(new Worker(FEED_QUEUE, feedProcessor, { ...common, concurrency: 4 }));
+    await scheduleFeeds(
+      queues,
+      [...adapters.values()].filter((a) => clients.get(a.name)?.changes !== undefined),
+      config.feedIntervalMs,
+    );
+  }
+  for (const worker of workers) worker.on('error', (error) => onError(error, worker.name));
+
+  return {
+    queues,
+    workers,
+    async close(timeoutMs = 10_000) {
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), timeoutMs);
+      });
+      const graceful = Promise.all(workers.map((worker) => worker.close()));
+      if ((await Promise.race([graceful, deadline])) === 'timeout') {
+        await Promise.all(workers.map((worker) => worker.close(true)));
+      }
+      clearTimeout(timer);
+      await queues.close();
+      if (ownConnection) connection.disconnect();
+    },
+  };
+}

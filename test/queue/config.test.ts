@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, queueConfigFor } from '../../src/config.js';
+
+describe('configuration', () => {
+  it('takes an option over the environment over the default', () => {
+    expect(loadConfig({}, {}).port).toBe(8080);
+    expect(loadConfig({}, { PORT: '9090' }).port).toBe(9090);
+    expect(loadConfig({ port: 7070 }, { PORT: '9090' }).port).toBe(7070);
+    expect(loadConfig({}, {}).prefix).toBe('{tracebridge}');
+    expect(loadConfig({}, {}).gia).toEqual({
+      url: 'http://127.0.0.1:4102/graphql',
+      apiKey: 'gia-sandbox-key',
+    });
+    expect(loadConfig({}, { TRACR_SIM_KEY: 'sim' }).tracr.apiKey).toBe('sim');
+    expect(loadConfig({}, { TRACR_SIM_KEY: 'sim', TRACR_API_KEY: 'real' }).tracr.apiKey).toBe('real');
+  });
+
+  it('reads per-platform queue settings, falling back to the shared ones', () => {
+    const config = loadConfig(
+      {},
+      { TRACEBRIDGE_CONCURRENCY: '4', TRACEBRIDGE_TRACR_CONCURRENCY: '64', TRACEBRIDGE_GIA_RATE_LIMIT: '10' },
+    );
+    expect(queueConfigFor(config, 'tracr').concurrency).toBe(64);
+    expect(queueConfigFor(config, 'gia')).toMatchObject({ concurrency: 4, ratePerSec: 10 });
+    expect(queueConfigFor(config, 'elsewhere').concurrency).toBe(4);
+  });
+
+  it('splits the adapter lists on commas', () => {
+    const config = loadConfig(
+      {},
+      { TRACEBRIDGE_ADAPTERS: 'gia, tracr', TRACEBRIDGE_ADAPTER_MODULES: './a.js,./b.js' },
+    );
+    expect(config.adapters).toEqual(['gia', 'tracr']);
+    expect(config.adapterModules).toEqual(['./a.js', './b.js']);
+  });
+
+  it('refuses a bad value naming the variable, the value and what was expected', () => {
+    expect(() => loadConfig({}, { PORT: 'eighty' })).toThrow(ConfigError);
+    expect(() => loadConfig({}, { PORT: 'eighty' })).toThrow(/PORT="eighty".*whole number from 0 to 65535/);
+    expect(() => loadConfig({}, { REDIS_URL: 'localhost:6379' })).toThrow(
+      /REDIS_URL="localhost:6379".*redis:\/\//,
+    );
+    expect(() => loadConfig({}, { TRACEBRIDGE_PREFIX: 'tracebridge' })).toThrow(
+      /TRACEBRIDGE_PREFIX.*hash tag/,
+    );
+    expect(() => loadConfig({}, { TRACEBRIDGE_TRACR_ATTEMPTS: '0' })).toThrow(
+      /TRACEBRIDGE_TRACR_ATTEMPTS="0"/,
+    );
+    expect(() => loadConfig({}, { TRACEBRIDGE_ADAPTERS: 'GIA' })).toThrow(/TRACEBRIDGE_ADAPTERS="GIA"/);
+  });
+});
