@@ -71,7 +71,7 @@ async function privateRedis(
 ): Promise<string> {
   const dir = resolve(process.env.TRACEBRIDGE_DATA_DIR ?? '.tracebridge', 'redis');
   const redis: PrivateRedis = await startPrivateRedis({ dir, appendOnly: true });
-  stack.push({ name: 'Redis', stop: redis.stop });
+  stack.push({ name: 'Redis', stop: () => redis.stop() });
   io.stdout.write(`Redis ${redis.url} (append-only file in ${dir})\n`);
   return redis.url;
 }
@@ -91,9 +91,9 @@ async function simulator(
     },
   );
   stack.push({ name: `${name} simulator`, stop: () => stopChild(child) });
-  const lines = createInterface({ input: child.stdout! });
+  const lines = createInterface({ input: child.stdout });
   let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   return new Promise((resolveUrl, reject) => {
     child.once('exit', (code) =>
       reject(new Error(`the ${name} simulator exited (${code}) before listening: ${stderr.trim()}`)),

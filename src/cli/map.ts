@@ -49,7 +49,7 @@ export const map: Command = async (args, io) => {
       from === canonical
         ? canonicalInput(input)
         : translate(loss, from.toCanonical(from.readNative ? from.readNative(input) : input));
-    const output = to === canonical ? record : translate(loss, to.fromCanonical(record));
+    const output: unknown = to === canonical ? record : translate<unknown>(loss, to.fromCanonical(record));
     io.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
     for (const entry of loss) io.stderr.write(`${formatLoss(entry)}\n`);
     return exitCode.ok;

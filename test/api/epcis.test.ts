@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-unsafe-member-access -- supertest answers are untyped JSON; each test asserts their shape */
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-argument -- supertest answers are untyped JSON; each test asserts their shape */
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { epcisSchemaErrors } from '../adapters/epcis/support.js';
@@ -42,7 +42,7 @@ describe('GET /v1/diamonds/:id/epcis', () => {
     const ask = () =>
       request(bridge.app).get(`/v1/diamonds/${roughId}/epcis`).set('authorization', bearer.reader);
     const [first, second] = await Promise.all([ask(), ask()]);
-    const ids = (body: { epcisBody: { eventList: { eventID: string }[] } }) =>
+    const ids = (body: { epcisBody: { eventList: { eventID: string }[] } }): string[] =>
       body.epcisBody.eventList.map((event) => event.eventID);
     expect(ids(second.body)).toEqual(ids(first.body));
   });

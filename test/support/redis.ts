@@ -35,8 +35,8 @@ export async function startRedis(options: StartRedisOptions = {}): Promise<TestR
     url: redis.url,
     port: redis.port,
     dir,
-    start: redis.start,
-    kill: redis.kill,
+    start: () => redis.start(),
+    kill: () => redis.kill(),
     restart: async () => {
       await redis.stop();
       await redis.start();

@@ -1,5 +1,4 @@
 import { exportHistory } from '../../adapters/epcis/index.js';
-import type { DiamondRecord } from '../../types/diamond.js';
 import type { Principal } from '../auth.js';
 import { ApiProblem } from '../problem.js';
 import { assertOwn, bridgeIdParam, isBridgeId } from './diamonds.js';
@@ -30,7 +29,7 @@ export const getDiamondEpcis = defineRoute({
     const { parentId, childIds = [] } = stored.record.lineage ?? {};
     const relativeIds = [...(parentId ? [parentId] : []), ...childIds];
     const relatives = (await services.store.diamonds.getMany(relativeIds)).flatMap((r) =>
-      r ? [r.record as DiamondRecord] : [],
+      r ? [r.record] : [],
     );
     return {
       status: 200,
