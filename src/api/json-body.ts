@@ -25,15 +25,17 @@ export interface RequestWithRawBody extends Request {
 // Keys that reach into an object's prototype when a body is merged into another object.
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
-// Text a diamond record carries: names, references, grades, dates, notes. Letters and digits of any
-// script, spaces and the punctuation real names and references use. Markup (< >), statement syntax
-// (; = " `) and braces never belong in a stone's record and are refused rather than escaped later.
-const ALLOWED_TEXT = /^[\p{L}\p{M}\p{N} .,'’()&/#:+_@*%!?-]*$/u;
+// Text a diamond record carries: names, references, grades, dates, notes, and a lab's printed values kept
+// verbatim ("34.5°", "Pinpoints are not shown; clouds", prices with currency signs). Letters and digits of any
+// script, spaces, line breaks and the punctuation and symbols trade documents use. Markup (< >), template and
+// expression syntax ({ } ` \ |) and assignment (=) never belong in a stone's record and are refused rather
+// than escaped later.
+const ALLOWED_TEXT = /^[\p{L}\p{M}\p{N}\p{Sc}\p{Zs}\n\t.,'’"“”()&/#:;+_@*%!?°×±~[\]-]*$/u;
 // Without the u flag a regular expression sees UTF-16 code units, so it can spot an unpaired half.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 // Invisible characters that reorder or hide text (Trojan Source), and control characters.
 // eslint-disable-next-line no-control-regex
-const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/u;
+const INVISIBLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/u;
 
 /** Reads a JSON body (any `application/json` or `+json` type) into `req.body`; see the module comment. */
 export function jsonBody(options: JsonBodyOptions = {}): RequestHandler[] {
@@ -100,9 +102,10 @@ export function textProblem(text: string): string | undefined {
   if (INVISIBLE.test(text)) return 'contains a control, zero-width or direction-override character';
   if (!ALLOWED_TEXT.test(text)) {
     const bad = [...text].find((c) => !ALLOWED_TEXT.test(c)) ?? '';
-    return `contains ${JSON.stringify(bad)}, which no diamond record field uses (markup or statement syntax)`;
+    return `contains ${JSON.stringify(bad)}, which no diamond record field uses (markup or expression syntax)`;
   }
-  if (text.includes('--')) return 'contains "--", which no diamond record field uses (statement syntax)';
+  // A comment opener: the tail of a query-injection payload, never part of a name, grade or note.
+  if (text.includes('--')) return 'contains "--", which no diamond record field uses (comment syntax)';
   return undefined;
 }
 
