@@ -58,7 +58,6 @@ export function createApp(services: ApiServices): BridgeApp {
   );
   app.use(timing(metrics));
 
-  if (services.home) app.get('/', services.home);
   app.use(webRoutes()); // the provenance lookup page (src/web): `GET /`, its stylesheet and its script
   const board = services.queues ? queueBoard(services.queues, '/admin/queues') : undefined;
   app.use('/admin/queues', authenticate(services, limiter, ['admin']), board ?? unavailableBoard);

@@ -1,4 +1,3 @@
-import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { PlatformClient } from '../adapters/contract.js';
 import type { AnyAdapter } from '../adapters/registry.js';
@@ -43,8 +42,6 @@ export interface ApiServices {
   clock: () => number;
   /** How long `/readyz` and `/v1/adapters` wait for each platform's health. Default 2 s. */
   healthTimeoutMs?: number;
-  /** Serves `GET /` (the provenance page); a placeholder answers until one is given. */
-  home?: RequestHandler;
   /** Largest JSON body accepted, in bytes. Default 1 MiB. */
   bodyLimitBytes?: number;
 }

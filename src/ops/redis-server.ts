@@ -67,8 +67,23 @@ export async function freePort(): Promise<number> {
 
 /** Starts a private redis-server and answers once it replies PONG. */
 export async function startPrivateRedis(options: PrivateRedisOptions): Promise<PrivateRedis> {
+  if (options.port !== undefined) return startOn(options.port, options);
+  // A free port can be taken by another process between the probe and redis binding it (parallel test
+  // suites do this); a server that exits at once on a probed port is tried again on another.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOn(await freePort(), options);
+    } catch (error) {
+      if (!(error instanceof PortTakenError) || attempt === 5) throw error;
+    }
+  }
+}
+
+/** The server exited before answering: on a port it did not choose, most likely someone else's. */
+class PortTakenError extends Error {}
+
+async function startOn(port: number, options: PrivateRedisOptions): Promise<PrivateRedis> {
   const binary = redisServerPath();
-  const port = options.port ?? (await freePort());
   const { dir } = options;
   mkdirSync(dir, { recursive: true });
   const args = [
@@ -123,7 +138,9 @@ async function waitForPong(port: number, child: ChildProcess): Promise<void> {
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {
-      throw new Error(`redis-server on port ${port} exited with code ${child.exitCode}; is the port taken?`);
+      throw new PortTakenError(
+        `redis-server on port ${port} exited with code ${child.exitCode}; is the port taken?`,
+      );
     }
     const client = new Redis({
       port,
