@@ -71,6 +71,19 @@ export interface ChangePage<Native = unknown> {
   cursor: string | null;
   /** More changes are waiting: call again at once with `cursor`. */
   more: boolean;
+  /**
+   * Items of this page the adapter could not read (a native record it cannot map). `cursor` already moves
+   * past them: the bridge records each as a rejected change for an operator instead of stalling the feed.
+   */
+  rejected?: RejectedChange[];
+}
+
+/** A change-feed item that was handed out but cannot be stored, and why. */
+export interface RejectedChange {
+  /** The platform's own reference for the item. */
+  ref: string;
+  /** What is wrong with it, naming the field and the value. */
+  reason: string;
 }
 
 /** A platform's health as seen from the bridge. */

@@ -2,7 +2,8 @@
  * Connects a client for every adapter from configuration: the built-ins from their own settings
  * (`TRACR_*`, `GIA_*`), a third-party adapter from `TRACEBRIDGE_<NAME>_URL` and `TRACEBRIDGE_<NAME>_API_KEY`.
  * An adapter that cannot be connected (Tracr without a participant key) is left out with the reason, so a
- * bridge can still run the platforms it can reach.
+ * bridge can still run the platforms it can reach. Format-only adapters (neither read nor write, such as
+ * EPCIS) are skipped without a word: they have no platform to connect to.
  */
 import type { PlatformClient } from '../adapters/contract.js';
 import type { AnyAdapter } from '../adapters/registry.js';
@@ -14,7 +15,7 @@ export interface ConnectedClients {
   unconnected: { adapter: string; reason: string }[];
 }
 
-/** Connects every adapter in `adapters` that configuration allows. */
+/** Connects every adapter in `adapters` that configuration allows; format-only ones get no client. */
 export function connectClients(
   config: BridgeConfig,
   adapters: ReadonlyMap<string, AnyAdapter>,
@@ -23,6 +24,8 @@ export function connectClients(
   const clients = new Map<string, PlatformClient>();
   const unconnected: ConnectedClients['unconnected'] = [];
   for (const adapter of adapters.values()) {
+    // A format-only adapter (EPCIS: export and import, no platform to reach) has nothing to connect to.
+    if (!adapter.capabilities.read && !adapter.capabilities.write) continue;
     const options = connectOptions(config, adapter.name, env);
     if (typeof options === 'string') unconnected.push({ adapter: adapter.name, reason: options });
     else clients.set(adapter.name, adapter.connect(options) as PlatformClient);

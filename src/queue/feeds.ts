@@ -1,23 +1,19 @@
 /**
  * Change feeds: a job scheduler per adapter with a feed pulls `client.changes(cursor)` page by page. Each
- * change is linked to its stone (identity map, else the bridge ID the platform echoes, else any shared
- * identifier, else a new stone), merged into the bridge's record, and saved together with the cursor in
- * one atomic step: the cursor never passes a change that was not stored. Sync jobs to the other platforms
- * are enqueued before the save, waiting for it, so a crash between the two cannot lose the fan-out.
+ * page goes through the one inbound path (inbound.ts): linked to its stones, merged, and saved together
+ * with the cursor in one atomic step, so the cursor never passes a change that was not stored. A change
+ * that cannot be stored is recorded as rejected and skipped, so it cannot hold the feed back forever.
  */
 import { UnrecoverableError, type Processor } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { ChangePage, PlatformClient, PlatformRecord } from '../adapters/contract.js';
+import type { ChangePage, PlatformClient } from '../adapters/contract.js';
 import type { AnyAdapter } from '../adapters/registry.js';
-import { contentHash, sha256Hex } from '../mapping/content-hash.js';
-import { validateDiamond } from '../mapping/validate.js';
-import { IDENTIFIER_NAMES, newDiamondId, type Store, type StoredDiamond } from '../store/index.js';
-import type { DiamondRecord } from '../types/diamond.js';
+import type { Tolerances } from '../reconcile/types.js';
+import type { Store } from '../store/index.js';
+import { ingestPlatformRecords } from './inbound.js';
 import { FEED_QUEUE, feedSchedulerId, type FeedJobData } from './job-ids.js';
 import { tryLease } from './lock.js';
-import { mergePlatformView } from './merge.js';
-import { enqueueSync, type BridgeQueues, type SyncRequest } from './queues.js';
-import { chooseTargets } from './targets.js';
+import type { BridgeQueues } from './queues.js';
 
 /** What the feed processor works with. */
 export interface FeedContext {
@@ -31,6 +27,8 @@ export interface FeedContext {
   leaseMs: number;
   /** Pages read per pull before yielding to the next scheduled pull. Default 50. */
   maxPages?: number;
+  /** Matching tolerances for records no stone is linked to yet. */
+  tolerances?: Partial<Tolerances>;
 }
 
 /** What a pull did. */
@@ -39,6 +37,10 @@ export interface FeedPullResult {
   changes: number;
   /** Stones whose stored content changed. */
   stored: number;
+  /** Changes recorded as rejected and skipped (see `listRejectedChanges`). */
+  rejected: number;
+  /** Changes left as match proposals for a person. */
+  proposed: number;
   /** Another pull of the same feed was running, so this one did nothing. */
   skipped?: boolean;
 }
@@ -73,25 +75,30 @@ export async function scheduleFeeds(
 
 /** The BullMQ processor of the {@link FEED_QUEUE} queue. */
 export function createFeedProcessor(context: FeedContext): Processor<FeedJobData, FeedPullResult> {
-  return async (job) => {
-    const name = job.data.adapter;
-    const adapter = context.adapters.get(name);
-    const client = context.clients.get(name);
-    if (!adapter || !client?.changes)
-      throw new UnrecoverableError(`[${name}] no change feed is configured for adapter '${name}'`);
-    const lease = await tryLease(
-      context.redis,
-      `${context.prefix}:lease:${FEED_QUEUE}:${name}`,
-      String(job.id),
-      context.leaseMs,
-    );
-    if (!lease) return { pages: 0, changes: 0, stored: 0, skipped: true };
-    try {
-      return await pull(context, adapter, client);
-    } finally {
-      await lease.release();
-    }
-  };
+  return (job) => pullFeed(context, job.data.adapter, String(job.id));
+}
+
+/**
+ * Pulls `name`'s change feed once, up to `maxPages` pages. Pulls of one feed never overlap, across
+ * processes too: a pull that finds another running returns at once with `skipped`.
+ */
+export async function pullFeed(context: FeedContext, name: string, holder = 'pull'): Promise<FeedPullResult> {
+  const adapter = context.adapters.get(name);
+  const client = context.clients.get(name);
+  if (!adapter || !client?.changes)
+    throw new UnrecoverableError(`[${name}] no change feed is configured for adapter '${name}'`);
+  const lease = await tryLease(
+    context.redis,
+    `${context.prefix}:lease:${FEED_QUEUE}:${name}`,
+    holder,
+    context.leaseMs,
+  );
+  if (!lease) return { pages: 0, changes: 0, stored: 0, rejected: 0, proposed: 0, skipped: true };
+  try {
+    return await pull(context, adapter, client);
+  } finally {
+    await lease.release();
+  }
 }
 
 async function pull(
@@ -100,108 +107,28 @@ async function pull(
   client: PlatformClient,
 ): Promise<FeedPullResult> {
   const { store } = context;
-  const result: FeedPullResult = { pages: 0, changes: 0, stored: 0 };
+  const result: FeedPullResult = { pages: 0, changes: 0, stored: 0, rejected: 0, proposed: 0 };
   let cursor = await store.cursors.getCursor(adapter.name);
   let page: ChangePage;
   do {
     page = await client.changes!(cursor);
     result.pages += 1;
-    result.changes += page.changes.length;
-    if (page.changes.length > 0) result.stored += await applyPage(context, adapter, page);
-    else if (page.cursor !== null && page.cursor !== cursor)
+    result.changes += page.changes.length + (page.rejected?.length ?? 0);
+    if (page.changes.length > 0 || (page.rejected?.length ?? 0) > 0) {
+      const ingested = await ingestPlatformRecords(context, adapter.name, page.changes, {
+        actor: `feed:${adapter.name}`,
+        action: 'change-feed',
+        cursor: page.cursor,
+        rejected: page.rejected ?? [],
+      });
+      result.stored += ingested.stored;
+      result.rejected += ingested.rejected.length;
+      result.proposed += ingested.outcomes.filter((outcome) => outcome.status === 'proposed').length;
+    } else if (page.cursor !== null && page.cursor !== cursor)
       await store.cursors.setCursor(adapter.name, page.cursor);
     cursor = page.cursor;
     // Only now is the cursor stored, so the platform may forget what it has handed over.
     await (client as Acknowledging).acknowledge?.(cursor);
   } while (page.more && result.pages < (context.maxPages ?? 50));
   return result;
-}
-
-interface Pending {
-  id: string;
-  base: StoredDiamond | null;
-  record: DiamondRecord | undefined;
-  seen: PlatformRecord[];
-}
-
-async function applyPage(context: FeedContext, adapter: AnyAdapter, page: ChangePage): Promise<number> {
-  const { store } = context;
-  const platform = adapter.name;
-  const byId = new Map<string, Pending>();
-  for (const change of page.changes) {
-    const id = (await resolveStone(store, platform, change)) ?? newDiamondId();
-    let entry = byId.get(id);
-    if (!entry) {
-      const base = await store.diamonds.get(id);
-      entry = { id, base, record: base?.record, seen: [] };
-      byId.set(id, entry);
-    }
-    entry.record = {
-      ...mergePlatformView(entry.record, change.canonical, {
-        platform,
-        authoritative: adapter.authoritative,
-      }),
-      id,
-    };
-    entry.seen.push(change);
-  }
-  const changed: Pending[] = [];
-  for (const entry of byId.values()) {
-    const record = entry.record!;
-    const validation = validateDiamond(record);
-    if (!validation.valid) {
-      const [first] = validation.errors;
-      throw new UnrecoverableError(
-        `[${platform}] change to ${entry.seen.map((c) => c.ref).join(', ')} makes stone ${entry.id} invalid at ${first?.pointer ?? '/'}: ${first?.message ?? 'invalid'}`,
-      );
-    }
-    if (contentHash(record) !== entry.base?.hash) changed.push(entry);
-  }
-  const requests: SyncRequest[] = changed.flatMap((entry) =>
-    chooseTargets(entry.record!, context.adapters.values(), platform).targets.map((target) => ({
-      target,
-      diamondId: entry.id,
-      hash: contentHash(entry.record!),
-      afterVersion: entry.base?.version ?? 0,
-      changed: true,
-    })),
-  );
-  await enqueueSync(context.queues, requests);
-  const context_ = { actor: `feed:${platform}`, action: 'change-feed', platform };
-  const changes = changed.map((entry) => ({
-    record: entry.record!,
-    expectedVersion: entry.base?.version ?? 0,
-  }));
-  if (page.cursor === null) await store.diamonds.saveMany(changes, context_);
-  else await store.cursors.saveChangesAndAdvance(platform, page.cursor, changes, context_);
-  for (const entry of byId.values()) {
-    for (const change of entry.seen) {
-      await store.identity.recordSync(
-        entry.id,
-        platform,
-        { ref: change.ref, syncedAt: new Date().toISOString(), hash: sha256Hex(change.native) },
-        { actor: context_.actor, action: 'change-feed' },
-      );
-    }
-  }
-  return changed.length;
-}
-
-async function resolveStone(
-  store: Store,
-  platform: string,
-  change: PlatformRecord,
-): Promise<string | undefined> {
-  const linked = await store.identity.resolve(platform, change.ref);
-  if (linked) return linked;
-  const echoed = change.canonical.id;
-  if (echoed !== undefined && (await store.diamonds.get(echoed))) return echoed;
-  const identifiers = change.canonical.identifiers ?? {};
-  for (const name of IDENTIFIER_NAMES) {
-    const value = identifiers[name];
-    if (value === undefined) continue;
-    const found = await store.identity.findByIdentifier(name, value);
-    if (found) return found;
-  }
-  return undefined;
 }

@@ -3,6 +3,7 @@
  * the platform first and skips the write when the platform already holds the content; writes carry an
  * idempotency key that is stable across retries; after an ambiguous failure the next attempt's read finds
  * a write that landed. Jobs for the same stone and platform never run at once, even across processes.
+ * Every job leaves the platform's view of the stone as its mirror, for the reconciler to compare.
  */
 import { DelayedError, type Job, type Processor } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -21,6 +22,7 @@ import type { DiamondRecord } from '../types/diamond.js';
 import type { PutBatcher } from './batcher.js';
 import { platformHolds, recordForPlatform } from './compare.js';
 import type { SyncJobData, SyncJobResult } from './job-ids.js';
+import { identityResolver, withBridgeLineage } from './lineage.js';
 import { tryLease } from './lock.js';
 import { jobFailure, retryAfterOf } from './policy.js';
 import { enqueueSync, type BridgeQueues } from './queues.js';
@@ -100,9 +102,11 @@ async function syncStone(context: SyncContext, job: Job<SyncJobData, SyncJobResu
   const toWrite = recordForPlatform(record, target, held?.canonical);
   let result: SyncJobResult;
   let nativeHash: string;
+  let view: DiamondRecord | null;
   if (held && platformHolds(adapter, toWrite, held.canonical)) {
     result = { outcome: 'unchanged', ref: held.ref };
     nativeHash = sha256Hex(held.native);
+    view = held.canonical;
   } else {
     // Tied to the content version, not the job: retries of this change share it, and a later change of the
     // same stone (even back to earlier content) gets a new one.
@@ -110,15 +114,63 @@ async function syncStone(context: SyncContext, job: Job<SyncJobData, SyncJobResu
     const put = await context.batcher.put(toWrite, key);
     result = { outcome: put.outcome, ref: put.ref };
     nativeHash = sha256Hex(adapter.fromCanonical(toWrite).value);
+    view = await writtenView(adapter, toWrite, put.ref, job);
   }
+  const syncedAt = new Date().toISOString();
   await store.identity.recordSync(
     diamondId,
     target,
-    { ref: result.ref, syncedAt: new Date().toISOString(), hash: nativeHash },
+    { ref: result.ref, syncedAt, hash: nativeHash },
     { actor: `worker:${target}` },
   );
+  if (view) await saveMirror(context, job, view, { readAt: syncedAt, ref: result.ref });
   await writeBackAssignedId(context, stored, result.ref);
   return result;
+}
+
+/** Stores the platform's view as the stone's mirror; a failure is logged on the job, never fails it. */
+async function saveMirror(
+  { adapter, store }: SyncContext,
+  job: Job<SyncJobData, SyncJobResult>,
+  view: DiamondRecord,
+  { readAt, ref }: { readAt: string; ref: string },
+): Promise<void> {
+  try {
+    const mirrored = await withBridgeLineage(view, adapter.name, identityResolver(store, adapter.name));
+    await store.mirrors.save(job.data.diamondId, adapter.name, mirrored, {
+      readAt,
+      ...(ref === '' ? {} : { ref }),
+    });
+  } catch (error) {
+    await job.log(JSON.stringify({ mirror: 'skipped', reason: messageOf(error) }));
+  }
+}
+
+/**
+ * What the platform holds after a write, as it represents it: what was written, through the adapter's own
+ * transforms both ways, with the identifier the platform assigned. The write already succeeded, so a view
+ * that does not translate back only costs the mirror (logged on the job), never the job.
+ */
+async function writtenView(
+  adapter: AnyAdapter,
+  written: DiamondRecord,
+  ref: string,
+  job: Job<SyncJobData, SyncJobResult>,
+): Promise<DiamondRecord | null> {
+  try {
+    const view = adapter.toCanonical(adapter.fromCanonical(written).value).value;
+    const assigned = `${adapter.name}Id`;
+    if (!(IDENTIFIER_NAMES as readonly string[]).includes(assigned) || ref === '') return view;
+    return { ...view, identifiers: { [assigned]: ref, ...view.identifiers } };
+  } catch (error) {
+    await job.log(
+      JSON.stringify({
+        mirror: 'skipped',
+        reason: `the written record does not translate back from ${adapter.name}: ${messageOf(error)}`,
+      }),
+    );
+    return null;
+  }
 }
 
 /** The platform's record of the stone: by the linked ref, else by any identifier the bridge knows. */
@@ -183,4 +235,8 @@ async function writeBackAssignedId(context: SyncContext, stored: StoredDiamond, 
       current = latest;
     }
   }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -1,12 +1,12 @@
 import type { DiamondChange, Diamonds, SaveResult, ChangeContext } from './diamonds.js';
-import { assertPlatformName, assertSafeText, type StoreKeys } from './keys.js';
+import { assertPlatformName, assertSafeText, MAX_CURSOR_LENGTH, type StoreKeys } from './keys.js';
 import type { RedisClient } from './scripts.js';
 
 /**
  * Change-feed cursors, one per adapter. The contract: a cursor is stored only after the changes it covers
  * are stored. {@link Cursors.saveChangesAndAdvance} does both in one atomic step, so a crash can never
  * leave a cursor ahead of the records (changes lost) — at worst a page is pulled again, and re-saving the
- * same content is a no-op.
+ * same content is a no-op. A cursor may be up to {@link MAX_CURSOR_LENGTH} characters.
  */
 export interface Cursors {
   /** The adapter's stored cursor, or null before its first page. */
@@ -32,7 +32,7 @@ export function createCursors(redis: RedisClient, keys: StoreKeys, diamonds: Dia
       await redis.hset(
         keys.cursors,
         assertPlatformName(adapter, 'adapter'),
-        assertSafeText(cursor, `${adapter} cursor`, 4096),
+        assertSafeText(cursor, `${adapter} cursor`, MAX_CURSOR_LENGTH),
       );
     },
     saveChangesAndAdvance: (adapter, cursor, changes, context) =>

@@ -13,6 +13,7 @@ import {
   assertPlatformName,
   assertSafeText,
   IDENTIFIER_NAMES,
+  MAX_CURSOR_LENGTH,
   normaliseIdentifier,
   type StoreKeys,
 } from './keys.js';
@@ -129,7 +130,7 @@ export function createDiamonds(redis: RedisClient, keys: StoreKeys, auditMaxLen?
       options.platform === undefined ? '' : assertPlatformName(options.platform),
       auditMaxLen ?? '',
       cursor ? assertPlatformName(cursor.adapter, 'adapter') : '',
-      cursor ? assertSafeText(cursor.cursor, `${cursor.adapter} cursor`, 4096) : '',
+      cursor ? assertSafeText(cursor.cursor, `${cursor.adapter} cursor`, MAX_CURSOR_LENGTH) : '',
       prepared.length,
     ];
     const scriptKeys = [

@@ -59,6 +59,8 @@ export interface StoreKeys {
   readonly openMatchProposals: string;
   /** Set: `platform ref diamondId` pairs a person rejected, never proposed again. */
   readonly rejectedMatches: string;
+  /** List, newest first and capped: change-feed items that could not be stored, as JSON, for operators. */
+  readonly rejectedChanges: string;
 }
 
 // The braces part must be the whole hash tag: one non-empty `{...}` at the start and no braces after it,
@@ -93,8 +95,16 @@ export function storeKeys(prefix: string = DEFAULT_PREFIX): StoreKeys {
     matchProposal: (proposalId) => `${prefix}match:proposal:${assertOpaqueId(proposalId, 'proposal id')}`,
     openMatchProposals: `${prefix}match:open`,
     rejectedMatches: `${prefix}match:rejected`,
+    rejectedChanges: `${prefix}feed:rejected`,
   };
 }
+
+/**
+ * The longest change-feed cursor the store keeps: 1 MiB. Some platforms' cursors are lists rather than
+ * positions (GIA's names every report handed out since the feed was last cleared, about 40 characters a
+ * report), so the cap must hold tens of thousands of entries, yet still refuse a runaway value.
+ */
+export const MAX_CURSOR_LENGTH = 1024 * 1024;
 
 /** The pattern of a bridge ID, as `$defs/bridgeId` in schemas/diamond.schema.json has it. */
 export const DIAMOND_ID_PATTERN = /^tb_[0-9A-Za-z_-]{6,64}$/;

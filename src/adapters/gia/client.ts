@@ -16,7 +16,7 @@ import type {
 import { PlatformError } from '../errors.js';
 import { createHttpClient, optional } from '../http.js';
 import { createMemoryReportCache, type CachedReport, type ReportCache } from './cache.js';
-import { decodeFeedCursor, encodeFeedCursor, nextFeedPage } from './feed.js';
+import { decodeFeedCursor, encodeFeedCursor, nextFeedPage, readFeedPage } from './feed.js';
 import { callGia, ReportNotFound } from './graphql.js';
 import { intakeFromCanonical, submission, submittedFields, type IntakeSubmission } from './intake.js';
 import type { GiaRecord, GradingReport, IntakeRecord } from './native.js';
@@ -169,10 +169,14 @@ export function connectGia(options: GiaConnectOptions): PlatformClient<GiaRecord
         return { changes: [], cursor: encodeFeedCursor({}), more: false };
       }
       for (const changed of next.page) await remember(changed.report_number, changed);
+      const { changes, rejected } = readFeedPage(next.page, (changed) =>
+        platformRecord(changed, changed.report_number),
+      );
       return {
-        changes: next.page.map((changed) => platformRecord(changed, changed.report_number)),
+        changes,
         cursor: encodeFeedCursor(next.seen),
         more: next.more,
+        ...(rejected.length > 0 ? { rejected } : {}),
       };
     },
 

@@ -14,8 +14,9 @@
  * unseen; the read happens immediately before the clear to keep that window to one round trip.
  */
 import { sha256Hex } from '../../mapping/content-hash.js';
+import type { PlatformRecord, RejectedChange } from '../contract.js';
 import { PlatformError } from '../errors.js';
-import type { GradingReport } from './native.js';
+import type { GiaRecord, GradingReport } from './native.js';
 
 const prefix = 'gia-feed.1.';
 
@@ -68,4 +69,26 @@ export function nextFeedPage(
   }
   for (const report of page) next[report.report_number] = reportFingerprint(report);
   return { page, seen: next, more: unseen.length > page.length, caughtUp: unseen.length === 0 };
+}
+
+/**
+ * A page's reports read into platform records. A report the adapter cannot map is handed back as rejected,
+ * with the reason, rather than thrown: the cursor already names it, so the rest of the feed moves on and
+ * the bridge shows the report to an operator. Any other failure still throws.
+ */
+export function readFeedPage(
+  page: readonly GradingReport[],
+  read: (report: GradingReport) => PlatformRecord<GiaRecord>,
+): { changes: PlatformRecord<GiaRecord>[]; rejected: RejectedChange[] } {
+  const changes: PlatformRecord<GiaRecord>[] = [];
+  const rejected: RejectedChange[] = [];
+  for (const report of page) {
+    try {
+      changes.push(read(report));
+    } catch (error) {
+      if (!(error instanceof PlatformError) || error.failure !== 'unrecoverable') throw error;
+      rejected.push({ ref: String(report.report_number), reason: error.message });
+    }
+  }
+  return { changes, rejected };
 }

@@ -1,17 +1,20 @@
-import type { PlatformClient } from '../../adapters/contract.js';
+import type { PlatformClient, PlatformRecord } from '../../adapters/contract.js';
 import type { AnyAdapter } from '../../adapters/registry.js';
-import { sha256Hex } from '../../mapping/content-hash.js';
-import { register } from '../../queue/ingest.js';
-import { mergePlatformView } from '../../queue/merge.js';
+import { ingestPlatformRecords, type InboundOutcome } from '../../queue/inbound.js';
 import type { BridgeQueues } from '../../queue/queues.js';
-import { IDENTIFIER_NAMES, newDiamondId, type Store } from '../../store/index.js';
-import type { DiamondRecord } from '../../types/diamond.js';
+import type { Store } from '../../store/index.js';
 
-/** What became of one reference a webhook named. */
+/**
+ * What became of one reference a webhook named. `unmatched`: nothing was stored for it, because it may be
+ * a stone the bridge holds (see `proposalIds`, for a person to confirm) or cannot be stored (see `reason`,
+ * also in the rejected changes an operator reads).
+ */
 export interface InboundResult {
   ref: string;
-  status: 'stored' | 'unchanged' | 'not_found';
+  status: 'stored' | 'unchanged' | 'not_found' | 'unmatched';
   diamondId?: string;
+  proposalIds?: string[];
+  reason?: string;
 }
 
 /**
@@ -34,70 +37,47 @@ export interface InboundContext {
 }
 
 /**
- * Ingestion through the sync engine's path: link the platform's record to its stone as the change feed
- * does (identity map, echoed bridge ID, shared identifier, else a new stone), merge the view by the
- * platform's authority, register the result (validation, save, sync jobs to the other platforms), and
- * record where the platform holds it.
+ * Ingestion through the sync engine's one inbound path, the same as the change feeds': each record read
+ * back is linked to its stone (or proposed, or rejected), merged by the platform's authority, saved, and
+ * synced to the other platforms.
  */
 export function createInboundIngest(context: InboundContext): InboundIngest {
-  const { store } = context;
   return async (platform, refs, actor) => {
-    const adapter = context.adapters.get(platform);
     const client = context.clients.get(platform);
-    if (!adapter || !client) throw new Error(`[tracebridge] [webhooks] no connected adapter '${platform}'`);
-    const results: InboundResult[] = [];
+    if (!context.adapters.has(platform) || !client)
+      throw new Error(`[tracebridge] [webhooks] no connected adapter '${platform}'`);
+    const read: PlatformRecord[] = [];
+    // A superseded report number reads back as its successor: answer under the number that was asked.
+    const asked = new Map<string, string[]>();
+    const results = new Map<string, InboundResult>();
     for (const ref of refs) {
-      const read = await client.get(ref);
-      if (!read) {
-        results.push({ ref, status: 'not_found' });
-        continue;
-      }
-      const id = (await resolveStone(store, platform, read.ref, read.canonical)) ?? newDiamondId();
-      const stored = await store.diamonds.get(id);
-      const merged: DiamondRecord = {
-        ...mergePlatformView(stored?.record, read.canonical, {
-          platform,
-          authoritative: adapter.authoritative,
-        }),
-        id,
-      };
-      const registration = await register(
-        { store, queues: context.queues, adapters: context.adapters },
-        merged,
-        { actor },
-      );
-      const readAt = new Date().toISOString();
-      await store.identity.recordSync(
-        id,
-        platform,
-        { ref: read.ref, syncedAt: readAt, hash: sha256Hex(read.native) },
-        { actor, action: 'webhook' },
-      );
-      await store.mirrors.save(id, platform, read.canonical, { readAt, ref: read.ref });
-      results.push({
-        ref,
-        status: registration.outcome === 'unchanged' ? 'unchanged' : 'stored',
-        diamondId: id,
-      });
+      const found = await client.get(ref);
+      if (found) {
+        read.push(found);
+        asked.set(found.ref, [...(asked.get(found.ref) ?? []), ref]);
+      } else results.set(ref, { ref, status: 'not_found' });
     }
-    return results;
+    const { outcomes } = await ingestPlatformRecords(context, platform, read, { actor, action: 'webhook' });
+    for (const outcome of outcomes) {
+      for (const ref of asked.get(outcome.ref) ?? []) results.set(ref, { ...receipt(outcome), ref });
+    }
+    return refs.map((ref) => results.get(ref) ?? { ref, status: 'not_found' });
   };
 }
 
-async function resolveStone(
-  store: Store,
-  platform: string,
-  ref: string,
-  view: DiamondRecord,
-): Promise<string | undefined> {
-  const linked = await store.identity.resolve(platform, ref);
-  if (linked) return linked;
-  if (view.id !== undefined && (await store.diamonds.get(view.id))) return view.id;
-  for (const name of IDENTIFIER_NAMES) {
-    const value = view.identifiers?.[name];
-    if (value === undefined) continue;
-    const found = await store.identity.findByIdentifier(name, value);
-    if (found) return found;
+function receipt(outcome: InboundOutcome): InboundResult {
+  switch (outcome.status) {
+    case 'stored':
+    case 'unchanged':
+      return { ref: outcome.ref, status: outcome.status, diamondId: outcome.diamondId };
+    case 'proposed':
+      return { ref: outcome.ref, status: 'unmatched', proposalIds: outcome.proposalIds };
+    case 'rejected':
+      return {
+        ref: outcome.ref,
+        status: 'unmatched',
+        reason: outcome.reason,
+        ...(outcome.diamondId === undefined ? {} : { diamondId: outcome.diamondId }),
+      };
   }
-  return undefined;
 }

@@ -1,0 +1,120 @@
+/**
+ * Placing inbound records: which stone each platform record is. The identity map first (the ref is
+ * linked), then the bridge ID the platform echoes, then a record earlier in the same batch, and only then
+ * matching (`linkOrPropose`): a certain match links; probable and possible matches become proposals for a
+ * person and the record is not stored; two certain matches are left unplaced as ambiguous; a record that
+ * matches nothing is a new stone.
+ */
+import type { PlatformRecord } from '../adapters/contract.js';
+import { linkOrPropose } from '../reconcile/linking.js';
+import type { Tolerances } from '../reconcile/types.js';
+import { newDiamondId, type Store } from '../store/index.js';
+import type { DiamondRecord } from '../types/diamond.js';
+
+/** A record and the stone it is. */
+export interface PlacedRecord {
+  /** Its position in the batch. */
+  index: number;
+  record: PlatformRecord;
+  /** The bridge ID of its stone. */
+  id: string;
+  /** How the stone was found: already `linked`, `matched` with certainty now, or `new`. */
+  link: 'linked' | 'matched' | 'new';
+  /** The platform's view, lineage resolved by the caller. */
+  view: DiamondRecord;
+}
+
+/** Where every record of a batch went. */
+export interface Placement {
+  placed: PlacedRecord[];
+  /** Records left as match proposals, with the proposals' IDs. */
+  proposed: { index: number; ref: string; proposalIds: string[] }[];
+  /** Records that cannot be placed, and why. */
+  unplaced: { index: number; record: PlatformRecord; reason: string }[];
+}
+
+/** Options for {@link placeRecords}. */
+export interface PlaceOptions {
+  /** When the records were read; stored with a proposal's or a link's view. */
+  readAt: string;
+  /** For the audit log of links and proposals. */
+  actor: string;
+  tolerances?: Partial<Tolerances>;
+}
+
+/** Places each of `records`, read from `platform`, in order. */
+export async function placeRecords(
+  store: Store,
+  platform: string,
+  records: readonly PlatformRecord[],
+  { readAt, actor, tolerances }: PlaceOptions,
+): Promise<Placement> {
+  const placement: Placement = { placed: [], proposed: [], unplaced: [] };
+  const byRef = new Map<string, string>();
+  // Identifiers of the stones this batch creates: a second record of the same new stone joins it.
+  const created = new Map<string, string>();
+  for (const [index, record] of records.entries()) {
+    const place = (id: string, link: PlacedRecord['link']) => {
+      placement.placed.push({ index, record, id, link, view: record.canonical });
+      byRef.set(record.ref, id);
+    };
+    try {
+      const linked = byRef.get(record.ref) ?? (await linkedStone(store, platform, record));
+      const sibling = identifierKeys(record.canonical)
+        .map((key) => created.get(key))
+        .find((id) => id !== undefined);
+      if (linked !== null || sibling !== undefined) {
+        place(linked ?? sibling!, 'linked');
+        continue;
+      }
+      const decision = await linkOrPropose(
+        store,
+        { platform, ref: record.ref, view: record.canonical, readAt },
+        [],
+        { actor, ...(tolerances === undefined ? {} : { tolerances }) },
+      );
+      if (decision.outcome === 'linked') place(decision.diamondId, 'matched');
+      else if (decision.outcome === 'proposed' && decision.proposals.length > 0) {
+        const proposalIds = decision.proposals.map((proposal) => proposal.proposalId);
+        placement.proposed.push({ index, ref: record.ref, proposalIds });
+      } else if (decision.outcome === 'ambiguous') {
+        const matches = decision.matches.map((match) => `${match.diamondId}: ${match.reasons.join(', ')}`);
+        placement.unplaced.push({
+          index,
+          record,
+          reason: `${platform} ${record.ref} matches ${matches.length} stones with certainty (${matches.join('; ')}); a person must decide which it is`,
+        });
+      } else {
+        // No candidate at all, or every candidate once rejected by a person: a stone of its own.
+        const id = newDiamondId();
+        place(id, 'new');
+        for (const key of identifierKeys(record.canonical)) created.set(key, id);
+      }
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      placement.unplaced.push({
+        index,
+        record,
+        reason: `${platform} ${record.ref} cannot be linked: ${message}`,
+      });
+    }
+  }
+  return placement;
+}
+
+/** The stone the ref is linked to, or the stored stone whose bridge ID the platform echoes. */
+async function linkedStone(store: Store, platform: string, record: PlatformRecord): Promise<string | null> {
+  const linked = await store.identity.resolve(platform, record.ref);
+  if (linked !== null) return linked;
+  const echoed = record.canonical.id;
+  return echoed !== undefined && (await store.diamonds.get(echoed)) ? echoed : null;
+}
+
+/** The exact identifiers of a view, as `name=value` keys for matching within one batch. */
+function identifierKeys(view: DiamondRecord): string[] {
+  const identifiers = view.identifiers ?? {};
+  return (['tracrId', 'giaReportNumber', 'inscription', 'roughControlNumber'] as const).flatMap((name) => {
+    const value = identifiers[name];
+    return value === undefined ? [] : [`${name}=${value.trim().toUpperCase().replace(/\s+/g, ' ')}`];
+  });
+}
