@@ -1,9 +1,10 @@
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { ConnectOptions, PlatformClient } from '../adapters/contract.js';
+import type { PlatformClient } from '../adapters/contract.js';
 import { loadAdapters, type AnyAdapter } from '../adapters/registry.js';
 import type { BridgeConfig } from '../config.js';
 import { createLookup } from '../lookup/lookup.js';
+import { connectClients } from '../queue/clients.js';
 import { createQueues, queueConnection, type BridgeQueues } from '../queue/queues.js';
 import { createStore } from '../store/index.js';
 import { createKeyring, type ApiKeyConfig } from './auth.js';
@@ -57,7 +58,7 @@ export async function buildServices(options: BuildOptions): Promise<BuiltService
     ...(config.adapters === undefined ? {} : { enabled: config.adapters }),
     modules: config.adapterModules,
   });
-  const raw = options.clients ?? connectClients(config, adapters, logger);
+  const raw = options.clients ?? connectedClients(config, adapters, logger);
   const clients = new Map([...raw].map(([name, client]) => [name, instrumentClient(name, client, metrics)]));
   let queueRedis: Redis | undefined;
   let queues: BridgeQueues | undefined;
@@ -121,31 +122,13 @@ export async function buildServices(options: BuildOptions): Promise<BuiltService
   };
 }
 
-/**
- * One client per adapter from configuration: GIA and Tracr from their sections, a third-party adapter from
- * `<NAME>_URL` and `<NAME>_API_KEY`. An adapter that cannot connect (Tracr without a signing key) is left
- * out with a warning rather than stopping the bridge.
- */
-export function connectClients(
+/** One client per adapter from configuration; an adapter that cannot connect is left out with a warning. */
+function connectedClients(
   config: BridgeConfig,
   adapters: ReadonlyMap<string, AnyAdapter>,
   logger: Logger,
-  env: Readonly<Record<string, string | undefined>> = process.env,
-): Map<string, PlatformClient> {
-  const clients = new Map<string, PlatformClient>();
-  for (const adapter of adapters.values()) {
-    const upper = adapter.name.toUpperCase().replaceAll('-', '_');
-    const connect: ConnectOptions & Record<string, unknown> =
-      adapter.name === 'gia'
-        ? { ...config.gia }
-        : adapter.name === 'tracr'
-          ? { ...config.tracr }
-          : { url: env[`${upper}_URL`] ?? '', apiKey: env[`${upper}_API_KEY`] ?? '' };
-    try {
-      clients.set(adapter.name, adapter.connect(connect) as PlatformClient);
-    } catch (error) {
-      logger.warn({ adapter: adapter.name, reason: (error as Error).message }, 'adapter not connected');
-    }
-  }
+): ReadonlyMap<string, PlatformClient> {
+  const { clients, unconnected } = connectClients(config, adapters);
+  for (const { adapter, reason } of unconnected) logger.warn({ adapter, reason }, 'adapter not connected');
   return clients;
 }

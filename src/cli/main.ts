@@ -33,6 +33,11 @@ const commands: Record<string, { usage: string; summary: string; load: () => Pro
     summary: 'ask a running bridge',
     load: async () => (await import('./lookup.js')).lookup,
   },
+  reconcile: {
+    usage: 'reconcile [--id ID]... [--format json|csv|html] [--apply] [--refresh]',
+    summary: 'find the records platforms disagree on (REDIS_URL); exit 1 when any',
+    load: async () => (await import('./reconcile.js')).reconcile,
+  },
   sim: {
     usage: 'sim tracr|gia [--port N]',
     summary: 'run one platform simulator',

@@ -4,12 +4,20 @@
  * - field groups the platform is authoritative for take the platform's values (where it has them);
  * - every other group only fills gaps the bridge's record leaves;
  * - identifiers are unioned (the authoritative side wins a disagreement);
+ * - a value the trade's tolerances call the same as the bridge's is no change: the bridge keeps what it holds,
+ *   often the more precise figure (the ledger's 0.514 ct stays when GIA prints "0.51 carat"), so a merge
+ *   never sends a rounded value back to overwrite a precise one;
  * - events are unioned, de-duplicated by (platform, ref, type), and kept in time order;
  * - the platform's own extensions replace what the bridge kept for it; `sources` is left to the store.
  * Merging the same view twice gives the same record, so a re-delivered change is a no-op.
  */
 import { fieldGroupPaths, type FieldGroup } from '../adapters/contract.js';
+import { fieldRules } from '../reconcile/rules.js';
+import { defaultTolerances } from '../reconcile/types.js';
 import type { CustodyEvent, DiamondRecord } from '../types/diamond.js';
+
+/** The trade's agreement test for each dotted field that has one. */
+const agreementOf = new Map(fieldRules.map((rule) => [rule.field, rule.agree]));
 
 /** Who the view comes from. */
 export interface MergeSource {
@@ -37,7 +45,8 @@ export function mergePlatformView(
       continue;
     }
     const current = merged[path];
-    merged[path] = wins.has(path) ? mergeMembers(value, current) : mergeMembers(current, value);
+    const next = wins.has(path) ? mergeMembers(value, current) : mergeMembers(current, value);
+    merged[path] = keepAgreeing(path, current, next);
   }
   const events = unionEvents(base.events, view.events);
   if (events.length > 0) merged.events = events;
@@ -76,6 +85,18 @@ function mergeMembers(winner: unknown, other: unknown): unknown {
   if (!isPlainObject(winner) || !isPlainObject(other)) return winner;
   const result: Record<string, unknown> = { ...other };
   for (const [key, value] of Object.entries(winner)) if (value !== undefined) result[key] = value;
+  return result;
+}
+
+/** `next` with every member that agrees with the bridge's `current` value (within tolerance) kept as it was. */
+function keepAgreeing(path: string, current: unknown, next: unknown): unknown {
+  if (!isPlainObject(current) || !isPlainObject(next)) return next;
+  const result: Record<string, unknown> = { ...next };
+  for (const [key, value] of Object.entries(next)) {
+    const held = current[key];
+    const agree = agreementOf.get(`${path}.${key}`);
+    if (held !== undefined && agree?.(held, value, defaultTolerances)) result[key] = held;
+  }
   return result;
 }
 

@@ -7,8 +7,19 @@ export {
   type SkippedCorrection,
   type SkipReason,
 } from './apply.js';
+export { applyRunCorrections, type ApplySelection, type RunApplyResult } from './apply-run.js';
 export { authorityFromAdapters, fieldGroupOf, writersOf, type AuthorityOf } from './authority.js';
 export { checkLineage, findUnmatched, lineageRelatives } from './lineage.js';
+export {
+  createReconcileWorker,
+  enqueueRun,
+  openReconcileQueue,
+  RECONCILE_QUEUE,
+  reconcileJobId,
+  reconcileProcessor,
+  type ReconcileJobData,
+  type ReconcileWorkerOptions,
+} from './jobs.js';
 export {
   identifierCandidates,
   linkOrPropose,
@@ -38,6 +49,7 @@ export {
   type ReportFormat,
   type ReportSource,
 } from './report.js';
+export { refreshMirrors, type PlatformClients, type RefreshOptions, type RefreshOutcome } from './refresh.js';
 export { csvCell, displayValue, escapeHtml } from './report-format.js';
 export { evaluatePage, type PageContext, type PageFindings } from './run-page.js';
 export {
@@ -52,6 +64,7 @@ export {
   executeRun,
   getRun,
   maxRunIds,
+  platformsInPlay,
   reconcileAll,
   runMismatches,
   runUnmatched,

@@ -2,6 +2,7 @@ import { parseJson } from '../store/audit.js';
 import { newDiamondId, StoreInputError, type Store } from '../store/index.js';
 import { assertDiamondId, assertSafeText } from '../store/keys.js';
 import { authorityFromAdapters } from './authority.js';
+import { refreshMirrors, type PlatformClients } from './refresh.js';
 import { evaluatePage, finishRun, writePage } from './run-page.js';
 import {
   severities,
@@ -58,11 +59,21 @@ export interface RunReport {
 export interface ExecuteRunOptions {
   /** The adapters in play: who is authoritative for what, and which platforms each stone should be on. */
   adapters: readonly ReconcileAdapter[];
+  /**
+   * The platforms each stone is expected on (a stone missing from one is unmatched). Default every
+   * adapter's; see {@link platformsInPlay} for the readable, connected ones.
+   */
+  platforms?: readonly string[];
   /** Stones per page. Default 200. */
   pageSize?: number;
   tolerances?: Partial<Tolerances>;
   /** Called after every page, for a progress bar. */
   onProgress?: (progress: RunProgress) => void;
+  /**
+   * Read these platforms again for each page's stones before comparing, instead of trusting the mirrors
+   * the sync workers and feed pulls keep. Costs a read per stone and platform: meant for small runs.
+   */
+  refresh?: PlatformClients;
 }
 
 /** The most stones a run over named stones may list; larger sets run over all stones. */
@@ -112,12 +123,13 @@ export async function executeRun(
 ): Promise<RunProgress> {
   const { redis, keys } = store;
   const runKey = keys.reconcileRun(runId);
-  const scope = await redis.hget(runKey, 'scope');
-  if (scope === null) throw new StoreInputError('run id', runId, 'a started reconciliation run');
+  const [scope, actor] = await redis.hmget(runKey, 'scope', 'actor');
+  if (scope === null || scope === undefined)
+    throw new StoreInputError('run id', runId, 'a started reconciliation run');
   const pageSize = options.pageSize ?? 200;
   if (!Number.isInteger(pageSize) || pageSize < 1)
     throw new StoreInputError('pageSize', pageSize, 'a positive integer');
-  const platforms = [...new Set(options.adapters.map((adapter) => adapter.name))];
+  const platforms = [...new Set(options.platforms ?? options.adapters.map((adapter) => adapter.name))];
   const total =
     scope === 'ids' ? await redis.llen(keys.reconcileRunIds(runId)) : await store.diamonds.count();
   const attempt = await redis.hincrby(runKey, 'attempt', 1);
@@ -137,6 +149,12 @@ export async function executeRun(
   const seen = new Set(platforms);
   try {
     for await (const ids of idPages(store, runId, scope, pageSize)) {
+      if (options.refresh) {
+        await refreshMirrors(store, ids, options.refresh, {
+          actor: actor ?? 'reconcile',
+          tolerances: context.tolerances,
+        });
+      }
       const page = await evaluatePage(store, ids, context);
       for (const mismatch of page.mismatches)
         for (const platform of Object.keys(mismatch.values)) seen.add(platform);
@@ -159,6 +177,19 @@ export async function executeRun(
     );
     throw error;
   }
+}
+
+/**
+ * The platforms a stone can be expected on: adapters that read, and, when `clients` are given, that this
+ * process has a client for. An adapter that only translates (EPCIS export) never holds a stone.
+ */
+export function platformsInPlay(
+  adapters: Iterable<{ name: string; capabilities: { read?: boolean } }>,
+  clients?: { has(name: string): boolean },
+): string[] {
+  return [...adapters]
+    .filter((adapter) => adapter.capabilities.read !== false && (clients?.has(adapter.name) ?? true))
+    .map((adapter) => adapter.name);
 }
 
 /** Starts and executes a run over every stored stone; what a benchmark times. */

@@ -101,6 +101,22 @@ const rows: Row[] = [
     expect: { admin: [200, 200], producer: [403, 403], reader: [403, 403], none: [401, 401] },
   },
   {
+    route: 'POST /v1/reconcile/:runId/apply',
+    // Nothing runs the run here: whoever may apply is told it has not finished.
+    call: () => post(`/v1/reconcile/${runId}/apply`),
+    expect: { admin: [409, 409], producer: [403, 403], reader: [403, 403], none: [401, 401] },
+  },
+  {
+    route: 'GET /v1/matches',
+    call: () => get('/v1/matches'),
+    expect: { admin: [200, 200], producer: [403, 403], reader: [403, 403], none: [401, 401] },
+  },
+  ...(['confirm', 'reject'] as const).map((verb): Row => ({
+    route: `POST /v1/matches/:id/${verb}`,
+    call: () => post(`/v1/matches/mp_${'0'.repeat(24)}/${verb}`),
+    expect: { admin: [404, 404], producer: [403, 403], reader: [403, 403], none: [401, 401] },
+  })),
+  {
     route: 'GET /v1/adapters',
     call: () => get('/v1/adapters'),
     expect: { admin: [200, 200], producer: [200, 200], reader: [200, 200], none: [401, 401] },

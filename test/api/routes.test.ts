@@ -5,6 +5,7 @@ import { Redis } from 'ioredis';
 import request from 'supertest';
 import { syncQueueName } from '../../src/queue/job-ids.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startReconcileWorker } from './reconcile-worker.js';
 import { bearer, setFaults, startBridge, type TestBridge } from './support.js';
 
 let bridge: TestBridge;
@@ -181,6 +182,14 @@ describe('jobs', () => {
 });
 
 describe('reconcile', () => {
+  let worker: Worker;
+  beforeAll(() => {
+    worker = startReconcileWorker(bridge);
+  });
+  afterAll(async () => {
+    await worker.close();
+  });
+
   it('starts a run (202) and reports it done', async () => {
     const created = await admin(request(bridge.app).post('/v1/diamonds')).send(polished('7100000030'));
     const started = await admin(request(bridge.app).post('/v1/reconcile')).send({ ids: [created.body.id] });

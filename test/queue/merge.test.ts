@@ -30,6 +30,45 @@ describe('merging a platform view into the bridge record', () => {
     expect(merged.id).toBe('tb_merge000001');
   });
 
+  it("keeps the ledger's precise weight and measurements when GIA's printed ones agree within tolerance", () => {
+    const ledger: DiamondRecord = {
+      ...bridge,
+      kind: 'polished',
+      polished: {
+        shape: 'round',
+        caratWeight: 0.514,
+        measurements: { minDiameterMm: 6.45, maxDiameterMm: 6.48, depthMm: 3.98 },
+      },
+    };
+    const gia = (caratWeight: number, minDiameterMm: number): DiamondRecord => ({
+      schemaVersion: '1',
+      kind: 'polished',
+      polished: {
+        shape: 'round',
+        caratWeight,
+        color: { scale: 'DZ', grade: 'E' },
+        measurements: { minDiameterMm, maxDiameterMm: 6.48, depthMm: 3.98 },
+      },
+    });
+    const agreeing = mergePlatformView(ledger, gia(0.51, 6.47), {
+      platform: 'gia',
+      authoritative: ['grading'],
+    });
+    expect(agreeing.polished?.caratWeight).toBe(0.514);
+    expect(agreeing.polished?.measurements).toEqual(ledger.polished?.measurements);
+    expect(agreeing.polished?.color).toEqual({ scale: 'DZ', grade: 'E' });
+    const regraded = mergePlatformView(ledger, gia(0.52, 6.55), {
+      platform: 'gia',
+      authoritative: ['grading'],
+    });
+    expect(regraded.polished?.caratWeight).toBe(0.52);
+    expect(regraded.polished?.measurements).toEqual({
+      minDiameterMm: 6.55,
+      maxDiameterMm: 6.48,
+      depthMm: 3.98,
+    });
+  });
+
   it('lets a platform that is not authoritative only fill gaps', () => {
     const view: DiamondRecord = {
       schemaVersion: '1',

@@ -3,8 +3,9 @@ import { getDiamond, registerDiamond } from './diamonds.js';
 import { getDiamondEpcis } from './epcis.js';
 import { getSyncJob, listSyncJobs, retrySyncJob } from './jobs.js';
 import { lookupStone } from './lookup.js';
+import { confirmMatch, listMatches, rejectMatch } from './matches.js';
 import { docsRoute, healthz, metricsRoute, openapiRoute, readyz } from './ops.js';
-import { getReconcile, startReconcile } from './reconcile.js';
+import { applyReconcile, getReconcile, startReconcile } from './reconcile.js';
 import type { RouteDefinition } from './types.js';
 import { receiveWebhook } from './webhooks.js';
 
@@ -19,6 +20,10 @@ export const apiRoutes: readonly RouteDefinition[] = [
   retrySyncJob,
   startReconcile,
   getReconcile,
+  applyReconcile,
+  listMatches,
+  confirmMatch,
+  rejectMatch,
   listAdapters,
   receiveWebhook,
   healthz,
