@@ -176,6 +176,7 @@ function send(
   schemas: ReturnType<typeof apiSchemas>,
   services: ApiServices,
 ): void {
+  if (result.streamed) return;
   res.status(result.status).set(result.headers ?? {});
   if (result.text !== undefined) {
     res.send(result.text);

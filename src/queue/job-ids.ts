@@ -37,6 +37,21 @@ export function syncQueueName(platform: string): string {
 /** The one queue of change-feed pulls. */
 export const FEED_QUEUE = 'feeds';
 
+/** The queue reconciliation runs wait in. */
+export const RECONCILE_QUEUE = 'reconcile';
+
+/** What a reconciliation run's job carries. */
+export interface ReconcileJobData {
+  runId: string;
+  /** Re-read the platforms for the run's stones before comparing (for small runs). */
+  refresh?: boolean;
+}
+
+/** The job ID of a run: one job per run, however often it is queued. */
+export function reconcileJobId(runId: string): string {
+  return `reconcile-${runId}`;
+}
+
 /** `sync-<target>-<diamondId>-<first 16 hex digits of the content hash>`. */
 export function syncJobId(target: string, diamondId: string, hash: string): string {
   return `sync-${target}-${diamondId}-${hash.slice(0, 16)}`;

@@ -13,12 +13,14 @@ import {
   FEED_QUEUE,
   syncJobId,
   syncQueueName,
+  RECONCILE_QUEUE,
   type FeedJobData,
+  type ReconcileJobData,
   type SyncJobData,
   type SyncJobResult,
 } from './job-ids.js';
 
-/** The sync queues and the feed queue over one connection. */
+/** The sync queues, the feed queue and the reconcile queue over one connection. */
 export interface BridgeQueues {
   /** The BullMQ prefix (the hash tag), e.g. `{tracebridge}`. */
   readonly prefix: string;
@@ -27,6 +29,7 @@ export interface BridgeQueues {
   /** The sync queue of `platform`; throws naming the known platforms when there is none. */
   sync(platform: string): Queue<SyncJobData, SyncJobResult>;
   readonly feeds: Queue<FeedJobData>;
+  readonly reconcile: Queue<ReconcileJobData>;
   close(): Promise<void>;
 }
 
@@ -88,6 +91,16 @@ export function createQueues(
       removeOnFail: { age: config.retention.failedAgeSec, count: 1_000 },
     },
   });
+  const reconcile = new Queue<ReconcileJobData>(RECONCILE_QUEUE, {
+    ...common,
+    defaultJobOptions: {
+      // A run that failed on a Redis or platform hiccup starts over; the run's report says why it stopped.
+      attempts: 3,
+      backoff: { type: 'exponential', delay: 2_000 },
+      removeOnComplete: { count: 1_000 },
+      removeOnFail: { count: 1_000, age: 7 * 24 * 3600 },
+    },
+  });
   return {
     prefix: config.prefix,
     platforms: [...platforms],
@@ -101,8 +114,9 @@ export function createQueues(
       return queue;
     },
     feeds,
+    reconcile,
     async close() {
-      await Promise.all([...sync.values(), feeds].map((queue) => queue.close()));
+      await Promise.all([...sync.values(), feeds, reconcile].map((queue) => queue.close()));
     },
   };
 }

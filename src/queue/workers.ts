@@ -15,6 +15,7 @@ import { createFeedProcessor, scheduleFeeds } from './feeds.js';
 import { FEED_QUEUE, syncQueueName } from './job-ids.js';
 import { jitterBackoff } from './policy.js';
 import { createQueues, queueConnection, type BridgeQueues } from './queues.js';
+import { createReconcileWorker } from '../reconcile/jobs.js';
 import { createSyncProcessor } from './sync-worker.js';
 
 /** What the workers run against. */
@@ -118,6 +119,18 @@ export async function startWorkers(
       config.feedIntervalMs,
     );
   }
+  // Reconciliation runs queued by the API run in whichever bridge process has workers.
+  workers.push(
+    createReconcileWorker({
+      connection,
+      prefix: config.prefix,
+      store,
+      adapters: [...adapters.values()],
+      clients,
+      lockDuration: config.retry.lockDurationMs,
+      stalledInterval: config.retry.stalledIntervalMs,
+    }),
+  );
   for (const worker of workers) worker.on('error', (error) => onError(error, worker.name));
 
   return {

@@ -13,11 +13,7 @@ export { checkLineage, findUnmatched, lineageRelatives } from './lineage.js';
 export {
   createReconcileWorker,
   enqueueRun,
-  openReconcileQueue,
-  RECONCILE_QUEUE,
-  reconcileJobId,
   reconcileProcessor,
-  type ReconcileJobData,
   type ReconcileWorkerOptions,
 } from './jobs.js';
 export {

@@ -1,4 +1,5 @@
-import { Queue, UnrecoverableError, Worker, type ConnectionOptions, type Processor } from 'bullmq';
+import { UnrecoverableError, Worker, type ConnectionOptions, type Processor, type Queue } from 'bullmq';
+import { RECONCILE_QUEUE, reconcileJobId, type ReconcileJobData } from '../queue/job-ids.js';
 import { StoreInputError, type Store } from '../store/index.js';
 import type { PlatformClients } from './refresh.js';
 import { executeRun, platformsInPlay, type RunProgress } from './runs.js';
@@ -10,37 +11,6 @@ import type { ReconcileAdapter } from './types.js';
  * before the API restarts is picked up when a worker comes back, and a worker killed half way has its
  * run taken over by the stalled-job check; `executeRun` starts a run over cleanly when run again.
  */
-
-/** The queue reconciliation runs wait in. */
-export const RECONCILE_QUEUE = 'reconcile';
-
-/** What a run's job carries. */
-export interface ReconcileJobData {
-  runId: string;
-  /** Re-read the platforms for the run's stones before comparing (for small runs). */
-  refresh?: boolean;
-}
-
-/** The job ID of a run: one job per run, however often it is queued. */
-export function reconcileJobId(runId: string): string {
-  return `reconcile-${runId}`;
-}
-
-/** Opens the reconcile queue on `connection` under the BullMQ `prefix` (the hash tag, `{tracebridge}`). */
-export function openReconcileQueue(connection: ConnectionOptions, prefix: string): Queue<ReconcileJobData> {
-  return new Queue<ReconcileJobData>(RECONCILE_QUEUE, {
-    connection,
-    prefix,
-    streams: { events: { maxLen: 1_000 } },
-    defaultJobOptions: {
-      // A run that failed on a Redis or platform hiccup starts over; the run's report says why it stopped.
-      attempts: 3,
-      backoff: { type: 'exponential', delay: 2_000 },
-      removeOnComplete: { count: 1_000 },
-      removeOnFail: { count: 1_000, age: 7 * 24 * 3600 },
-    },
-  });
-}
 
 /** Queues a started run (see `startRun`); queuing it again while it waits or runs adds nothing. */
 export async function enqueueRun(

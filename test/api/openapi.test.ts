@@ -20,20 +20,25 @@ afterAll(async () => {
 
 interface Layer {
   route?: { path: string; methods: Record<string, boolean> };
+  /** A mounted router (the provenance page's) carries its own stack. */
+  handle?: { stack?: Layer[] };
 }
 
-/** `METHOD /path/{param}` for every route registered on the app's router. */
-function servedRoutes(): string[] {
-  const stack = (bridge.app as unknown as { router: { stack: Layer[] } }).router.stack;
-  return stack.flatMap((layer) =>
-    layer.route
-      ? Object.keys(layer.route.methods)
-          .filter((method) => method !== '_all')
-          .map(
-            (method) => `${method.toUpperCase()} ${layer.route!.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}')}`,
-          )
-      : [],
-  );
+/**
+ * `METHOD /path/{param}` for every route registered on the app's router and the routers mounted on it,
+ * less the page's own stylesheet, script and icon under /web/, which are files, not API.
+ */
+function servedRoutes(
+  stack = (bridge.app as unknown as { router: { stack: Layer[] } }).router.stack,
+): string[] {
+  return stack.flatMap((layer) => {
+    if (layer.handle?.stack) return servedRoutes(layer.handle.stack);
+    if (!layer.route || layer.route.path.startsWith('/web/')) return [];
+    const path = layer.route.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+    return Object.keys(layer.route.methods)
+      .filter((method) => method !== '_all')
+      .map((method) => `${method.toUpperCase()} ${path}`);
+  });
 }
 
 describe('the OpenAPI document', () => {

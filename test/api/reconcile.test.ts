@@ -6,7 +6,7 @@
 import { Queue, type Worker } from 'bullmq';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RECONCILE_QUEUE, reconcileJobId } from '../../src/reconcile/jobs.js';
+import { RECONCILE_QUEUE, reconcileJobId } from '../../src/queue/job-ids.js';
 import { createProposal } from '../../src/reconcile/proposals.js';
 import { startRun } from '../../src/reconcile/runs.js';
 import type { DiamondRecord } from '../../src/types/diamond.js';

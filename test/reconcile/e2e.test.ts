@@ -4,14 +4,13 @@
  * they happen in the trade, and runs queued as jobs that read the platforms again before comparing.
  */
 import { randomUUID } from 'node:crypto';
-import type { Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlatformClient } from '../../src/adapters/contract.js';
 import { giaAdapter, reportFromCanonical } from '../../src/adapters/gia/index.js';
 import { tracrAdapter } from '../../src/adapters/tracr/index.js';
 import { registerMany } from '../../src/queue/ingest.js';
 import { applyRunCorrections } from '../../src/reconcile/apply-run.js';
-import { createReconcileWorker, enqueueRun, openReconcileQueue } from '../../src/reconcile/jobs.js';
+import { enqueueRun } from '../../src/reconcile/jobs.js';
 import { getRun, startRun, type RunReport } from '../../src/reconcile/runs.js';
 import type { DiamondRecord, PolishedStone } from '../../src/types/diamond.js';
 import { startGiaSimulator } from '../../sim/gia/index.js';
@@ -23,7 +22,6 @@ let redis: TestRedis;
 let gia: Awaited<ReturnType<typeof startGiaSimulator>>;
 let tracr: Awaited<ReturnType<typeof startTracrSimulator>>;
 let bridge: TestBridge;
-let reconcileWorker: Worker;
 // The bridge here is run by the cutter, who buys the producer's rough and polishes it on the ledger.
 const cutter = 'antwerp-cutting';
 
@@ -45,17 +43,10 @@ beforeAll(async () => {
       }),
     ],
   ]);
+  // The embedded workers include the reconcile worker, as in `tracebridge serve`.
   await bridge.startWorkers(clients);
-  reconcileWorker = createReconcileWorker({
-    connection: bridge.connection,
-    prefix: bridge.config.prefix,
-    store: bridge.store,
-    adapters: [giaAdapter, tracrAdapter],
-    clients,
-  });
 });
 afterAll(async () => {
-  await reconcileWorker.close();
   await bridge.close();
   await Promise.all([gia.close(), tracr.close()]);
   await redis.stop();
@@ -132,9 +123,7 @@ async function issueReport(reportNumber: string, polished: PolishedStone): Promi
 /** Queues a run that reads the platforms again for `ids`, and waits for the worker to finish it. */
 async function reconcile(ids: string[]): Promise<RunReport> {
   const runId = await startRun(bridge.store, { ids }, { actor: 'test' });
-  const queue = openReconcileQueue(bridge.connection, bridge.config.prefix);
-  await enqueueRun(queue, runId, { refresh: true });
-  await queue.close();
+  await enqueueRun(bridge.queues.reconcile, runId, { refresh: true });
   const run = await waitUntil('the run finishes', async () => {
     const report = await getRun(bridge.store, runId);
     return report?.status === 'running' ? null : report;

@@ -1,6 +1,6 @@
 import type { Response } from 'express';
 import { applyRunCorrections } from '../../reconcile/apply-run.js';
-import { enqueueRun, openReconcileQueue } from '../../reconcile/jobs.js';
+import { enqueueRun } from '../../reconcile/jobs.js';
 import { runReportSource, writeReport, type ReportFormat } from '../../reconcile/report.js';
 import { getRun, startRun, type RunScope } from '../../reconcile/runs.js';
 import type { Principal } from '../auth.js';
@@ -41,12 +41,7 @@ export const startReconcile = defineRoute({
     const runId = await startRun(services.store, scope, {
       actor: `api:${(principal as Principal).name}`,
     });
-    const queue = openReconcileQueue(queues.feeds.opts.connection, queues.prefix);
-    try {
-      await enqueueRun(queue, runId, { refresh: refresh === true });
-    } finally {
-      await queue.close();
-    }
+    await enqueueRun(queues.reconcile, runId, { refresh: refresh === true });
     return { status: 202, body: { runId }, headers: { location: `/v1/reconcile/${runId}` } };
   },
 });
@@ -167,8 +162,7 @@ function notFound(runId: string): ApiProblem {
 
 /**
  * Streams a report straight to the response, item by item, so a run of any size is never one string in
- * memory. The route table sends handlers' answers itself; this answer is already sent, so its send is
- * made a no-op for this one response.
+ * memory.
  */
 async function streamReport(
   services: ApiServices,
@@ -187,6 +181,5 @@ async function streamReport(
     services.logger.error({ runId, err: error }, 'streaming a reconciliation report failed');
     res.destroy(error as Error);
   }
-  res.send = () => res;
-  return { status: 200, text: '' };
+  return { status: 200, streamed: true };
 }

@@ -54,6 +54,8 @@ export interface RouteResult {
   headers?: Record<string, string>;
   /** A body that is not JSON, sent as is with the response spec's content type. */
   text?: string;
+  /** The handler has already streamed the answer to `res` (a large report); nothing more is sent. */
+  streamed?: true;
 }
 
 /** A route as data. */
