@@ -78,11 +78,8 @@ export const getDiamond = defineRoute({
     404: { description: 'No such stone.', schema: 'problem' },
   },
   async handler({ services, principal, req }) {
-    const id = String(req.params.id);
-    if (!isBridgeId(id)) throw new ApiProblem('not-found', `no stone ${JSON.stringify(id)}: not a bridge ID`);
-    const stored = await services.store.diamonds.get(id);
-    if (!stored) throw new ApiProblem('not-found', `no stone ${id} is held by the bridge`);
-    assertOwn(principal as Principal, stored, id);
+    const stored = await ownStone(services, principal as Principal, String(req.params.id));
+    const id = stored.record.id as string;
     const links = await services.store.identity.refs(id);
     const sync = await syncStatus(services, stored);
     return { status: 200, body: { ...stored, links, sync } };
@@ -119,6 +116,19 @@ async function syncStatus(
     }),
   );
   return Object.fromEntries(entries.filter((entry) => entry !== undefined));
+}
+
+/** The stored stone `id` names, when the principal may see it; 404 for no such stone, 403 for another org's. */
+export async function ownStone(
+  services: ApiServices,
+  principal: Principal,
+  id: string,
+): Promise<StoredDiamond> {
+  if (!isBridgeId(id)) throw new ApiProblem('not-found', `no stone ${JSON.stringify(id)}: not a bridge ID`);
+  const stored = await services.store.diamonds.get(id);
+  if (!stored) throw new ApiProblem('not-found', `no stone ${id} is held by the bridge`);
+  assertOwn(principal, stored, id);
+  return stored;
 }
 
 /** A producer may touch only its own organisation's stones; 403 otherwise. Others pass. */

@@ -1,7 +1,6 @@
 import { exportHistory } from '../../adapters/epcis/index.js';
 import type { Principal } from '../auth.js';
-import { ApiProblem } from '../problem.js';
-import { assertOwn, bridgeIdParam, isBridgeId } from './diamonds.js';
+import { bridgeIdParam, ownStone } from './diamonds.js';
 import { defineRoute } from './types.js';
 
 /** `GET /v1/diamonds/:id/epcis`: the stone's history as a GS1 EPCIS 2.0 document. */
@@ -20,11 +19,7 @@ export const getDiamondEpcis = defineRoute({
     404: { description: 'No such stone.', schema: 'problem' },
   },
   async handler({ services, principal, req }) {
-    const id = String(req.params.id);
-    if (!isBridgeId(id)) throw new ApiProblem('not-found', `no stone ${JSON.stringify(id)}: not a bridge ID`);
-    const stored = await services.store.diamonds.get(id);
-    if (!stored) throw new ApiProblem('not-found', `no stone ${id} is held by the bridge`);
-    assertOwn(principal as Principal, stored, id);
+    const stored = await ownStone(services, principal as Principal, String(req.params.id));
     // The cutting event needs the stones on both sides of it: the parent rough and the polished children.
     const { parentId, childIds = [] } = stored.record.lineage ?? {};
     const relativeIds = [...(parentId ? [parentId] : []), ...childIds];

@@ -3,6 +3,7 @@ import type { Principal } from '../auth.js';
 import { ApiProblem, invalidField } from '../problem.js';
 import type { ApiServices } from '../services.js';
 import { requireQueues } from './diamonds.js';
+import { wholeNumberParam } from './params.js';
 import { defineRoute } from './types.js';
 
 const jobIdParam = {
@@ -35,7 +36,8 @@ export const listSyncJobs = defineRoute({
   },
   async handler({ services, principal, req }) {
     const queues = requireQueues(services);
-    const { state, platform, limit } = req.query as Record<string, unknown>;
+    const query = req.query as Record<string, unknown>;
+    const { state, platform } = query;
     if (typeof state !== 'string' || !(JOB_STATES as readonly string[]).includes(state)) {
       throw invalidField(
         '#/query/state',
@@ -48,13 +50,7 @@ export const listSyncJobs = defineRoute({
         `must be one of ${queues.platforms.join(', ')}, got ${JSON.stringify(platform)}`,
       );
     }
-    const count = limit === undefined ? 100 : Number(limit);
-    if (!Number.isInteger(count) || count < 1 || count > 500) {
-      throw invalidField(
-        '#/query/limit',
-        `must be a whole number from 1 to 500, got ${JSON.stringify(limit)}`,
-      );
-    }
+    const count = wholeNumberParam(query, 'limit', { min: 1, max: 500, fallback: 100 });
     const jobs = await listJobs(queues, {
       state: state as (typeof JOB_STATES)[number],
       limit: count,

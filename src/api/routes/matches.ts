@@ -7,8 +7,9 @@ import {
 } from '../../reconcile/proposals.js';
 import { StoreInputError } from '../../store/errors.js';
 import type { Principal } from '../auth.js';
-import { ApiProblem, invalidField } from '../problem.js';
+import { ApiProblem } from '../problem.js';
 import type { ApiServices } from '../services.js';
+import { pageParams } from './params.js';
 import { defineRoute, type RouteDefinition } from './types.js';
 
 /**
@@ -47,18 +48,7 @@ export const listMatches = defineRoute({
   ],
   responses: { 200: { description: 'The open proposals and how many there are.', schema: 'match-list' } },
   async handler({ services, req }) {
-    const { offset = '0', limit = '100' } = req.query as Record<string, unknown>;
-    const page = { offset: Number(offset), limit: Number(limit) };
-    if (!Number.isInteger(page.offset) || page.offset < 0)
-      throw invalidField(
-        '#/query/offset',
-        `must be a whole number, 0 or more, got ${JSON.stringify(offset)}`,
-      );
-    if (!Number.isInteger(page.limit) || page.limit < 1 || page.limit > 1000)
-      throw invalidField(
-        '#/query/limit',
-        `must be a whole number from 1 to 1000, got ${JSON.stringify(limit)}`,
-      );
+    const page = pageParams(req.query, 1000, 100);
     return { status: 200, body: await listProposals(services.store, page) };
   },
 });

@@ -8,8 +8,8 @@ import { ApiProblem, invalidField } from '../problem.js';
 import { apiSchemas } from '../schemas.js';
 import type { ApiServices } from '../services.js';
 import { requireQueues } from './diamonds.js';
-import type { RouteResult } from './types.js';
-import { defineRoute } from './types.js';
+import { pageParams } from './params.js';
+import { defineRoute, type RouteResult } from './types.js';
 
 const runIdPattern = /^rc_[0-9A-Za-z_-]{6,64}$/;
 
@@ -80,20 +80,11 @@ export const getReconcile = defineRoute({
   },
   async handler({ services, req, res }) {
     const runId = String(req.params.runId);
-    const { format = 'json', offset = '0', limit = '1000' } = req.query as Record<string, unknown>;
+    const query = req.query as Record<string, unknown>;
+    const { format = 'json' } = query;
     if (format !== 'json' && format !== 'csv' && format !== 'html')
       throw invalidField('#/query/format', `must be json, csv or html, got ${JSON.stringify(format)}`);
-    const page = { offset: Number(offset), limit: Number(limit) };
-    if (!Number.isInteger(page.offset) || page.offset < 0)
-      throw invalidField(
-        '#/query/offset',
-        `must be a whole number, 0 or more, got ${JSON.stringify(offset)}`,
-      );
-    if (!Number.isInteger(page.limit) || page.limit < 1 || page.limit > 10_000)
-      throw invalidField(
-        '#/query/limit',
-        `must be a whole number from 1 to 10000, got ${JSON.stringify(limit)}`,
-      );
+    const page = pageParams(query, 10_000, 1000);
     if (format !== 'json') {
       const source = runIdPattern.test(runId) ? await runReportSource(services.store, runId) : null;
       if (!source) throw notFound(runId);
