@@ -1,25 +1,15 @@
 import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createStore, IdentifierConflictError } from '../../src/store/index.js';
-import { startRedis, type TestRedis } from '../support/redis.js';
-import { connect, freshPrefix, polishedStone, roughStone, snapshot } from './fixtures.js';
+import { freshPrefix, polishedStone, roughStone, snapshot, suiteRedis } from './fixtures.js';
 
 const feed = { actor: 'worker:gia', action: 'change-feed', platform: 'gia' };
 
 describe('change-feed cursors and the audit log', () => {
-  let server: TestRedis;
+  const redisOf = suiteRedis();
   let redis: Redis;
-
-  beforeAll(async () => {
-    server = await startRedis();
-    redis = connect(server);
-  });
-  beforeEach(async () => {
-    await redis.flushall();
-  });
-  afterAll(async () => {
-    redis.disconnect();
-    await server.stop();
+  beforeEach(() => {
+    redis = redisOf();
   });
 
   it('stores and reads a cursor per adapter', async () => {

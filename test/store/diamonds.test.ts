@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { contentHash } from '../../src/mapping/content-hash.js';
 import {
   CorruptEntryError,
@@ -9,26 +9,15 @@ import {
   VersionConflictError,
 } from '../../src/store/index.js';
 import type { DiamondRecord } from '../../src/types/diamond.js';
-import { startRedis, type TestRedis } from '../support/redis.js';
-import { connect, freshPrefix, polishedStone, roughStone, snapshot } from './fixtures.js';
+import { freshPrefix, polishedStone, roughStone, snapshot, suiteRedis } from './fixtures.js';
 
 const who = { actor: 'producer:demo-mining', action: 'register' };
 
 describe('diamonds store', () => {
-  let server: TestRedis;
+  const redisOf = suiteRedis();
   let redis: Redis;
-
-  beforeAll(async () => {
-    server = await startRedis();
-    redis = connect(server);
-  });
-  // The server is this suite's own: emptying it keeps each before/after snapshot small.
-  beforeEach(async () => {
-    await redis.flushall();
-  });
-  afterAll(async () => {
-    redis.disconnect();
-    await server.stop();
+  beforeEach(() => {
+    redis = redisOf();
   });
 
   it('assigns a sortable tb_ ID matching the schema and stores version 1', async () => {

@@ -1,10 +1,32 @@
 import { Redis } from 'ioredis';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { DiamondRecord } from '../../src/types/diamond.js';
-import type { TestRedis } from '../support/redis.js';
+import { startRedis, type TestRedis } from '../support/redis.js';
 
 /** A client for a suite's private server. */
 export function connect(server: TestRedis): Redis {
   return new Redis(server.url, { maxRetriesPerRequest: 3 });
+}
+
+/**
+ * A private server for the calling suite, emptied before each test (it is the suite's own, so emptying it
+ * keeps every before/after snapshot small). Call at the top of a describe; use the answer inside tests.
+ */
+export function suiteRedis(): () => Redis {
+  let server: TestRedis;
+  let client: Redis;
+  beforeAll(async () => {
+    server = await startRedis();
+    client = connect(server);
+  });
+  beforeEach(async () => {
+    await client.flushall();
+  });
+  afterAll(async () => {
+    client.disconnect();
+    await server.stop();
+  });
+  return () => client;
 }
 
 let serial = 0;

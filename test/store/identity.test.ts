@@ -1,31 +1,21 @@
 import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import {
   createStore,
   IdentityConflictError,
   StoreInputError,
   UnknownDiamondError,
 } from '../../src/store/index.js';
-import { startRedis, type TestRedis } from '../support/redis.js';
-import { connect, freshPrefix, polishedStone, roughStone, snapshot } from './fixtures.js';
+import { freshPrefix, polishedStone, roughStone, snapshot, suiteRedis } from './fixtures.js';
 
 const who = { actor: 'worker:gia', action: 'register' };
 const giaSource = { ref: '2141438171', syncedAt: '2024-05-01T10:00:00Z', hash: `sha256:${'b'.repeat(64)}` };
 
 describe('identity map', () => {
-  let server: TestRedis;
+  const redisOf = suiteRedis();
   let redis: Redis;
-
-  beforeAll(async () => {
-    server = await startRedis();
-    redis = connect(server);
-  });
-  beforeEach(async () => {
-    await redis.flushall();
-  });
-  afterAll(async () => {
-    redis.disconnect();
-    await server.stop();
+  beforeEach(() => {
+    redis = redisOf();
   });
 
   it('maps a native ref to the stone and the stone to its refs', async () => {
