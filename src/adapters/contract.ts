@@ -145,5 +145,12 @@ export interface AdapterDefinition<Native = unknown, Options extends ConnectOpti
   readNative?(input: unknown): Native;
   /** Canonical record to the native shape the platform accepts for writes. Pure. */
   fromCanonical(record: DiamondRecord): Translation<Native>;
+  /**
+   * What `put` sends for the record, when the platform's write side takes another shape than its read side
+   * (GIA serves grading reports but takes only Mine-to-Market intake records). Throws MappingError naming
+   * the field when the write side cannot take the record, so the bridge queues no job that can only fail.
+   * Absent: `fromCanonical`.
+   */
+  writeShape?(record: DiamondRecord): Translation<unknown>;
   connect(options: Options): PlatformClient<Native>;
 }

@@ -1,13 +1,19 @@
 /**
  * Read-before-write: does the platform already hold what the bridge would write? Both sides go through
- * the adapter's own `fromCanonical`, so the comparison sees exactly the fields the platform accepts, with
+ * the adapter's own write transform, so the comparison sees exactly the fields the platform accepts, with
  * the same rounding and the same losses on both sides; nothing the platform cannot store can make a
  * stone look different forever.
  */
 import { fieldGroupPaths } from '../adapters/contract.js';
 import type { AnyAdapter } from '../adapters/registry.js';
 import { canonicalJson } from '../mapping/content-hash.js';
+import type { Translation } from '../mapping/loss.js';
 import type { DiamondRecord } from '../types/diamond.js';
+
+/** What `put` sends to `adapter` for `record`: its write shape where it has one, else `fromCanonical`. */
+export function writtenForm(adapter: AnyAdapter, record: DiamondRecord): Translation<unknown> {
+  return adapter.writeShape ? adapter.writeShape(record) : adapter.fromCanonical(record);
+}
 
 /**
  * The record to send to `adapter`: the bridge's record plus what the platform knows of its own keys (its
@@ -35,8 +41,8 @@ export function platformHolds(adapter: AnyAdapter, toWrite: DiamondRecord, held:
   const aligned: DiamondRecord = { ...held, ...(toWrite.id === undefined ? {} : { id: toWrite.id }) };
   try {
     return (
-      canonicalJson(adapter.fromCanonical(aligned).value) ===
-      canonicalJson(adapter.fromCanonical(toWrite).value)
+      canonicalJson(writtenForm(adapter, aligned).value) ===
+      canonicalJson(writtenForm(adapter, toWrite).value)
     );
   } catch {
     // The platform's view does not translate back (a kind it never writes): compare the writable groups.

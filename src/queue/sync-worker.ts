@@ -20,7 +20,7 @@ import {
 } from '../store/index.js';
 import type { DiamondRecord } from '../types/diamond.js';
 import type { PutBatcher } from './batcher.js';
-import { platformHolds, recordForPlatform } from './compare.js';
+import { platformHolds, recordForPlatform, writtenForm } from './compare.js';
 import type { SyncJobData, SyncJobResult } from './job-ids.js';
 import { identityResolver, withBridgeLineage } from './lineage.js';
 import { tryLease } from './lock.js';
@@ -113,7 +113,7 @@ async function syncStone(context: SyncContext, job: Job<SyncJobData, SyncJobResu
     const key = `sync-${target}-${diamondId}-v${stored.version}`;
     const put = await context.batcher.put(toWrite, key);
     result = { outcome: put.outcome, ref: put.ref };
-    nativeHash = sha256Hex(adapter.fromCanonical(toWrite).value);
+    nativeHash = sha256Hex(writtenForm(adapter, toWrite).value);
     view = await writtenView(adapter, toWrite, put.ref, job);
   }
   const syncedAt = new Date().toISOString();
@@ -158,7 +158,7 @@ async function writtenView(
   job: Job<SyncJobData, SyncJobResult>,
 ): Promise<DiamondRecord | null> {
   try {
-    const view = adapter.toCanonical(adapter.fromCanonical(written).value).value;
+    const view = adapter.toCanonical(writtenForm(adapter, written).value).value;
     const assigned = `${adapter.name}Id`;
     if (!(IDENTIFIER_NAMES as readonly string[]).includes(assigned) || ref === '') return view;
     return { ...view, identifiers: { [assigned]: ref, ...view.identifiers } };

@@ -7,6 +7,7 @@ import { fieldGroupPaths, type FieldGroup } from '../adapters/contract.js';
 import type { AnyAdapter } from '../adapters/registry.js';
 import { MappingError } from '../mapping/errors.js';
 import type { DiamondRecord } from '../types/diamond.js';
+import { writtenForm } from './compare.js';
 
 /** A platform that will not get the stone, and why. */
 export interface SkippedTarget {
@@ -43,7 +44,7 @@ function whyNot(record: DiamondRecord, adapter: AnyAdapter): string | undefined 
     return `the record carries none of the field groups ${adapter.name} accepts (${adapter.capabilities.writes.join(', ')})`;
   }
   try {
-    adapter.fromCanonical(record);
+    writtenForm(adapter, record);
   } catch (error) {
     if (error instanceof MappingError) return `field ${error.pointer || '/'}: ${error.message}`;
     throw error;

@@ -5,6 +5,7 @@
 import { defineAdapter } from '../define.js';
 import { connectGia, type GiaConnectOptions } from './client.js';
 import type { GiaRecord } from './native.js';
+import { intakeFromCanonical } from './intake.js';
 import { fromCanonical, toCanonical } from './transform.js';
 
 export {
@@ -43,6 +44,8 @@ export const giaAdapter = defineAdapter<GiaRecord, GiaConnectOptions>({
   authoritative: ['grading'],
   toCanonical,
   fromCanonical,
+  // The bridge writes only what a producer may: the rough data GIA's Mine-to-Market intake takes.
+  writeShape: intakeFromCanonical,
   connect: connectGia,
 });
 
