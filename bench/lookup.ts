@@ -5,15 +5,9 @@
  * sum: p50 and p99 are figured as ratios to 80 ms. Also: a repeated lookup of an unchanged GIA report
  * spends no quota.
  */
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { createApp } from '../src/api/app.js';
-import { buildServices, type BuiltServices } from '../src/api/build.js';
+import { Redis } from 'ioredis';
 import { demoApiKeys } from '../src/api/demo-keys.js';
-import { createLogger } from '../src/api/logger.js';
-import { loadConfig, type BridgeConfig } from '../src/config.js';
-import { startWorkers, type RunningWorkers } from '../src/queue/workers.js';
 import { documentedReportNumber } from '../sim/gia/samples.js';
 import { startRedis } from '../test/support/redis.js';
 import { figure, type Benchmark } from './figure.js';
@@ -30,8 +24,9 @@ import {
   secondsSince,
   simulatorAdmin,
   spawnSimulator,
+  spawnTracebridge,
   waitFor,
-  type SpawnedSimulator,
+  type SpawnedProcess,
 } from './support.js';
 
 const registeredStones = 50;
@@ -52,41 +47,29 @@ export const lookupBenchmark: Benchmark = {
   name: 'lookup',
   async run() {
     const redis = await startRedis();
-    const sims: SpawnedSimulator[] = [];
-    let built: BuiltServices | undefined;
-    let workers: RunningWorkers | undefined;
-    let server: Server | undefined;
+    const spawned: SpawnedProcess[] = [];
+    let statsRedis: Redis | undefined;
     try {
       const [tracr, gia] = await Promise.all([spawnSimulator('tracr'), spawnSimulator('gia')]);
-      sims.push(tracr, gia);
-      const config = benchConfig(redis.url, tracr.url, gia.url);
-      built = await buildServices({
-        config,
-        extraKeys: demoApiKeys,
-        // Request logs would cost the API more than the lookups do; the limiter would refuse the clients.
-        logger: createLogger({ level: 'warn' }),
-        settings: { rateLimit: { limit: 0, windowMs: 60_000 }, lookupTimeoutMs: 3_000 },
-      });
-      workers = await startWorkers(config, {
-        adapters: built.adapters,
-        clients: built.clients,
-        store: built.services.store,
-        feeds: false,
-      });
-      const app = createApp(built.services);
-      const listening = await new Promise<Server>((resolve, reject) => {
-        const s = app.listen(0, '127.0.0.1', (error?: Error) => (error ? reject(error) : resolve(s)));
-      });
-      server = listening;
-      const api = `http://127.0.0.1:${(listening.address() as AddressInfo).port}`;
+      spawned.push(tracr, gia);
+      // The API runs as a deployment runs it, `tracebridge serve` in a process of its own: clients sharing
+      // its event loop would bill their own work to every lookup's latency.
+      const apiProcess = await spawnTracebridge(
+        'the API',
+        ['serve', '--port', '0'],
+        /tracebridge API on (\S+)/,
+        apiEnvironment(redis.url, tracr.url, gia.url),
+      );
+      spawned.push(apiProcess);
+      const api = apiProcess.url;
+      statsRedis = new Redis(redis.url, { maxRetriesPerRequest: 2 });
 
-      const ids = await registerAndSync(api, workers);
-      const tracrIds = await Promise.all(ids.map((id) => tracrIdOf(api, id)));
+      const stones = await registerAndSync(api);
       await simulatorAdmin(tracr.url, '/admin/faults', { latencyMs: tracrLatencyMs });
       await simulatorAdmin(gia.url, '/admin/faults', { latencyMs: giaLatencyMs });
       const queries: Query[] = [
-        ...ids.map((id) => ({ kind: 'id' as const, search: `id=${id}` })),
-        ...tracrIds.map((tracrId) => ({ kind: 'tracrId' as const, search: `tracrId=${tracrId}` })),
+        ...stones.map(({ id }) => ({ kind: 'id' as const, search: `id=${id}` })),
+        ...stones.map(({ tracrId }) => ({ kind: 'tracrId' as const, search: `tracrId=${tracrId}` })),
         { kind: 'giaReportNumber', search: `giaReportNumber=${documentedReportNumber}` },
       ];
       // Each distinct query once first: the GIA report is fetched (spending its one lookup of quota) and
@@ -95,12 +78,13 @@ export const lookupBenchmark: Benchmark = {
 
       const schedule = Array.from({ length: lookups }, (_, i) => pick(queries, i));
       const latencies = new Map<Query['kind'], number[]>();
-      const storeRedis = built.services.store.redis;
+      const stats = statsRedis;
       const parts = {
-        'API and clients': ownCpuSeconds,
+        API: apiProcess.cpuSeconds,
+        clients: ownCpuSeconds,
         tracr: tracr.cpuSeconds,
         gia: gia.cpuSeconds,
-        redis: () => redisCpuSeconds(storeRedis),
+        redis: () => redisCpuSeconds(stats),
       };
       const cpuBefore = await cpuSnapshot(parts);
       const started = process.hrtime.bigint();
@@ -148,14 +132,9 @@ export const lookupBenchmark: Benchmark = {
         ),
       ];
     } finally {
-      if (server) {
-        const closing = server;
-        closing.closeAllConnections();
-        await new Promise<void>((resolve) => closing.close(() => resolve()));
-      }
-      await workers?.close(5_000);
-      await built?.close();
-      await Promise.all(sims.map((sim) => sim.stop()));
+      statsRedis?.disconnect();
+      // The API first, so its workers never see a simulator vanish under them.
+      for (const child of spawned.reverse()) await child.stop();
       await redis.stop();
     }
   },
@@ -168,50 +147,61 @@ function pick(queries: readonly Query[], i: number): Query {
   return ofKind[Math.floor(i / kinds.length) % ofKind.length]!;
 }
 
-function benchConfig(redisUrl: string, tracrUrl: string, giaUrl: string): BridgeConfig {
-  return loadConfig(
-    {
-      redisUrl,
-      prefix: '{tbbench}',
-      port: 0,
-      adapters: ['gia', 'tracr'],
-      tracr: { url: tracrUrl, participantId: benchParticipant, privateKey: benchParticipantKey },
-      gia: { url: `${giaUrl}/graphql` },
-    },
-    {},
-  );
+/**
+ * `tracebridge serve`'s configuration: both platforms, the demo's keys, no rate limit (it would refuse the
+ * clients), warnings only (request logs would cost more than the lookups), and change feeds that never
+ * fire during the run, so the figure is the lookups' alone.
+ */
+function apiEnvironment(redisUrl: string, tracrUrl: string, giaUrl: string): Record<string, string> {
+  return {
+    REDIS_URL: redisUrl,
+    TRACEBRIDGE_PREFIX: '{tbbench}',
+    TRACEBRIDGE_ADAPTERS: 'gia,tracr',
+    TRACR_URL: tracrUrl,
+    TRACR_PARTICIPANT_ID: benchParticipant,
+    TRACR_PRIVATE_KEY: benchParticipantKey,
+    GIA_URL: `${giaUrl}/graphql`,
+    TRACEBRIDGE_API_KEYS: JSON.stringify(demoApiKeys),
+    TRACEBRIDGE_API_RATE_LIMIT: '0',
+    TRACEBRIDGE_LOOKUP_TIMEOUT_MS: '3000',
+    TRACEBRIDGE_FEED_INTERVAL_MS: String(24 * 3_600_000),
+    LOG_LEVEL: 'warn',
+    NODE_ENV: 'production',
+  };
+}
+
+/** A registered stone: its bridge ID and its Tracr diamond ID. */
+interface SyncedStone {
+  id: string;
+  tracrId: string;
 }
 
 /** Registers the stones through the API as the producer and waits until both platforms hold each one. */
-async function registerAndSync(api: string, workers: RunningWorkers): Promise<string[]> {
+async function registerAndSync(api: string): Promise<SyncedStone[]> {
   const ids: string[] = [];
   const stones = Array.from({ length: registeredStones }, (_, n) => roughStone('LOOKUP', n));
   await forEachLimited(stones, 10, async (stone) => {
     const body = await call<{ id: string }>(api, '/v1/diamonds', 'demo-producer-key', stone);
     ids.push(body.id);
   });
+  const synced = new Map<string, string>();
   await waitFor(
-    'the registered stones to sync',
+    'the registered stones to sync to both platforms',
     async () => {
-      for (const platform of workers.queues.platforms) {
-        const counts = await workers.queues
-          .sync(platform)
-          .getJobCounts('waiting', 'active', 'delayed', 'prioritized');
-        if (Object.values(counts).some((count) => count > 0)) return false;
+      for (const id of ids.filter((id) => !synced.has(id))) {
+        const { links } = await call<{ links: Record<string, string> }>(
+          api,
+          `/v1/diamonds/${id}`,
+          'demo-reader-key',
+        );
+        if (links.tracr === undefined || links.gia === undefined) return false;
+        synced.set(id, links.tracr);
       }
       return true;
     },
     120_000,
   );
-  return ids;
-}
-
-async function tracrIdOf(api: string, id: string): Promise<string> {
-  const stored = await call<{ links: Record<string, string> }>(api, `/v1/diamonds/${id}`, 'demo-reader-key');
-  const tracrId = stored.links.tracr;
-  if (tracrId === undefined || stored.links.gia === undefined)
-    throw new Error(`bench lookup: stone ${id} is not on both platforms: ${JSON.stringify(stored.links)}`);
-  return tracrId;
+  return ids.map((id) => ({ id, tracrId: synced.get(id)! }));
 }
 
 /** One lookup as a reader; answers its latency in milliseconds, failing unless both platforms found it. */

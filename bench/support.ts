@@ -1,7 +1,7 @@
 /**
- * What the end-to-end benchmarks share: platform simulators in processes of their own (so their CPU is not
- * the bridge's), fault settings, a bounded-concurrency loop, polling with a deadline, percentiles, and the
- * rough stones a producer registers.
+ * What the end-to-end benchmarks share: platform simulators (and, for the lookup, the API) in processes of
+ * their own (so each one's CPU is its own), fault settings, a bounded-concurrency loop, polling with a
+ * deadline, percentiles, and the rough stones a producer registers.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -11,13 +11,16 @@ import { createInterface } from 'node:readline';
 import { packageRoot } from '../src/package-root.js';
 import type { DiamondRecord } from '../src/types/diamond.js';
 
-/** A simulator running as `tracebridge sim NAME --port 0`. */
-export interface SpawnedSimulator {
+/** A part of the system running as a `tracebridge` process of its own: a simulator, or the API. */
+export interface SpawnedProcess {
   url: string;
-  /** CPU seconds the simulator's process has used so far (Linux; 0 elsewhere). */
+  /** CPU seconds the process has used so far (Linux; 0 elsewhere). */
   cpuSeconds: () => number;
   stop(): Promise<void>;
 }
+
+/** A simulator running as `tracebridge sim NAME --port 0`. */
+export type SpawnedSimulator = SpawnedProcess;
 
 /** The ledger's sandbox producer the bridge signs as, as the demo does. */
 export const benchParticipant = 'demo-mining';
@@ -25,23 +28,38 @@ export const benchParticipant = 'demo-mining';
 export const benchParticipantKey = createHash('sha256').update(`tracr-sim:${benchParticipant}`).digest('hex');
 
 /** Starts `tracebridge sim NAME --port 0` and answers once it prints the URL it listens on. */
-export async function spawnSimulator(name: 'tracr' | 'gia'): Promise<SpawnedSimulator> {
-  const child = spawn(
-    process.execPath,
-    [join(packageRoot, 'bin', 'tracebridge'), 'sim', name, '--port', '0'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+export function spawnSimulator(name: 'tracr' | 'gia'): Promise<SpawnedSimulator> {
+  return spawnTracebridge(`the ${name} simulator`, ['sim', name, '--port', '0'], /listening on (\S+)/);
+}
+
+/**
+ * Starts `tracebridge ARGS...` with `env` added to this process's environment, and answers once a line of
+ * its stdout matches `listening` (whose first group is the URL).
+ */
+export async function spawnTracebridge(
+  what: string,
+  args: readonly string[],
+  listening: RegExp,
+  env: Readonly<Record<string, string>> = {},
+): Promise<SpawnedProcess> {
+  const child = spawn(process.execPath, [join(packageRoot, 'bin', 'tracebridge'), ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
   let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => {
+    // Only the tail matters when it fails to start; a long run must not keep every log line.
+    stderr = (stderr + chunk.toString()).slice(-8_192);
+  });
   const lines = createInterface({ input: child.stdout });
   try {
     const url = await new Promise<string>((resolve, reject) => {
       child.once('exit', (code) =>
-        reject(new Error(`the ${name} simulator exited (${code}) before listening: ${stderr.trim()}`)),
+        reject(new Error(`${what} exited (${code}) before listening: ${stderr.trim()}`)),
       );
       lines.on('line', (line) => {
-        const listening = /listening on (\S+)/.exec(line);
-        if (listening?.[1]) resolve(listening[1]);
+        const match = listening.exec(line);
+        if (match?.[1]) resolve(match[1]);
       });
     });
     return { url, cpuSeconds: () => processCpuSeconds(child.pid), stop: () => stopChild(child) };

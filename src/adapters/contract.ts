@@ -102,6 +102,24 @@ export interface ConnectOptions {
   timeoutMs?: number;
 }
 
+/** Options of {@link PlatformClient.put}. */
+export interface PutOptions {
+  /** Stable across retries of the same change: a platform that has already applied it must not again. */
+  idempotencyKey: string;
+  /**
+   * What the caller has just read of the stone through this client's own `get` or `find` (so its `native` is
+   * this client's native shape): the platform's record, or null when a lookup by every identifier the record carries found nothing at all. A client
+   * given it may skip its own read-before-write; a client may always ignore it and read anyway. Absent: the
+   * client reads as it always does, which is what a caller must leave it at when unsure.
+   */
+  held?: PlatformRecord | null;
+}
+
+/** One stone of a {@link PlatformClient.putMany} call. */
+export interface PutItem extends PutOptions {
+  record: DiamondRecord;
+}
+
 /** A connected client. Every method throws {@link PlatformError} on failure, already classified. */
 export interface PlatformClient<Native = unknown> {
   /** The stone by the platform's own reference, or null when the platform does not hold it. */
@@ -112,15 +130,13 @@ export interface PlatformClient<Native = unknown> {
    * Writes the stone. `idempotencyKey` is stable across retries of the same change: a platform that has
    * already applied it must not apply it again.
    */
-  put(record: DiamondRecord, options: { idempotencyKey: string }): Promise<PutResult>;
+  put(record: DiamondRecord, options: PutOptions): Promise<PutResult>;
   /**
    * Writes several stones in as few platform calls as the platform allows (at most
    * `capabilities.batchWriteSize` each). Answers one settled result per item, in order, so that one bad stone
    * does not fail the others. Absent when the platform has no batch write.
    */
-  putMany?(
-    items: { record: DiamondRecord; idempotencyKey: string }[],
-  ): Promise<PromiseSettledResult<PutResult>[]>;
+  putMany?(items: PutItem[]): Promise<PromiseSettledResult<PutResult>[]>;
   /** Reads the change feed from `cursor` (null: from the start). Absent when the platform has none. */
   changes?(cursor: string | null): Promise<ChangePage<Native>>;
   health(): Promise<PlatformHealth>;

@@ -49,6 +49,9 @@ export function createApp(services: ApiServices): BridgeApp {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.set('trust proxy', false);
+  // Every answer is computed afresh (a lookup asks the platforms each time), so a hash of each body for
+  // If-None-Match would cost a full pass over it and never spare the work.
+  app.set('etag', false);
   app.use(helmet());
   app.use(
     pinoHttp({

@@ -1,10 +1,12 @@
-import type { FieldGroup, PlatformClient, StoneIdentifiers } from '../adapters/contract.js';
+import type { FieldGroup, PlatformClient, PlatformRecord, StoneIdentifiers } from '../adapters/contract.js';
 import { authorityFromAdapters } from '../reconcile/authority.js';
 import { findMismatches } from '../reconcile/rules.js';
 import type { Tolerances } from '../reconcile/types.js';
 import type { Store, StoredDiamond } from '../store/index.js';
 import type { DiamondRecord } from '../types/diamond.js';
+import { InFlightQuestions } from './coalesce.js';
 import { askPlatform, type AskedPlatform, type PlatformQuestion } from './fan-out.js';
+import { LinkHints } from './hints.js';
 import { mergeWithSources, type PlatformView } from './provenance.js';
 import { LookupQueryError, type LookupAnswer, type LookupQuery, type PlatformAnswer } from './types.js';
 
@@ -45,12 +47,16 @@ export class UnknownStoneError extends LookupQueryError {
  * The cross-platform provenance lookup: resolves the bridge ID, asks every platform at once, merges what
  * they say with the source of every field, and reports where they disagree. A platform that finds nothing
  * by the first identifiers is asked once more if another platform's answer revealed new identifiers
- * (a GIA report naming the stone's Tracr ID).
+ * (a GIA report naming the stone's Tracr ID); where that second step found the stone is remembered, so the
+ * next lookup by the same identifier asks every platform in one step (hints.ts). Concurrent lookups share
+ * the questions in flight to each platform (coalesce.ts).
  */
 export function createLookup(options: LookupOptions): Lookup {
   const { store, platforms } = options;
   const timeoutMs = options.timeoutMs ?? 3_000;
   const authorityOf = authorityFromAdapters(platforms);
+  const questions = new InFlightQuestions<PlatformRecord | null>();
+  const hints = new LinkHints();
 
   const askAll = async (
     targets: readonly LookupPlatform[],
@@ -59,38 +65,77 @@ export function createLookup(options: LookupOptions): Lookup {
     const asked = await Promise.all(
       targets.map(
         async (platform) =>
-          [platform.name, await askPlatform(platform.client, question(platform), timeoutMs)] as const,
+          [
+            platform.name,
+            await askPlatform(platform.client, question(platform), timeoutMs, {
+              questions,
+              platform: platform.name,
+            }),
+          ] as const,
       ),
     );
     for (const [name, { answer }] of asked) options.onAnswer?.(name, answer);
     return new Map(asked);
   };
+  // A second answer replaces the first; the platform's latency is the time spent on both.
+  const askAgain = async (
+    results: Map<string, AskedPlatform>,
+    targets: readonly LookupPlatform[],
+    question: PlatformQuestion,
+  ): Promise<void> => {
+    for (const [name, result] of await askAll(targets, () => question)) {
+      const first = results.get(name);
+      if (first)
+        result.answer.latencyMs = Math.round((result.answer.latencyMs + first.answer.latencyMs) * 10) / 10;
+      results.set(name, result);
+    }
+  };
 
   return async (query) => {
-    const stored = await resolve(store, query, platforms);
+    // By bridge ID the refs can be read beside the record, saving a round trip to Redis.
+    const [stored, refsById] = await Promise.all([
+      resolve(store, query, platforms),
+      query.name === 'id' ? store.identity.refs(query.value) : undefined,
+    ]);
     const diamondId = stored?.record.id ?? null;
-    const refs = diamondId ? await store.identity.refs(diamondId) : {};
+    const refs = refsById ?? (diamondId ? await store.identity.refs(diamondId) : {});
     const identifiers: StoneIdentifiers = { ...stored?.record.identifiers };
     if (query.name !== 'id') identifiers[query.name] = query.value;
     const refOf = (platform: LookupPlatform): string | undefined =>
       refs[platform.name] ?? stored?.record.sources?.[platform.name]?.ref;
+    const hinted = hints.get(query);
     const results = await askAll(platforms, (platform) => {
-      const ref = refOf(platform);
+      const ref = refOf(platform) ?? hinted[platform.name];
       return ref !== undefined ? { ref } : { identifiers };
     });
+
+    // A hinted answer stands only when another platform's answer still names the stone it found; a hinted
+    // platform that timed out or failed keeps that answer, as it would have on the second step.
+    const unconfirmed = platforms.filter((p) => {
+      const status = results.get(p.name)?.answer.status;
+      return (
+        refOf(p) === undefined &&
+        hinted[p.name] !== undefined &&
+        (status === 'found' || status === 'not_found') &&
+        !confirmed(p.name, results)
+      );
+    });
+    if (unconfirmed.length > 0) {
+      hints.forget(query);
+      await askAgain(results, unconfirmed, { identifiers });
+    }
 
     const learnt = learntIdentifiers(identifiers, results);
     const retry = platforms.filter(
       (p) => results.get(p.name)?.answer.status === 'not_found' && refOf(p) === undefined,
     );
     if (learnt && retry.length > 0) {
-      const second = await askAll(retry, () => ({ identifiers: learnt }));
-      for (const [name, result] of second) {
-        const first = results.get(name);
-        if (first)
-          result.answer.latencyMs = Math.round((result.answer.latencyMs + first.answer.latencyMs) * 10) / 10;
-        results.set(name, result);
-      }
+      await askAgain(results, retry, { identifiers: learnt });
+      const found = retry.flatMap((p) => {
+        const ref = results.get(p.name)?.found?.ref;
+        return ref === undefined ? [] : [[p.name, ref] as const];
+      });
+      hints.set(query, Object.fromEntries(found));
     }
 
     const views: PlatformView[] = platforms.flatMap((platform) => {
@@ -152,4 +197,17 @@ function learntIdentifiers(
     }
   }
   return added ? merged : undefined;
+}
+
+// Whether the record `platform` answered shares an identifier value with what another platform found: the
+// link that made the second step ask for it in the first place.
+function confirmed(platform: string, results: ReadonlyMap<string, AskedPlatform>): boolean {
+  const own = results.get(platform)?.found?.canonical.identifiers;
+  if (!own) return false;
+  for (const [name, { found }] of results) {
+    if (name === platform || !found) continue;
+    for (const [key, value] of Object.entries(found.canonical.identifiers ?? {}))
+      if (value !== undefined && own[key as keyof StoneIdentifiers] === value) return true;
+  }
+  return false;
 }

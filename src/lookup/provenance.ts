@@ -23,33 +23,48 @@ export function mergeWithSources(
 ): MergedView | null {
   let record = stored;
   const sources: Record<string, string> = {};
-  if (stored) for (const field of Object.keys(fieldValues(stored))) sources[field] = 'bridge';
+  let before = record ? fieldValues(record) : new Map<string, string>();
+  for (const field of before.keys()) sources[field] = 'bridge';
   for (const view of views) {
-    const before = record ? fieldValues(record) : {};
     const next = mergePlatformView(record, view.record, view);
-    const after = fieldValues(next);
-    for (const [field, value] of Object.entries(after)) {
-      if (before[field] !== value) sources[field] = view.platform;
+    const after = fieldValues(next, record, before);
+    for (const [field, value] of after) {
+      if (before.get(field) !== value) sources[field] = view.platform;
     }
     record = next;
+    before = after;
   }
   if (!record) return null;
-  const kept = fieldValues(record);
-  for (const field of Object.keys(sources)) if (!(field in kept)) delete sources[field];
+  for (const field of Object.keys(sources)) if (!before.has(field)) delete sources[field];
   return { record, sources };
 }
 
-// Each field's value as canonical JSON, so "changed" means a different value, not a different object.
-function fieldValues(record: DiamondRecord): Record<string, string> {
-  const values: Record<string, string> = {};
+/**
+ * Each field's value as canonical JSON, so "changed" means a different value, not a different object. A
+ * merge leaves the values it does not touch as they were, so a value of `record` identical to the one at
+ * the same place in `previous` reuses `previousValues` instead of serialising again (the event list is
+ * most of a record).
+ */
+function fieldValues(
+  record: DiamondRecord,
+  previous?: DiamondRecord,
+  previousValues?: ReadonlyMap<string, string>,
+): Map<string, string> {
+  const values = new Map<string, string>();
+  const valueOf = (field: string, value: unknown, was: unknown): string =>
+    (previous !== undefined && was === value ? previousValues?.get(field) : undefined) ??
+    canonicalJson(value);
   for (const [top, value] of Object.entries(record)) {
     if (top === 'sources' || value === undefined) continue;
+    const was: unknown = previous?.[top as keyof DiamondRecord];
     if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      const wasGroup = (was !== null && typeof was === 'object' ? was : {}) as Record<string, unknown>;
       for (const [member, inner] of Object.entries(value as Record<string, unknown>)) {
-        if (inner !== undefined) values[`${top}.${member}`] = canonicalJson(inner);
+        if (inner !== undefined)
+          values.set(`${top}.${member}`, valueOf(`${top}.${member}`, inner, wasGroup[member]));
       }
     } else {
-      values[top] = canonicalJson(value);
+      values.set(top, valueOf(top, value, was));
     }
   }
   return values;

@@ -55,3 +55,21 @@ export function platformHolds(adapter: AnyAdapter, toWrite: DiamondRecord, held:
     );
   }
 }
+
+/**
+ * True when `adapter` would be sent something else for `after` than for `before`; also when either does
+ * not translate, so that a change the comparison cannot judge is written rather than skipped.
+ */
+export function writtenFormChanges(
+  adapter: AnyAdapter,
+  before: DiamondRecord,
+  after: DiamondRecord,
+): boolean {
+  try {
+    return (
+      canonicalJson(writtenForm(adapter, before).value) !== canonicalJson(writtenForm(adapter, after).value)
+    );
+  } catch {
+    return true;
+  }
+}

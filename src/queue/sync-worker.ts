@@ -20,7 +20,7 @@ import {
 } from '../store/index.js';
 import type { DiamondRecord } from '../types/diamond.js';
 import type { PutBatcher } from './batcher.js';
-import { platformHolds, recordForPlatform, writtenForm } from './compare.js';
+import { platformHolds, recordForPlatform, writtenForm, writtenFormChanges } from './compare.js';
 import type { SyncJobData, SyncJobResult } from './job-ids.js';
 import { identityResolver, withBridgeLineage } from './lineage.js';
 import { tryLease } from './lock.js';
@@ -67,9 +67,11 @@ export function createSyncProcessor(context: SyncContext): Processor<SyncJobData
       await job.moveToDelayed(Date.now() + 50 + Math.floor(Math.random() * 200), token);
       throw new DelayedError();
     }
+    const putMade = context.batcher.expect();
     try {
-      return await syncStone(context, job);
+      return await syncStone(context, job, putMade);
     } catch (error) {
+      putMade();
       const failure = jobFailure(error, { target, diamondId });
       await job.log(
         JSON.stringify({
@@ -81,16 +83,23 @@ export function createSyncProcessor(context: SyncContext): Processor<SyncJobData
       );
       throw failure;
     } finally {
+      putMade();
       await lease.release();
     }
   };
 }
 
-async function syncStone(context: SyncContext, job: Job<SyncJobData, SyncJobResult>): Promise<SyncJobResult> {
+/** `putMade`: tells the batcher this job's put is in (or will not come), so a batch need not wait for it. */
+async function syncStone(
+  context: SyncContext,
+  job: Job<SyncJobData, SyncJobResult>,
+  putMade: () => void,
+): Promise<SyncJobResult> {
   const { adapter, store } = context;
   const target = adapter.name;
   const { diamondId, afterVersion } = job.data;
-  const stored = await store.diamonds.get(diamondId);
+  // Both reads go out together; the lease taken before them keeps them consistent with each other.
+  const [stored, refs] = await Promise.all([store.diamonds.get(diamondId), store.identity.refs(diamondId)]);
   if (afterVersion !== undefined && (stored?.version ?? 0) <= afterVersion) {
     throw new NotStoredYetError(`stone ${diamondId} is not yet stored past version ${afterVersion}`);
   }
@@ -98,12 +107,13 @@ async function syncStone(context: SyncContext, job: Job<SyncJobData, SyncJobResu
   // Always the latest content: a job for an older hash writes what is stored now, and the job for the
   // newer hash then finds the platform unchanged.
   const { record } = stored;
-  const held = await readPlatform(context, record, diamondId);
+  const { held, exhaustive } = await readPlatform(context, record, diamondId, refs[target]);
   const toWrite = recordForPlatform(record, target, held?.canonical);
   let result: SyncJobResult;
   let nativeHash: string;
   let view: DiamondRecord | null;
   if (held && platformHolds(adapter, toWrite, held.canonical)) {
+    putMade();
     result = { outcome: 'unchanged', ref: held.ref };
     nativeHash = sha256Hex(held.native);
     view = held.canonical;
@@ -111,19 +121,25 @@ async function syncStone(context: SyncContext, job: Job<SyncJobData, SyncJobResu
     // Tied to the content version, not the job: retries of this change share it, and a later change of the
     // same stone (even back to earlier content) gets a new one.
     const key = `sync-${target}-${diamondId}-v${stored.version}`;
-    const put = await context.batcher.put(toWrite, key);
+    // What was just read spares the client its own read; "nothing there" only when nothing was filtered out.
+    const putting = context.batcher.put(toWrite, key, held ?? (exhaustive ? null : undefined));
+    putMade();
+    const put = await putting;
     result = { outcome: put.outcome, ref: put.ref };
     nativeHash = sha256Hex(writtenForm(adapter, toWrite).value);
     view = await writtenView(adapter, toWrite, put.ref, job);
   }
   const syncedAt = new Date().toISOString();
-  await store.identity.recordSync(
-    diamondId,
-    target,
-    { ref: result.ref, syncedAt, hash: nativeHash },
-    { actor: `worker:${target}` },
-  );
-  if (view) await saveMirror(context, job, view, { readAt: syncedAt, ref: result.ref });
+  // Independent keys: the link with its source, and the mirror (a cache that never fails the job).
+  await Promise.all([
+    store.identity.recordSync(
+      diamondId,
+      target,
+      { ref: result.ref, syncedAt, hash: nativeHash },
+      { actor: `worker:${target}` },
+    ),
+    view ? saveMirror(context, job, view, { readAt: syncedAt, ref: result.ref }) : undefined,
+  ]);
   await writeBackAssignedId(context, stored, result.ref);
   return result;
 }
@@ -173,26 +189,31 @@ async function writtenView(
   }
 }
 
-/** The platform's record of the stone: by the linked ref, else by any identifier the bridge knows. */
+/**
+ * The platform's record of the stone: by the linked ref `ref`, else by any identifier the bridge knows.
+ * `exhaustive` when a null `held` means the platform holds nothing under those identifiers, rather than
+ * only nothing that is this stone's (a candidate that belongs to another stone was passed over).
+ */
 async function readPlatform(
   context: SyncContext,
   record: DiamondRecord,
   diamondId: string,
-): Promise<PlatformRecord | null> {
+  ref: string | undefined,
+): Promise<{ held: PlatformRecord | null; exhaustive: boolean }> {
   const target = context.adapter.name;
-  const ref = (await context.store.identity.refs(diamondId))[target];
   if (ref !== undefined) {
     const found = await context.client.get(ref);
-    if (found) return found;
+    if (found) return { held: found, exhaustive: true };
   }
-  if (!record.identifiers || Object.keys(record.identifiers).length === 0) return null;
+  if (!record.identifiers || Object.keys(record.identifiers).length === 0)
+    return { held: null, exhaustive: true };
   const candidates = await context.client.find(record.identifiers);
-  const mine: PlatformRecord[] = [];
-  for (const candidate of candidates) {
-    const owner = await context.store.identity.resolve(target, candidate.ref);
-    if (owner === null || owner === diamondId) mine.push(candidate);
-  }
-  return mine.find((candidate) => candidate.canonical.id === diamondId) ?? mine[0] ?? null;
+  const owners = await Promise.all(
+    candidates.map((candidate) => context.store.identity.resolve(target, candidate.ref)),
+  );
+  const mine = candidates.filter((_, i) => owners[i] === null || owners[i] === diamondId);
+  const held = mine.find((candidate) => candidate.canonical.id === diamondId) ?? mine[0] ?? null;
+  return { held, exhaustive: mine.length === candidates.length };
 }
 
 /**
@@ -217,10 +238,16 @@ async function writeBackAssignedId(context: SyncContext, stored: StoredDiamond, 
         platform: target,
         expectedVersion: current.version,
       });
+      // A platform that cannot store the new identifier would be sent what it already has: no job for it.
       const { targets } = chooseTargets(updated, context.adapters, target);
+      const changedFor = targets.filter((platform) => {
+        const other = context.adapters.find((adapter) => adapter.name === platform);
+        return other === undefined || writtenFormChanges(other, content, updated);
+      });
+      if (changedFor.length === 0) return;
       await enqueueSync(
         context.queues,
-        targets.map((platform) => ({
+        changedFor.map((platform) => ({
           target: platform,
           diamondId: saved.id,
           hash: contentHash(updated),

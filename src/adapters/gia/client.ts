@@ -10,6 +10,7 @@ import type {
   PlatformClient,
   PlatformHealth,
   PlatformRecord,
+  PutOptions,
   PutResult,
   StoneIdentifiers,
 } from '../contract.js';
@@ -143,13 +144,13 @@ export function connectGia(options: GiaConnectOptions): PlatformClient<GiaRecord
       return found.filter((record, i) => found.findIndex((other) => other.ref === record.ref) === i);
     },
 
-    async put(record, { idempotencyKey }): Promise<PutResult> {
+    async put(record, { idempotencyKey, held }): Promise<PutResult> {
       const wanted = intakeSubmission(record);
       const ref = wanted.rough_control_no;
       const path = `/rough/${encodeURIComponent(ref)}`;
       const headers = { 'Idempotency-Key': idempotencyKey };
       // Read first: after a lost reply the stone may already be there, and the intake is keyed by control number.
-      const existing = await roughRecord(ref);
+      const existing = heldIntake(held, ref) ?? (await roughRecord(ref));
       if (existing !== null) {
         if (sameSubmission(existing, wanted)) return { ref, outcome: 'unchanged' };
         await intake.put(path, wanted, { headers });
@@ -199,12 +200,23 @@ export function connectGia(options: GiaConnectOptions): PlatformClient<GiaRecord
   };
 }
 
+/**
+ * Canonical views of the native records the report cache holds: a cached report is the same object until it
+ * is fetched again, so a repeated lookup of an unchanged report reuses its mapping instead of re-reading
+ * every printed value. Held weakly, so a report the cache forgets is forgotten here too.
+ */
+const canonicalViews = new WeakMap<GiaRecord, ReturnType<typeof toCanonical>>();
+
 /** A native record with its canonical view; a record that cannot be read fails naming the stone and field. */
 function platformRecord(native: GiaRecord, asked: string): PlatformRecord<GiaRecord> {
   const ref = 'report_number' in native ? native.report_number : native.rough_control_no;
   try {
-    const { value, loss } = toCanonical(native);
-    return { ref, native, canonical: value, loss };
+    let view = canonicalViews.get(native);
+    if (view === undefined) {
+      view = toCanonical(native);
+      canonicalViews.set(native, view);
+    }
+    return { ref, native, canonical: view.value, loss: view.loss };
   } catch (error) {
     if (!(error instanceof MappingError)) throw error;
     throw new PlatformError(`cannot read ${asked}: ${error.message}`, {
@@ -230,6 +242,19 @@ function intakeSubmission(record: Parameters<PlatformClient['put']>[0]): IntakeS
       cause: error,
     });
   }
+}
+
+/**
+ * The intake record under `roughControlNumber` as the caller just read it: null when its lookup found
+ * nothing (a lookup by the record's identifiers asks the intake for this very number), undefined when what
+ * it read says nothing about the intake (a grading report, or nothing read) and the intake must be asked.
+ */
+function heldIntake(held: PutOptions['held'], roughControlNumber: string): IntakeRecord | null | undefined {
+  if (held === null) return null;
+  if (held === undefined || held.ref !== roughControlNumber) return undefined;
+  const native = held.native as GiaRecord;
+  if ('report_number' in native) return undefined;
+  return native.rough_control_no === roughControlNumber ? native : undefined;
 }
 
 function sameSubmission(existing: IntakeRecord, wanted: IntakeSubmission): boolean {

@@ -14,6 +14,7 @@ import type {
 import { PlatformError } from '../errors.js';
 import { createHttpClient, optional } from '../http.js';
 import { LedgerReader, type StoneQuery } from './ledger.js';
+import { BoundedMap } from './memo.js';
 import type { TracrDiamond } from './native.js';
 import { mapOrRefuse, refusal } from './refusals.js';
 import { publicKeyOf, readPrivateKey } from './signing.js';
@@ -72,25 +73,26 @@ export function connectTracr(options: TracrOptions): PlatformClient<TracrDiamond
     get,
 
     async find(identifiers: StoneIdentifiers) {
-      const found = new Map<string, PlatformRecord<TracrDiamond>>();
-      if (identifiers.tracrId !== undefined) {
-        const stone = await get(identifiers.tracrId);
-        if (stone) found.set(stone.ref, stone);
-      }
-      for (const key of lookups) {
+      // Every identifier is asked at once: a lookup costs the slowest listing, not their sum.
+      const listings = lookups.flatMap((key) => {
         const value = identifiers[key];
-        if (value === undefined) continue;
-        for (const listed of await ledger.listAll({ [key]: value })) {
-          if (!listed.diamondId || found.has(listed.diamondId)) continue;
-          const stone = await get(listed.diamondId);
-          if (stone) found.set(stone.ref, stone);
-        }
-      }
+        return value === undefined ? [] : [ledger.listAll({ [key]: value })];
+      });
+      const [direct, ...listed] = await Promise.all([
+        identifiers.tracrId === undefined ? null : get(identifiers.tracrId),
+        ...listings,
+      ]);
+      const found = new Map<string, PlatformRecord<TracrDiamond>>();
+      if (direct) found.set(direct.ref, direct);
+      const others = [
+        ...new Set(listed.flat().flatMap((stone) => (stone.diamondId ? [stone.diamondId] : []))),
+      ].filter((diamondId) => !found.has(diamondId));
+      for (const stone of await Promise.all(others.map(get))) if (stone) found.set(stone.ref, stone);
       return [...found.values()];
     },
 
-    async put(record, { idempotencyKey }) {
-      const [result] = await writeStones(writer, [{ record, idempotencyKey }]);
+    async put(record, options) {
+      const [result] = await writeStones(writer, [{ record, ...options }]);
       if (result?.status === 'fulfilled') return result.value;
       throw result?.reason ?? refusal('nothing was written', 'kind');
     },
@@ -136,9 +138,19 @@ export function connectTracr(options: TracrOptions): PlatformClient<TracrDiamond
   };
 }
 
+/**
+ * Canonical views of stone states already read, by state hash. A read's state hash is checked against its
+ * content before the state is believed, so an equal hash is an equal state and its mapping can be reused.
+ */
+const canonicalViews = new BoundedMap<string, ReturnType<typeof toCanonical>>(5_000);
+
 function read(stone: TracrDiamond): PlatformRecord<TracrDiamond> {
-  const { value, loss } = mapOrRefuse(() => toCanonical(stone), stone.diamondId);
-  return { ref: stone.diamondId ?? '', native: stone, canonical: value, loss };
+  let view = stone.stateHash === undefined ? undefined : canonicalViews.get(stone.stateHash);
+  if (view === undefined) {
+    view = mapOrRefuse(() => toCanonical(stone), stone.diamondId);
+    if (stone.stateHash !== undefined) canonicalViews.set(stone.stateHash, view);
+  }
+  return { ref: stone.diamondId ?? '', native: stone, canonical: view.value, loss: view.loss };
 }
 
 /**

@@ -6,10 +6,16 @@
  */
 import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 import { canonicalJson, sha256Hex } from '../../mapping/content-hash.js';
+import { BoundedMap } from './memo.js';
 import type { TracrEnvelope, TracrTransaction } from './native.js';
 
 // RFC 8410 PKCS#8 wrapper of a raw 32-byte Ed25519 seed: only the last 32 bytes vary.
 const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
+
+// Parsing a key costs more than the Ed25519 check itself, and a network has few participants.
+const parsedKeys = new BoundedMap<string, KeyObject>(1_000);
+// Every read of a stone re-checks the signature of the transaction that last changed it.
+const verifiedSignatures = new BoundedMap<string, true>(10_000);
 
 /**
  * Reads a participant's Ed25519 private key: a PEM block, PKCS#8 DER in base64 (the ledger's encoding), or
@@ -48,9 +54,20 @@ export function signTransaction(tx: TracrTransaction, privateKey: KeyObject): Tr
 
 /** Whether `signature` is a valid signature of `tx` by the holder of `publicKey` (base64 SPKI DER). */
 export function signatureValid(tx: unknown, signature: string, publicKey: string): boolean {
+  const message = canonicalJson(tx);
+  // The same key, signature and bytes always verify the same way; only successes are kept, so a bad
+  // signature is checked afresh every time and can never be remembered as good.
+  const verifiedKey = `${publicKey} ${signature} ${sha256Bytes(message)}`;
+  if (verifiedSignatures.get(verifiedKey) === true) return true;
   try {
-    const key = createPublicKey({ key: Buffer.from(publicKey, 'base64'), format: 'der', type: 'spki' });
-    return verify(null, Buffer.from(canonicalJson(tx), 'utf8'), key, Buffer.from(signature, 'base64'));
+    let key = parsedKeys.get(publicKey);
+    if (key === undefined) {
+      key = createPublicKey({ key: Buffer.from(publicKey, 'base64'), format: 'der', type: 'spki' });
+      parsedKeys.set(publicKey, key);
+    }
+    const valid = verify(null, Buffer.from(message, 'utf8'), key, Buffer.from(signature, 'base64'));
+    if (valid) verifiedSignatures.set(verifiedKey, true);
+    return valid;
   } catch {
     return false;
   }

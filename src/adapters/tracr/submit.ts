@@ -5,7 +5,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { AxiosInstance } from 'axios';
 import { PlatformError } from '../errors.js';
-import type { LedgerReader } from './ledger.js';
+import type { CommittedTransaction, LedgerReader } from './ledger.js';
 import type { TracrEnvelope, TracrTxStatus } from './native.js';
 import type { PlannedStep } from './plan.js';
 import { batchItemError, refusal } from './refusals.js';
@@ -73,32 +73,73 @@ export async function submitAll(ctx: WriterContext, envelopes: TracrEnvelope[]):
   return answers;
 }
 
-/** Polls until the transaction is in a block, then checks its inclusion proof against the chain. */
-export async function waitCommitted(ctx: WriterContext, submitted: TracrTxStatus): Promise<void> {
+/**
+ * Waits until a block holds each submitted transaction and checks each inclusion proof; answers, in order,
+ * undefined for a transaction that committed and verified, else why not. While none is in a block, one
+ * transaction stands for the batch: the ledger cuts a block from everything pending, so asking after each
+ * would only repeat the question. Once that one is out of the pool every other is fetched once (each proof
+ * is needed anyway), and any still pending is waited for the same way.
+ */
+export async function waitAllCommitted(ctx: WriterContext, submitted: TracrTxStatus[]): Promise<unknown[]> {
   const { blockIntervalMs } = await ctx.ledger.networkInfo();
   const pollMs = Math.min(Math.max(Math.round(blockIntervalMs / 4), 10), 250);
   const deadline = Date.now() + ctx.blockWaitMs;
-  let status: TracrTxStatus = submitted;
-  for (;;) {
-    if (status.status === 'rejected')
-      throw refusal(`transaction ${status.txId} was rejected by the ledger`, 'tx', status.diamondId);
-    if (status.status === 'pending') {
-      if (Date.now() > deadline)
-        throw retryLater(
-          `transaction ${status.txId} is not in a block after ${ctx.blockWaitMs} ms`,
-          status.diamondId,
-          true,
-        );
-      await new Promise((resolve) => setTimeout(resolve, pollMs));
+  const outcomes: unknown[] = submitted.map(() => undefined);
+  const rejected = (index: number): PlatformError => {
+    const { txId, diamondId } = submitted[index]!;
+    return refusal(`transaction ${txId} was rejected by the ledger`, 'tx', diamondId);
+  };
+  // True once settled: committed and verified, or failed with the reason in `outcomes`.
+  const settle = async (index: number, fetched?: CommittedTransaction): Promise<boolean> => {
+    try {
+      // The submission's answer carries no proof, so even one that said committed is fetched.
+      const status = fetched ?? (await ctx.ledger.transaction(submitted[index]!.txId));
+      if (status.status === 'pending') return false;
+      if (status.status === 'rejected') throw rejected(index);
+      await ctx.ledger.verifyCommitted(status, ctx.publicKey);
+    } catch (error) {
+      outcomes[index] = error;
     }
-    // The submission's answer says committed but carries no proof; the transaction route serves both.
-    const fetched = await ctx.ledger.transaction(submitted.txId);
-    if (fetched.status === 'committed') {
-      await ctx.ledger.verifyCommitted(fetched, ctx.publicKey);
-      return;
-    }
-    status = fetched;
+    return true;
+  };
+  let waiting: number[] = [];
+  for (const [index, status] of submitted.entries()) {
+    if (status.status === 'rejected') outcomes[index] = rejected(index);
+    else waiting.push(index);
   }
+  let probing = submitted.every((status) => status.status === 'pending');
+  while (waiting.length > 0) {
+    if (probing) {
+      const probe = waiting[0]!;
+      if (Date.now() > deadline) {
+        for (const index of waiting) {
+          const { txId, diamondId } = submitted[index]!;
+          outcomes[index] = retryLater(
+            `transaction ${txId} is not in a block after ${ctx.blockWaitMs} ms`,
+            diamondId,
+            true,
+          );
+        }
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
+      let status: CommittedTransaction;
+      try {
+        status = await ctx.ledger.transaction(submitted[probe]!.txId);
+      } catch (error) {
+        outcomes[probe] = error;
+        waiting.shift();
+        continue;
+      }
+      if (status.status === 'pending') continue;
+      await settle(probe, status);
+      waiting.shift();
+    }
+    const settled = await Promise.all(waiting.map((index) => settle(index)));
+    waiting = waiting.filter((_, i) => !settled[i]);
+    probing = true;
+  }
+  return outcomes;
 }
 
 /** A failure that may clear by itself; `ambiguous` when the write may have been applied. */

@@ -7,14 +7,13 @@
  * A retry after a lost reply signs the same nonces, so the ledger answers with the original transactions
  * and nothing is written twice, even when the retry happens before the first attempt reached a block.
  */
-import type { DiamondRecord } from '../../types/diamond.js';
-import type { PutResult } from '../contract.js';
+import type { PutItem, PutResult } from '../contract.js';
 import type { CommittedTransaction } from './ledger.js';
-import type { TracrDiamond } from './native.js';
+import type { TracrDiamond, TracrTxStatus } from './native.js';
 import { planChanges, planRegistration, planSplit, type PlannedStep } from './plan.js';
 import { mapOrRefuse, refusal } from './refusals.js';
 import { stepNonce } from './signing.js';
-import { retryLater, sign, submitAll, waitCommitted, type WriterContext } from './submit.js';
+import { retryLater, sign, submitAll, waitAllCommitted, type WriterContext } from './submit.js';
 import { fromCanonical } from './transform.js';
 
 export type { WriterContext } from './submit.js';
@@ -27,6 +26,11 @@ interface Write {
   ref: string | undefined;
   created: boolean;
   wrote: boolean;
+  /**
+   * The stone as the caller just read it (verified), or null when the caller's lookup found none; spares the
+   * first round its own read. Undefined once used, or when the caller read nothing.
+   */
+  held?: TracrDiamond | null;
   /** Steps already submitted: a step planned twice means the ledger did not take what was written. */
   submitted: Set<string>;
   result?: PutResult;
@@ -39,9 +43,9 @@ const MAX_ROUNDS = 5;
 /** Writes each record; one settled result per item, in order, so one bad stone does not fail the others. */
 export async function writeStones(
   ctx: WriterContext,
-  items: { record: DiamondRecord; idempotencyKey: string }[],
+  items: PutItem[],
 ): Promise<PromiseSettledResult<PutResult>[]> {
-  const writes: Write[] = items.map(({ record, idempotencyKey }) => {
+  const writes: Write[] = items.map(({ record, idempotencyKey, held }) => {
     const write: Write = {
       key: idempotencyKey,
       // Replaced just below; a record that cannot be mapped fails before anything is read or written.
@@ -50,6 +54,10 @@ export async function writeStones(
       created: false,
       wrote: false,
       submitted: new Set(),
+      // Read through this client's own get or find: the native is a verified ledger stone.
+      ...(held === undefined
+        ? {}
+        : { held: held && { ...(held.native as TracrDiamond), diamondId: held.ref } }),
     };
     try {
       write.desired = mapOrRefuse(() => fromCanonical(record).value, record.id);
@@ -85,7 +93,8 @@ export async function writeStones(
       ctx,
       ready.map(({ write, step }) => sign(ctx, write.key, step)),
     );
-    const waits = ready.map(async ({ write, step }, index) => {
+    const accepted: { write: Write; status: TracrTxStatus }[] = [];
+    ready.forEach(({ write, step }, index) => {
       const answer = answers[index]!;
       if ('error' in answer) {
         write.error ??= answer.error;
@@ -95,13 +104,16 @@ export async function writeStones(
       if (step.step === 'split') write.ref = answer.status.diamondIds[1];
       if (step.step === 'register' || step.step === 'split') write.created = true;
       else write.wrote = true;
-      try {
-        await waitCommitted(ctx, answer.status);
-      } catch (error) {
-        write.error ??= error;
-      }
+      accepted.push({ write, status: answer.status });
     });
-    await Promise.all(waits);
+    if (accepted.length === 0) continue;
+    const committed = await waitAllCommitted(
+      ctx,
+      accepted.map(({ status }) => status),
+    );
+    accepted.forEach(({ write }, index) => {
+      if (committed[index] !== undefined) write.error ??= committed[index];
+    });
   }
   return writes.map((write): PromiseSettledResult<PutResult> => {
     if (write.result) return { status: 'fulfilled', value: write.result };
@@ -150,6 +162,16 @@ async function checkRole(ctx: WriterContext, steps: PlannedStep[], stone: string
 /** What the stone still needs, read from the ledger as it is now. */
 async function nextSteps(ctx: WriterContext, write: Write): Promise<PlannedStep[]> {
   const { desired } = write;
+  const held = write.held;
+  delete write.held;
+  // What the caller read stands in for the read below only where that read would ask the same question:
+  // the stone by the Tracr ID the record names, or, with no Tracr ID and no rough to cut it from, whether
+  // the ledger holds the stone at all. Anything else (a split part, an ambiguous reference) reads here.
+  if (held && write.ref === undefined && desired.diamondId === held.diamondId) {
+    write.ref = held.diamondId;
+    return planChanges(held, desired);
+  }
+  if (held === null && desired.diamondId === undefined && !desired.parentId) return planRegistration(desired);
   if (write.ref !== undefined) {
     const current = await ctx.ledger.stone(write.ref);
     if (!current)
