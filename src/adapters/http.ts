@@ -23,10 +23,12 @@ export function createHttpClient(options: HttpClientOptions): AxiosInstance {
     headers: options.authorization ? { Authorization: options.authorization } : {},
     // Status handling is ours: the classification below decides what a status means.
     validateStatus: () => true,
+    // A platform API answers where it is asked; following a redirect elsewhere would carry the API key along.
+    maxRedirects: 0,
   });
   http.interceptors.response.use(
     (response) => {
-      if (response.status < 400) return response;
+      if (response.status < 300) return response;
       const body: unknown = response.data;
       const problem =
         typeof body === 'object' && body !== null ? (body as { message?: unknown; field?: unknown }) : {};
