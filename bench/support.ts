@@ -3,12 +3,13 @@
  * their own (so each one's CPU is its own), fault settings, a bounded-concurrency loop, polling with a
  * deadline, percentiles, and the rough stones a producer registers.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createHash } from 'node:crypto';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { packageRoot } from '../src/package-root.js';
+import {
+  sandboxParticipant,
+  spawnSimulator as startSimulator,
+  spawnTracebridge as startTracebridge,
+  type TracebridgeProcess,
+} from '../src/ops/processes.js';
 import type { DiamondRecord } from '../src/types/diamond.js';
 
 /** A part of the system running as a `tracebridge` process of its own: a simulator, or the API. */
@@ -23,50 +24,26 @@ export interface SpawnedProcess {
 export type SpawnedSimulator = SpawnedProcess;
 
 /** The ledger's sandbox producer the bridge signs as, as the demo does. */
-export const benchParticipant = 'demo-mining';
-/** The simulator derives sandbox keys from a public seed; never a real key. */
-export const benchParticipantKey = createHash('sha256').update(`tracr-sim:${benchParticipant}`).digest('hex');
+export const benchParticipant = sandboxParticipant.participantId;
+export const benchParticipantKey = sandboxParticipant.privateKey;
 
 /** Starts `tracebridge sim NAME --port 0` and answers once it prints the URL it listens on. */
-export function spawnSimulator(name: 'tracr' | 'gia'): Promise<SpawnedSimulator> {
-  return spawnTracebridge(`the ${name} simulator`, ['sim', name, '--port', '0'], /listening on (\S+)/);
+export async function spawnSimulator(name: 'tracr' | 'gia'): Promise<SpawnedSimulator> {
+  return withCpu(await startSimulator(name));
 }
 
-/**
- * Starts `tracebridge ARGS...` with `env` added to this process's environment, and answers once a line of
- * its stdout matches `listening` (whose first group is the URL).
- */
+/** {@link startTracebridge} with the process's CPU seconds readable. */
 export async function spawnTracebridge(
   what: string,
   args: readonly string[],
   listening: RegExp,
   env: Readonly<Record<string, string>> = {},
 ): Promise<SpawnedProcess> {
-  const child = spawn(process.execPath, [join(packageRoot, 'bin', 'tracebridge'), ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ...env },
-  });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => {
-    // Only the tail matters when it fails to start; a long run must not keep every log line.
-    stderr = (stderr + chunk.toString()).slice(-8_192);
-  });
-  const lines = createInterface({ input: child.stdout });
-  try {
-    const url = await new Promise<string>((resolve, reject) => {
-      child.once('exit', (code) =>
-        reject(new Error(`${what} exited (${code}) before listening: ${stderr.trim()}`)),
-      );
-      lines.on('line', (line) => {
-        const match = listening.exec(line);
-        if (match?.[1]) resolve(match[1]);
-      });
-    });
-    return { url, cpuSeconds: () => processCpuSeconds(child.pid), stop: () => stopChild(child) };
-  } catch (error) {
-    await stopChild(child);
-    throw error;
-  }
+  return withCpu(await startTracebridge(what, args, listening, env));
+}
+
+function withCpu(process: TracebridgeProcess): SpawnedProcess {
+  return { url: process.url, cpuSeconds: () => processCpuSeconds(process.pid), stop: () => process.stop() };
 }
 
 /** User plus system CPU seconds of process `pid` from /proc; 0 where there is no /proc. */
@@ -110,18 +87,6 @@ export function cpuSpent(before: Record<string, number>, after: Record<string, n
   return Object.entries(after)
     .map(([name, used]) => `${name} ${(used - (before[name] ?? 0)).toFixed(1)}`)
     .join(', ');
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  await new Promise<void>((done) => {
-    const force = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    child.once('exit', () => {
-      clearTimeout(force);
-      done();
-    });
-    child.kill('SIGTERM');
-  });
 }
 
 /** Calls a simulator's admin route; throws with the route and the answer when it refuses. */

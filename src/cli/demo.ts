@@ -3,23 +3,15 @@
  * platform simulators in processes of their own, the API with its workers, and sample stones registered
  * through the API and synced to both platforms. Ctrl-C (or SIGTERM) stops every part, in reverse order.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
+import { resolve } from 'node:path';
 import { demoApiKeys } from '../api/demo-keys.js';
 import { createLogger } from '../api/logger.js';
 import { startApiServer, type RunningApiServer } from '../api/server.js';
 import { loadConfig, type BridgeConfig } from '../config.js';
+import { sandboxParticipant, spawnSimulator } from '../ops/processes.js';
 import { RedisNotInstalledError, startPrivateRedis, type PrivateRedis } from '../ops/redis-server.js';
-import { packageRoot } from '../package-root.js';
 import { demoStones } from './demo-stones.js';
 import { exitCode, type CliIO, type Command } from './io.js';
-
-/** The ledger participant the demo bridge signs as: the simulator's sandbox producer `demo-mining`. */
-const demoParticipant = 'demo-mining';
-/** The simulator derives sandbox keys from a public seed, like the sandbox API keys: never for real use. */
-const demoParticipantKey = createHash('sha256').update(`tracr-sim:${demoParticipant}`).digest('hex');
 
 export const demo: Command = async (_args, io) => {
   const stack: { name: string; stop: () => Promise<void> }[] = [];
@@ -43,8 +35,8 @@ export const demo: Command = async (_args, io) => {
       redisUrl,
       tracr: {
         url: tracrUrl,
-        participantId: base.tracr.participantId ?? demoParticipant,
-        privateKey: base.tracr.privateKey ?? demoParticipantKey,
+        participantId: base.tracr.participantId ?? sandboxParticipant.participantId,
+        privateKey: base.tracr.privateKey ?? sandboxParticipant.privateKey,
       },
       gia: { url: `${giaUrl}/graphql` },
     });
@@ -76,45 +68,16 @@ async function privateRedis(
   return redis.url;
 }
 
-/** Starts `tracebridge sim NAME` as a child process on the port of `url` and answers the URL it listens on. */
+/** Starts `tracebridge sim NAME` as a process of its own on the port of `url`; answers the URL it listens on. */
 async function simulator(
   name: 'tracr' | 'gia',
   url: string,
   stack: { name: string; stop: () => Promise<void> }[],
 ): Promise<string> {
-  const port = new URL(url).port || (name === 'tracr' ? '4101' : '4102');
-  const child = spawn(
-    process.execPath,
-    [join(packageRoot, 'bin', 'tracebridge'), 'sim', name, '--port', port],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  stack.push({ name: `${name} simulator`, stop: () => stopChild(child) });
-  const lines = createInterface({ input: child.stdout });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolveUrl, reject) => {
-    child.once('exit', (code) =>
-      reject(new Error(`the ${name} simulator exited (${code}) before listening: ${stderr.trim()}`)),
-    );
-    lines.on('line', (line) => {
-      const listening = /listening on (\S+)/.exec(line);
-      if (listening?.[1]) resolveUrl(listening[1]);
-    });
-  });
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  await new Promise<void>((done) => {
-    const force = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    child.once('exit', () => {
-      clearTimeout(force);
-      done();
-    });
-    child.kill('SIGTERM');
-  });
+  const port = Number(new URL(url).port || (name === 'tracr' ? 4101 : 4102));
+  const running = await spawnSimulator(name, port);
+  stack.push({ name: `${name} simulator`, stop: () => running.stop() });
+  return running.url;
 }
 
 /** Registers the sample stones through the API as the demo producer, as a producer's system would. */
