@@ -6,7 +6,11 @@
 
 /** Queue settings for one target platform. */
 export interface PlatformQueueConfig {
-  /** Jobs one worker process runs at once for this platform. */
+  /**
+   * Platform calls (`put`/`putMany`) one worker process has in flight at once for this platform. Where the
+   * platform takes batched writes, the worker runs more jobs than this (see {@link jobConcurrencyFor}) and
+   * they share these calls.
+   */
   concurrency: number;
   /** Most jobs started per second across all workers (BullMQ limiter); 0 means no limit. */
   ratePerSec: number;
@@ -170,6 +174,35 @@ export function loadConfig(options: ConfigOptions = {}, env: Env = process.env):
 /** The queue settings for `platform`. */
 export function queueConfigFor(config: BridgeConfig, platform: string): PlatformQueueConfig {
   return config.queues[platform] ?? config.queueDefaults;
+}
+
+/**
+ * How many of a call's batch slots each in-flight call keeps fed with jobs: a ledger that makes a write
+ * final only at its next block holds every job until then, so jobs, not calls, are what run out.
+ */
+export const JOBS_PER_BATCHED_CALL = 8;
+
+/**
+ * The most jobs one worker process runs at once when puts are batched. Past a few hundred, the renewals
+ * of the jobs' locks queue behind the jobs' own Redis traffic and expire, and BullMQ takes live jobs
+ * for stalled ones.
+ */
+export const MAX_BATCHED_JOBS = 128;
+
+/**
+ * Sync jobs one worker process runs at once for a platform: `concurrency` for a platform that takes one
+ * stone per call; for one with `putMany`, `concurrency * min(batchWriteSize, JOBS_PER_BATCHED_CALL)`
+ * capped at {@link MAX_BATCHED_JOBS} (never below `concurrency`), so enough jobs wait on the same block to
+ * fill the calls, which stay limited to `concurrency`.
+ */
+export function jobConcurrencyFor(
+  settings: PlatformQueueConfig,
+  write: { batchWriteSize: number; putMany: boolean },
+): number {
+  const { concurrency } = settings;
+  if (!write.putMany || write.batchWriteSize <= 1) return concurrency;
+  const fed = concurrency * Math.min(write.batchWriteSize, JOBS_PER_BATCHED_CALL);
+  return Math.max(concurrency, Math.min(fed, MAX_BATCHED_JOBS));
 }
 
 function readers(env: Env) {

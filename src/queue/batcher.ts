@@ -6,6 +6,9 @@
  * A job announces itself when it starts reading (`expect`), so a batch waits for the jobs that are still
  * reading and leaves as soon as the last of them has put or has found nothing to write, rather than after
  * a fixed linger that either splits the jobs of one wave or makes every put wait.
+ *
+ * At most `concurrency` calls are in flight: the worker runs more jobs than that, and a batch that is due
+ * while every call is out keeps taking puts until one comes back, so many jobs share few calls.
  */
 import type { PlatformClient, PlatformRecord, PutItem, PutResult } from '../adapters/contract.js';
 import type { DiamondRecord } from '../types/diamond.js';
@@ -21,6 +24,8 @@ export interface PutBatcherOptions {
    * others by at most this. Default 25.
    */
   maxWaitMs?: number;
+  /** Most platform calls (`put` or `putMany`) in flight at once. Default: no limit. */
+  concurrency?: number;
 }
 
 /** Writes one stone, possibly together with others. */
@@ -42,43 +47,62 @@ interface Pending {
   reject(error: unknown): void;
 }
 
-/** A batcher over `client`; without `putMany`, or with a batch size of 1, every put goes straight through. */
+/** A batcher over `client`; without `putMany`, or with a batch size of 1, every put is a call of its own. */
 export function createPutBatcher(
   client: PlatformClient,
-  { maxBatch, lingerMs = 5, maxWaitMs = 25 }: PutBatcherOptions,
+  { maxBatch, lingerMs = 5, maxWaitMs = 25, concurrency = Number.POSITIVE_INFINITY }: PutBatcherOptions,
 ): PutBatcher {
+  if (!(concurrency >= 1)) {
+    throw new RangeError(
+      `[tracebridge] [batcher] concurrency=${concurrency} is not valid: expected 1 or more`,
+    );
+  }
+  const calls = callSlots(concurrency);
   const putMany = client.putMany?.bind(client);
   if (!putMany || maxBatch <= 1) {
     return {
-      put: (record, idempotencyKey, held) => client.put(record, putItem(record, idempotencyKey, held)),
+      put: (record, idempotencyKey, held) =>
+        calls.run(() => client.put(record, putItem(record, idempotencyKey, held))),
       expect: () => () => undefined,
       flush: () => undefined,
     };
   }
-  let waiting: Pending[] = [];
+  const waiting: Pending[] = [];
   let timer: NodeJS.Timeout | undefined;
   let expected = 0;
+  /** A flush found every call out: what waits goes as soon as one comes back. */
+  let due = false;
+
+  const send = (batch: Pending[]): void => {
+    calls.take();
+    putMany(batch.map(({ item }) => item))
+      .then(
+        (results) => {
+          batch.forEach((pending, i) => {
+            const result = results[i];
+            if (!result)
+              pending.reject(
+                new Error(`putMany answered ${results.length} results for ${batch.length} items`),
+              );
+            else if (result.status === 'fulfilled') pending.resolve(result.value);
+            else pending.reject(result.reason);
+          });
+        },
+        (error: unknown) => {
+          for (const pending of batch) pending.reject(error);
+        },
+      )
+      .finally(() => {
+        calls.give();
+        if (due) flush();
+      });
+  };
 
   const flush = (): void => {
     if (timer) clearTimeout(timer);
     timer = undefined;
-    const batch = waiting;
-    waiting = [];
-    if (batch.length === 0) return;
-    putMany(batch.map(({ item }) => item)).then(
-      (results) => {
-        batch.forEach((pending, i) => {
-          const result = results[i];
-          if (!result)
-            pending.reject(new Error(`putMany answered ${results.length} results for ${batch.length} items`));
-          else if (result.status === 'fulfilled') pending.resolve(result.value);
-          else pending.reject(result.reason);
-        });
-      },
-      (error: unknown) => {
-        for (const pending of batch) pending.reject(error);
-      },
-    );
+    while (waiting.length > 0 && calls.free()) send(waiting.splice(0, maxBatch));
+    due = waiting.length > 0;
   };
 
   return {
@@ -86,7 +110,7 @@ export function createPutBatcher(
       return new Promise<PutResult>((resolve, reject) => {
         waiting.push({ item: putItem(record, idempotencyKey, held), resolve, reject });
         if (waiting.length >= maxBatch) flush();
-        else timer ??= setTimeout(flush, expected > 0 ? maxWaitMs : lingerMs);
+        else if (!due) timer ??= setTimeout(flush, expected > 0 ? maxWaitMs : lingerMs);
       });
     },
     expect() {
@@ -102,6 +126,34 @@ export function createPutBatcher(
     },
     flush,
   };
+}
+
+/** Counts platform calls in flight against `limit`; `run` queues a call until a slot is free. */
+function callSlots(limit: number) {
+  let inFlight = 0;
+  const queued: (() => void)[] = [];
+  const slots = {
+    free: () => inFlight < limit,
+    take() {
+      inFlight++;
+    },
+    give() {
+      const next = queued.shift();
+      // The slot passes straight to the next queued call, so no newcomer can slip in between.
+      if (next) next();
+      else inFlight--;
+    },
+    async run<T>(call: () => Promise<T>): Promise<T> {
+      if (slots.free()) slots.take();
+      else await new Promise<void>((resolve) => queued.push(resolve));
+      try {
+        return await call();
+      } finally {
+        slots.give();
+      }
+    },
+  };
+  return slots;
 }
 
 function putItem(

@@ -8,7 +8,7 @@ import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { PlatformClient } from '../adapters/contract.js';
 import type { AnyAdapter } from '../adapters/registry.js';
-import { queueConfigFor, type BridgeConfig } from '../config.js';
+import { jobConcurrencyFor, queueConfigFor, type BridgeConfig } from '../config.js';
 import type { Store } from '../store/index.js';
 import { createPutBatcher } from './batcher.js';
 import { createFeedProcessor, scheduleFeeds } from './feeds.js';
@@ -84,6 +84,7 @@ export async function startWorkers(
       client,
       batcher: createPutBatcher(client, {
         maxBatch: adapter.capabilities.batchWriteSize,
+        concurrency: settings.concurrency,
         ...(dependencies.batchLingerMs === undefined ? {} : { lingerMs: dependencies.batchLingerMs }),
       }),
       store,
@@ -96,7 +97,11 @@ export async function startWorkers(
     workers.push(
       new Worker(syncQueueName(adapter.name), processor, {
         ...common,
-        concurrency: settings.concurrency,
+        // More jobs than calls where puts are batched: the batcher keeps the calls to `concurrency`.
+        concurrency: jobConcurrencyFor(settings, {
+          batchWriteSize: adapter.capabilities.batchWriteSize,
+          putMany: client.putMany !== undefined,
+        }),
         ...(settings.ratePerSec > 0 ? { limiter: { max: settings.ratePerSec, duration: 1_000 } } : {}),
         settings: { backoffStrategy: jitterBackoff(config.retry) },
       }),

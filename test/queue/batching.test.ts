@@ -74,6 +74,91 @@ describe('batched puts', () => {
   });
 });
 
+/**
+ * A client whose calls stay open until the test answers them, counting how many are in flight at once;
+ * `putMany` can be left out to stand for a platform that takes one stone per call.
+ */
+function heldClient(batched: boolean) {
+  const open: (() => void)[] = [];
+  const state = { inFlight: 0, most: 0, calls: 0, items: 0 };
+  const hold = <T>(answer: T): Promise<T> => {
+    state.calls++;
+    state.inFlight++;
+    state.most = Math.max(state.most, state.inFlight);
+    return new Promise<T>((resolve) =>
+      open.push(() => {
+        state.inFlight--;
+        resolve(answer);
+      }),
+    );
+  };
+  const created = (item: PutItem): PutResult => ({ ref: item.idempotencyKey, outcome: 'created' });
+  const client: PlatformClient = {
+    get: () => Promise.resolve(null),
+    find: () => Promise.resolve([]),
+    put: (record, options) => {
+      state.items++;
+      return hold(created({ record, ...options }));
+    },
+    health: () => Promise.resolve({ ok: true, latencyMs: 0 }),
+    ...(batched
+      ? {
+          putMany: (items: PutItem[]) => {
+            state.items += items.length;
+            return hold(items.map((item) => ({ status: 'fulfilled' as const, value: created(item) })));
+          },
+        }
+      : {}),
+  };
+  /** Answers every call open now and lets the batcher react to the answers. */
+  const answerOpen = async (): Promise<void> => {
+    for (const answer of open.splice(0)) answer();
+    await new Promise((resolve) => setImmediate(resolve));
+  };
+  return { client, state, answerOpen, openCalls: () => open.length };
+}
+
+describe('platform calls in flight', () => {
+  it('never has more than `concurrency` putMany calls out while more jobs wait, and every put is answered', async () => {
+    const { client, state, answerOpen, openCalls } = heldClient(true);
+    const batcher = createPutBatcher(client, { maxBatch: 4, concurrency: 2, maxWaitMs: 60_000 });
+    const jobs = Array.from({ length: 30 }, () => batcher.expect());
+    const puts = jobs.map((done, n) => {
+      const put = batcher.put(rough(n), `key-${n}`);
+      done();
+      return put;
+    });
+    // Thirty jobs' puts are in, enough for eight calls; only two may be out.
+    expect(state.inFlight).toBe(2);
+    expect(state.items).toBe(8);
+    while (openCalls() > 0) await answerOpen();
+    const results = await Promise.all(puts);
+    expect(results.map((r) => r.ref)).toEqual(puts.map((_, n) => `key-${n}`));
+    expect(state.most).toBe(2);
+    expect(state.items).toBe(30);
+    // The jobs that waited went out together once a call came back, not one call each.
+    expect(state.calls).toBeLessThan(30 / 2);
+  });
+
+  it('never has more than `concurrency` put calls out for a platform without putMany', async () => {
+    const { client, state, answerOpen, openCalls } = heldClient(false);
+    const batcher = createPutBatcher(client, { maxBatch: 1, concurrency: 3 });
+    const puts = Array.from({ length: 10 }, (_, n) => batcher.put(rough(n), `key-${n}`));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(state.inFlight).toBe(3);
+    while (openCalls() > 0) await answerOpen();
+    await expect(Promise.all(puts)).resolves.toHaveLength(10);
+    expect(state.most).toBe(3);
+    expect(state.calls).toBe(10);
+  });
+
+  it('refuses a concurrency below 1, naming the value', () => {
+    expect(() => createPutBatcher(heldClient(true).client, { maxBatch: 4, concurrency: 0 })).toThrow(
+      /concurrency=0/,
+    );
+  });
+});
+
 describe('follow-up jobs after a Tracr ID is written back', () => {
   const before = rough(7);
   const after: DiamondRecord = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, queueConfigFor } from '../../src/config.js';
+import { ConfigError, jobConcurrencyFor, loadConfig, queueConfigFor } from '../../src/config.js';
 
 describe('configuration', () => {
   it('takes an option over the environment over the default', () => {
@@ -23,6 +23,21 @@ describe('configuration', () => {
     expect(queueConfigFor(config, 'tracr').concurrency).toBe(64);
     expect(queueConfigFor(config, 'gia')).toMatchObject({ concurrency: 4, ratePerSec: 10 });
     expect(queueConfigFor(config, 'elsewhere').concurrency).toBe(4);
+  });
+
+  it('runs more jobs than platform calls only where puts are batched', () => {
+    const settings = queueConfigFor(loadConfig({}, { TRACEBRIDGE_CONCURRENCY: '16' }), 'tracr');
+    expect(jobConcurrencyFor(settings, { batchWriteSize: 100, putMany: true })).toBe(128);
+    expect(jobConcurrencyFor(settings, { batchWriteSize: 3, putMany: true })).toBe(48);
+    expect(jobConcurrencyFor(settings, { batchWriteSize: 1, putMany: true })).toBe(16);
+    expect(jobConcurrencyFor(settings, { batchWriteSize: 100, putMany: false })).toBe(16);
+    // Capped so the job locks' renewals keep up, but never below the calls themselves.
+    expect(jobConcurrencyFor({ ...settings, concurrency: 64 }, { batchWriteSize: 100, putMany: true })).toBe(
+      128,
+    );
+    expect(jobConcurrencyFor({ ...settings, concurrency: 200 }, { batchWriteSize: 100, putMany: true })).toBe(
+      200,
+    );
   });
 
   it('splits the adapter lists on commas', () => {
