@@ -1,3 +1,4 @@
+import { BoundedMap } from '../bounded-map.js';
 import type { LookupQuery } from './types.js';
 
 /**
@@ -8,34 +9,21 @@ import type { LookupQuery } from './types.js';
  * forgets the hint otherwise.
  */
 export class LinkHints {
-  // A Map iterates in insertion order, so re-inserting on every use keeps the least recently used first.
-  private readonly byQuery = new Map<string, Readonly<Record<string, string>>>();
+  private readonly byQuery: BoundedMap<string, Readonly<Record<string, string>>>;
 
-  constructor(private readonly maxQueries = 10_000) {
-    if (!Number.isInteger(maxQueries) || maxQueries < 1)
-      throw new RangeError(`[lookup] maxQueries must be a whole number of 1 or more; got ${maxQueries}`);
+  constructor(maxQueries = 10_000) {
+    this.byQuery = new BoundedMap(maxQueries);
   }
 
   /** The platforms' refs learnt for `query`, by platform name; empty when none. */
   get(query: LookupQuery): Readonly<Record<string, string>> {
-    const key = keyOf(query);
-    const refs = this.byQuery.get(key);
-    if (refs === undefined) return {};
-    this.byQuery.delete(key);
-    this.byQuery.set(key, refs);
-    return refs;
+    return this.byQuery.get(keyOf(query)) ?? {};
   }
 
   /** Remembers the refs the second step found for `query`, replacing what was known. */
   set(query: LookupQuery, refs: Readonly<Record<string, string>>): void {
-    const key = keyOf(query);
-    this.byQuery.delete(key);
-    if (Object.keys(refs).length === 0) return;
-    this.byQuery.set(key, refs);
-    if (this.byQuery.size > this.maxQueries) {
-      const oldest = this.byQuery.keys().next();
-      if (!oldest.done) this.byQuery.delete(oldest.value);
-    }
+    if (Object.keys(refs).length === 0) this.byQuery.delete(keyOf(query));
+    else this.byQuery.set(keyOf(query), refs);
   }
 
   /** Forgets `query`'s hint: a platform no longer confirms it. */

@@ -2,6 +2,7 @@
  * Reports already fetched, so a repeated lookup costs no quota: `getReport` spends a lookup from the API
  * plan, `isReportUpdated` does not, so a cached report is only fetched again when GIA says it changed.
  */
+import { BoundedMap } from '../../bounded-map.js';
 import type { GradingReport } from './native.js';
 
 /** A report as fetched, and the moment up to which it is known to be current. */
@@ -33,27 +34,9 @@ export interface MemoryReportCache extends ReportCache {
 
 /** A bounded in-memory {@link ReportCache} that forgets the least recently used report first. */
 export function createMemoryReportCache(maxReports = 1000): MemoryReportCache {
-  if (!Number.isInteger(maxReports) || maxReports < 1) {
-    throw new RangeError(`[gia] maxReports must be a whole number of 1 or more; got ${maxReports}`);
-  }
-  // A Map iterates in insertion order, so re-inserting on every use keeps the oldest first.
-  const entries = new Map<string, CachedReport>();
+  const entries = new BoundedMap<string, CachedReport>(maxReports);
   return {
-    get(reportNumber) {
-      const entry = entries.get(reportNumber);
-      if (entry !== undefined) {
-        entries.delete(reportNumber);
-        entries.set(reportNumber, entry);
-      }
-      return entry;
-    },
-    set(reportNumber, entry) {
-      entries.delete(reportNumber);
-      entries.set(reportNumber, entry);
-      for (const oldest of entries.keys()) {
-        if (entries.size <= maxReports) break;
-        entries.delete(oldest);
-      }
-    },
+    get: (reportNumber) => entries.get(reportNumber),
+    set: (reportNumber, entry) => entries.set(reportNumber, entry),
   };
 }

@@ -14,7 +14,7 @@ import type {
 import { PlatformError } from '../errors.js';
 import { createHttpClient, optional } from '../http.js';
 import { LedgerReader, type StoneQuery } from './ledger.js';
-import { BoundedMap } from './memo.js';
+import { BoundedMap } from '../../bounded-map.js';
 import type { TracrDiamond } from './native.js';
 import { mapOrRefuse, refusal } from './refusals.js';
 import { publicKeyOf, readPrivateKey } from './signing.js';

@@ -6,7 +6,7 @@
  */
 import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 import { canonicalJson, sha256Hex } from '../../mapping/content-hash.js';
-import { BoundedMap } from './memo.js';
+import { BoundedMap } from '../../bounded-map.js';
 import type { TracrEnvelope, TracrTransaction } from './native.js';
 
 // RFC 8410 PKCS#8 wrapper of a raw 32-byte Ed25519 seed: only the last 32 bytes vary.

@@ -1,7 +1,6 @@
 /**
- * A bounded map that forgets the least recently used entry first, for the Tracr client's caches of what
- * never changes once published: participants' parsed keys, signatures already verified, canonical views of
- * a stone state already read.
+ * A bounded map that forgets the least recently used entry first: the bridge's in-memory caches (the Tracr
+ * client's parsed keys and verified signatures, GIA's fetched reports, the lookup's learnt links).
  */
 export class BoundedMap<K, V> {
   // A Map iterates in insertion order, so re-inserting on every use keeps the least recently used first.
@@ -9,7 +8,9 @@ export class BoundedMap<K, V> {
 
   constructor(private readonly maxEntries: number) {
     if (!Number.isInteger(maxEntries) || maxEntries < 1)
-      throw new RangeError(`[tracr] maxEntries must be a whole number of 1 or more; got ${maxEntries}`);
+      throw new RangeError(
+        `[tracebridge] a cache bound must be a whole number of 1 or more; got ${maxEntries}`,
+      );
   }
 
   /** The value under `key`, marking it recently used; undefined when absent. */
@@ -20,6 +21,11 @@ export class BoundedMap<K, V> {
       this.entries.set(key, value);
     }
     return value;
+  }
+
+  /** Forgets `key`. */
+  delete(key: K): void {
+    this.entries.delete(key);
   }
 
   /** Keeps `value` under `key`, forgetting the least recently used entry when over the bound. */
