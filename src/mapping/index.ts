@@ -1,5 +1,6 @@
 /** The canonical model's machinery: validation, vocabularies, units, printed-value parsers, loss reports. */
 export { MappingError } from './errors.js';
+export { identifierNames, type IdentifierName } from './identifiers.js';
 export { LossReport, type LossEntry, type LossKind, type Translation } from './loss.js';
 export {
   diamondSchema,

@@ -1,4 +1,5 @@
 import { StoreInputError } from './errors.js';
+import { identifierNames, type IdentifierName } from '../mapping/identifiers.js';
 
 /**
  * Every key the store touches is built here, and nowhere else. All of them start with one prefix whose
@@ -10,17 +11,8 @@ import { StoreInputError } from './errors.js';
 export const DEFAULT_PREFIX = '{tracebridge}:';
 
 /** The canonical identifiers the store indexes, in the order the save script receives them. */
-export const IDENTIFIER_NAMES = [
-  'tracrId',
-  'giaReportNumber',
-  'inscription',
-  'roughControlNumber',
-  'producerRef',
-  'kpCertificate',
-] as const;
-
-/** One of {@link IDENTIFIER_NAMES}. */
-export type IdentifierName = (typeof IDENTIFIER_NAMES)[number];
+export const IDENTIFIER_NAMES = identifierNames;
+export type { IdentifierName };
 
 /** The key names for one prefix. */
 export interface StoreKeys {

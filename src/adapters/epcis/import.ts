@@ -3,6 +3,7 @@
  * canonical record. Documents from any EPCIS system import: what has no canonical meaning (other event types,
  * unknown business steps, sensor data, foreign extensions) is kept in the loss report, never an error.
  */
+import { identifierNames } from '../../mapping/identifiers.js';
 import { LossReport, type Translation } from '../../mapping/loss.js';
 import type { CustodyEvent, DiamondRecord, EventType } from '../../types/diamond.js';
 import { contextPrefixes } from './event-hash.js';
@@ -205,12 +206,7 @@ const ilmdFields = new Set([
   'owner',
   'grading',
   'extensions',
-  'tracrId',
-  'giaReportNumber',
-  'inscription',
-  'roughControlNumber',
-  'producerRef',
-  'kpCertificate',
+  ...identifierNames,
 ]);
 
 function readIlmd(
@@ -300,14 +296,7 @@ function recordOf(
   if (typeof master.owner === 'string') record.owner = { org: master.owner };
   const identifiers: NonNullable<DiamondRecord['identifiers']> = {};
   if (parsed && 'identifier' in parsed) identifiers[parsed.identifier] = parsed.value;
-  for (const key of [
-    'tracrId',
-    'giaReportNumber',
-    'inscription',
-    'roughControlNumber',
-    'producerRef',
-    'kpCertificate',
-  ] as const) {
+  for (const key of identifierNames) {
     if (typeof master[key] === 'string') identifiers[key] = master[key];
   }
   if (Object.keys(identifiers).length > 0) record.identifiers = identifiers;
