@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
-import { graphql, type ExecutionResult } from 'graphql';
+import { execute, parse, validate, GraphQLError, type DocumentNode, type ExecutionResult } from 'graphql';
 import type { AssetSigner } from './assets.js';
 import type { Plan, ReportRegistry, StoredReport } from './registry.js';
 import { giaSchema } from './schema.js';
@@ -49,21 +49,49 @@ export function graphqlRoutes(registry: ReportRegistry, signer: AssetSigner): Ro
           .json({ errors: [{ message: request.malformed, errorType: 'MalformedHttpRequestException' }] });
         return;
       }
-      const result = await graphql({
-        schema: giaSchema,
-        source: request.query,
-        rootValue,
-        contextValue: {
-          plan,
-          baseUrl: `${req.protocol}://${req.get('host') ?? 'localhost'}`,
-        } satisfies CallContext,
-        variableValues: request.variables,
-        operationName: request.operationName,
-      });
+      const prepared = prepare(request.query);
+      const result: ExecutionResult =
+        'errors' in prepared
+          ? prepared
+          : await execute({
+              schema: giaSchema,
+              document: prepared.document,
+              rootValue,
+              contextValue: {
+                plan,
+                baseUrl: `${req.protocol}://${req.get('host') ?? 'localhost'}`,
+              } satisfies CallContext,
+              variableValues: request.variables,
+              operationName: request.operationName,
+            });
       res.json(giaBody(result));
     },
   );
   return router;
+}
+
+/** Documents already parsed and validated, by query text: clients send the same few queries again and again. */
+const documents = new Map<string, { document: DocumentNode }>();
+const maxDocuments = 256;
+
+/** The query parsed and validated against GIA's schema, or the errors that stop it from running. */
+function prepare(query: string): { document: DocumentNode } | { errors: readonly GraphQLError[] } {
+  const known = documents.get(query);
+  if (known) return known;
+  let document: DocumentNode;
+  try {
+    document = parse(query);
+  } catch (error) {
+    if (error instanceof GraphQLError) return { errors: [error] };
+    throw error;
+  }
+  const errors = validate(giaSchema, document);
+  if (errors.length > 0) return { errors };
+  // A client inventing queries cannot grow this without bound: past the bound it starts afresh.
+  if (documents.size >= maxDocuments) documents.clear();
+  const prepared = { document };
+  documents.set(query, prepared);
+  return prepared;
 }
 
 interface GraphqlRequest {

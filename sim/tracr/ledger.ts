@@ -222,6 +222,7 @@ export class TracrLedger {
       });
       return leafHash({ tx: rec.signed.tx, signature: rec.signed.signature, result: rec.result });
     });
+    Object.freeze(leaves); // a committed block's leaves never change (merkle.ts builds each tree once)
     const header = {
       height,
       prevHash: prev.hash,

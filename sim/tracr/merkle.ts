@@ -28,8 +28,16 @@ export function nodeHash(left: string, right: string): string {
 /** The root of an empty block. */
 export const EMPTY_ROOT = '0'.repeat(64);
 
+/**
+ * The levels of each frozen leaf list's tree: a committed block's leaves are frozen, and every read of a
+ * stone proves its transaction against them, so the tree is built once per block, not once per read.
+ */
+const treeOf = new WeakMap<readonly string[], readonly string[][]>();
+
 /** Every level of the tree, leaves first. A node without a partner moves up a level unchanged. */
-function levels(leaves: readonly string[]): string[][] {
+function levels(leaves: readonly string[]): readonly string[][] {
+  const known = treeOf.get(leaves);
+  if (known) return known;
   const all = [leaves.slice()];
   for (let level = all[0]!; level.length > 1;) {
     const next: string[] = [];
@@ -40,6 +48,7 @@ function levels(leaves: readonly string[]): string[][] {
     all.push(next);
     level = next;
   }
+  if (Object.isFrozen(leaves)) treeOf.set(leaves, all);
   return all;
 }
 

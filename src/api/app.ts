@@ -6,13 +6,13 @@ import express, {
   type Response,
 } from 'express';
 import helmet from 'helmet';
-import { pinoHttp } from 'pino-http';
 import { validateDiamond } from '../mapping/validate.js';
 import { webRoutes } from '../web/index.js';
 import { bearerKey, type Principal, type Role } from './auth.js';
 import { problemHandler } from './errors.js';
 import { jsonBody, type RequestWithRawBody } from './json-body.js';
 import { createMetrics, type BridgeMetrics } from './metrics.js';
+import { observeRequests } from './observe.js';
 import { openApiDocument, type DocumentedPage } from './openapi.js';
 import { ApiProblem, sendProblem } from './problem.js';
 import { queueBoard } from './queue-board.js';
@@ -53,13 +53,7 @@ export function createApp(services: ApiServices): BridgeApp {
   // If-None-Match would cost a full pass over it and never spare the work.
   app.set('etag', false);
   app.use(helmet());
-  app.use(
-    pinoHttp({
-      logger: services.logger,
-      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' },
-    }),
-  );
-  app.use(timing(metrics));
+  app.use(observeRequests(metrics, services.logger));
 
   app.use(webRoutes()); // the provenance lookup page (src/web): `GET /`, its stylesheet and its script
   const board = services.queues ? queueBoard(services.queues, '/admin/queues') : undefined;
@@ -201,17 +195,6 @@ function send(
     }
   }
   res.json(result.body);
-}
-
-function timing(metrics: BridgeMetrics): RequestHandler {
-  return (req, res, next) => {
-    const stop = metrics.httpDuration.startTimer();
-    res.on('finish', () => {
-      const route = (req.route as { path?: string } | undefined)?.path ?? (req.baseUrl || 'unmatched');
-      stop({ method: req.method, route: String(route), status: String(res.statusCode) });
-    });
-    next();
-  };
 }
 
 function notFound(routes: readonly RouteDefinition[]): RequestHandler {

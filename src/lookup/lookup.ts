@@ -5,6 +5,7 @@ import type { Tolerances } from '../reconcile/types.js';
 import type { Store, StoredDiamond } from '../store/index.js';
 import type { DiamondRecord } from '../types/diamond.js';
 import { InFlightQuestions } from './coalesce.js';
+import { DerivedViews } from './derived.js';
 import { askPlatform, type AskedPlatform, type PlatformQuestion } from './fan-out.js';
 import { LinkHints } from './hints.js';
 import { mergeWithSources, type PlatformView } from './provenance.js';
@@ -49,7 +50,8 @@ export class UnknownStoneError extends LookupQueryError {
  * by the first identifiers is asked once more if another platform's answer revealed new identifiers
  * (a GIA report naming the stone's Tracr ID); where that second step found the stone is remembered, so the
  * next lookup by the same identifier asks every platform in one step (hints.ts). Concurrent lookups share
- * the questions in flight to each platform (coalesce.ts).
+ * the questions in flight to each platform (coalesce.ts), and a repeated lookup of an unchanged stone reuses
+ * its merged record and mismatches (derived.ts).
  */
 export function createLookup(options: LookupOptions): Lookup {
   const { store, platforms } = options;
@@ -57,6 +59,7 @@ export function createLookup(options: LookupOptions): Lookup {
   const authorityOf = authorityFromAdapters(platforms);
   const questions = new InFlightQuestions<PlatformRecord | null>();
   const hints = new LinkHints();
+  const derived = new DerivedViews();
 
   const askAll = async (
     targets: readonly LookupPlatform[],
@@ -92,13 +95,8 @@ export function createLookup(options: LookupOptions): Lookup {
   };
 
   return async (query) => {
-    // By bridge ID the refs can be read beside the record, saving a round trip to Redis.
-    const [stored, refsById] = await Promise.all([
-      resolve(store, query, platforms),
-      query.name === 'id' ? store.identity.refs(query.value) : undefined,
-    ]);
+    const { stored, refs } = await resolve(store, query, platforms);
     const diamondId = stored?.record.id ?? null;
-    const refs = refsById ?? (diamondId ? await store.identity.refs(diamondId) : {});
     const identifiers: StoneIdentifiers = { ...stored?.record.identifiers };
     if (query.name !== 'id') identifiers[query.name] = query.value;
     const refOf = (platform: LookupPlatform): string | undefined =>
@@ -144,40 +142,52 @@ export function createLookup(options: LookupOptions): Lookup {
         ? [{ platform: platform.name, authoritative: platform.authoritative, record: found.canonical }]
         : [];
     });
-    const byPlatform: Record<string, DiamondRecord> = Object.fromEntries(
-      views.map((v) => [v.platform, v.record]),
-    );
-    const mismatches = findMismatches(diamondId ?? '', byPlatform, {
-      authorityOf,
-      ...(options.tolerances ? { tolerances: options.tolerances } : {}),
-    }).map((mismatch) => ({ ...mismatch, diamondId }));
+    const { merged, mismatches } = derived.get(query, stored, views, () => {
+      const byPlatform: Record<string, DiamondRecord> = Object.fromEntries(
+        views.map((v) => [v.platform, v.record]),
+      );
+      return {
+        merged: mergeWithSources(stored?.record, views),
+        mismatches: findMismatches(diamondId ?? '', byPlatform, {
+          authorityOf,
+          ...(options.tolerances ? { tolerances: options.tolerances } : {}),
+        }).map((mismatch) => ({ ...mismatch, diamondId })),
+      };
+    });
     return {
       diamondId,
       query,
       platforms: Object.fromEntries(
         platforms.map((p) => [p.name, (results.get(p.name) as AskedPlatform).answer]),
       ),
-      merged: mergeWithSources(stored?.record, views),
+      merged,
       mismatches,
     };
   };
 }
 
-// The stored stone: by bridge ID, by the identifier index, else by a platform's own reference (a
-// superseded GIA report number still resolves to its stone through the identity map).
+// The stored stone and where each platform holds it: by bridge ID, by the identifier index, else by a
+// platform's own reference (a superseded GIA report number still resolves to its stone through the identity
+// map). Every step that can run at once does, so a lookup spends at most two round trips to Redis before it
+// asks the platforms.
 async function resolve(
   store: Store,
   query: LookupQuery,
   platforms: readonly LookupPlatform[],
-): Promise<StoredDiamond | null> {
-  if (query.name === 'id') {
-    const stored = await store.diamonds.get(query.value);
-    if (!stored) throw new UnknownStoneError(query.value);
-    return stored;
+): Promise<{ stored: StoredDiamond | null; refs: Record<string, string> }> {
+  let id: string | null;
+  if (query.name === 'id') id = query.value;
+  else {
+    const [byIdentifier, ...byRef] = await Promise.all([
+      store.identity.findByIdentifier(query.name, query.value),
+      ...platforms.map((platform) => store.identity.resolve(platform.name, query.value)),
+    ]);
+    id = byIdentifier ?? byRef.find((found) => found !== null) ?? null;
   }
-  let id = await store.identity.findByIdentifier(query.name, query.value);
-  for (const platform of platforms) id ??= await store.identity.resolve(platform.name, query.value);
-  return id ? store.diamonds.get(id) : null;
+  if (id === null) return { stored: null, refs: {} };
+  const [stored, refs] = await Promise.all([store.diamonds.get(id), store.identity.refs(id)]);
+  if (!stored && query.name === 'id') throw new UnknownStoneError(query.value);
+  return { stored, refs: stored ? refs : {} };
 }
 
 // The identifiers the found platforms add to what was asked, or undefined when they add nothing.

@@ -108,4 +108,33 @@ describe('logs', () => {
     }
     expect(text).toContain('[redacted]');
   });
+  it('carry one access line per request at info, and none when only warnings are logged', async () => {
+    const logged = async (level: string): Promise<Record<string, unknown>[]> => {
+      const lines: string[] = [];
+      const sink = new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          lines.push(chunk.toString());
+          done();
+        },
+      });
+      const bridge = await startBridge({ queues: false });
+      try {
+        const { createApp } = await import('../../src/api/app.js');
+        const app = createApp({ ...bridge.built.services, logger: createLogger({ level }, sink) });
+        await request(app).get('/v1/adapters').set('authorization', bearer.reader);
+        await request(app).get('/v1/nowhere?x=1').set('authorization', bearer.reader);
+        await request(app).get('/healthz');
+      } finally {
+        await bridge.close();
+      }
+      return lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    };
+    const info = await logged('info');
+    expect(info.map(({ req, res }) => [req, res])).toEqual([
+      [{ method: 'GET', url: '/v1/adapters' }, { statusCode: 200 }],
+      [{ method: 'GET', url: '/v1/nowhere?x=1' }, { statusCode: 404 }],
+    ]);
+    expect(info.every((line) => typeof line.responseTime === 'number')).toBe(true);
+    expect(await logged('warn')).toEqual([]);
+  });
 });

@@ -71,6 +71,39 @@ describe('shared lookup work', () => {
     await lookup(query);
     expect(calls.get('tracr')).toHaveLength(1);
   });
+
+  it("reuses an unchanged stone's merged record and mismatches, and works them out afresh after a change", async () => {
+    const { lookup } = countingLookup();
+    const { store } = bridge.built.services;
+    const saved = await store.diamonds.save(
+      {
+        schemaVersion: '1',
+        kind: 'rough',
+        owner: { org: 'demo-mining' },
+        identifiers: { producerRef: 'SHARED-1', tracrId: 'TRACR-2150A0000001' },
+        rough: { caratWeight: 2.15 },
+      },
+      { actor: 'test', action: 'register' },
+    );
+    const query = { name: 'id', value: saved.id } as const;
+    const first = await lookup(query);
+    const second = await lookup(query);
+    expect(second.platforms.tracr?.status).toBe('found');
+    expect(second.merged).toBe(first.merged);
+    expect(second.mismatches).toBe(first.mismatches);
+
+    // The bridge's record changes (a new version): the merge sees the new value, the bridge its source.
+    const stored = await store.diamonds.get(saved.id);
+    expect(first.merged?.record.identifiers?.producerRef).toBe('SHARED-1');
+    await store.diamonds.save(
+      { ...stored!.record, identifiers: { ...stored!.record.identifiers, producerRef: 'SHARED-2' } },
+      { actor: 'test', action: 'update', expectedVersion: stored!.version },
+    );
+    const third = await lookup(query);
+    expect(third.merged).not.toBe(first.merged);
+    expect(third.merged?.record.identifiers?.producerRef).toBe('SHARED-2');
+    expect(third.merged?.sources['identifiers.producerRef']).toBe('bridge');
+  });
 });
 
 describe('InFlightQuestions', () => {

@@ -3,6 +3,7 @@
  * quota only when they must: a report already fetched is checked with the free `isReportUpdated` first.
  */
 import type { AxiosInstance } from 'axios';
+import { BoundedMap } from '../../bounded-map.js';
 import { MappingError } from '../../mapping/errors.js';
 import type {
   ChangePage,
@@ -206,16 +207,28 @@ export function connectGia(options: GiaConnectOptions): PlatformClient<GiaRecord
  * every printed value. Held weakly, so a report the cache forgets is forgotten here too.
  */
 const canonicalViews = new WeakMap<GiaRecord, ReturnType<typeof toCanonical>>();
+/**
+ * Canonical views of intake records, by their content: the intake is read afresh every time, and an
+ * unchanged record (the same JSON) maps to the same view object, which the lookup's derived views key on.
+ */
+const intakeViews = new BoundedMap<string, ReturnType<typeof toCanonical>>(5_000);
+
+function viewOf(native: GiaRecord): ReturnType<typeof toCanonical> {
+  const content = 'report_number' in native ? undefined : JSON.stringify(native);
+  let view = content === undefined ? canonicalViews.get(native) : intakeViews.get(content);
+  if (view === undefined) {
+    view = toCanonical(native);
+    if (content === undefined) canonicalViews.set(native, view);
+    else intakeViews.set(content, view);
+  }
+  return view;
+}
 
 /** A native record with its canonical view; a record that cannot be read fails naming the stone and field. */
 function platformRecord(native: GiaRecord, asked: string): PlatformRecord<GiaRecord> {
   const ref = 'report_number' in native ? native.report_number : native.rough_control_no;
   try {
-    let view = canonicalViews.get(native);
-    if (view === undefined) {
-      view = toCanonical(native);
-      canonicalViews.set(native, view);
-    }
+    const view = viewOf(native);
     return { ref, native, canonical: view.value, loss: view.loss };
   } catch (error) {
     if (!(error instanceof MappingError)) throw error;

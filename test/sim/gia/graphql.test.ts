@@ -160,6 +160,19 @@ describe('GIA simulator: transport and authorisation', () => {
     expect(reply.body.errors?.[0]?.message).toContain('credit');
   });
 
+  it('answers a query sent again exactly as it answered it the first time, broken queries included', async () => {
+    // Valid documents are parsed once and kept; invalid ones are never kept, so they fail the same way again.
+    for (const query of [getQuota, '{ getQuota { remaining credit } }', '{ getQuota { remaining ']) {
+      const first = await postGraphql(gia.url, query);
+      const again = await postGraphql(gia.url, query);
+      expect(again.status).toBe(first.status);
+      expect(again.body).toEqual(first.body);
+    }
+    const syntax = await postGraphql(gia.url, '{ getQuota { remaining ');
+    expect(syntax.body.errors?.[0]).toMatchObject({ errorType: 'ValidationError' });
+    expect(syntax.body.errors?.[0]?.message).toContain('Syntax Error');
+  });
+
   it('answers a query without its required variable with a ValidationError naming the variable', async () => {
     const reply = await postGraphql(gia.url, getReport, {});
     expect(reply.body.data).toBeNull();

@@ -44,5 +44,11 @@ describe('tracr simulator: canonical JSON, keys and Merkle trees', () => {
         }),
       ).toBe(count === 1);
     });
+    // A committed block's leaves are frozen and its tree is kept: the kept tree proves exactly the same.
+    const frozen = Object.freeze([...leaves]);
+    for (let read = 0; read < 2; read++) {
+      expect(merkleRoot(frozen)).toBe(root);
+      leaves.forEach((_, index) => expect(merklePath(frozen, index)).toEqual(merklePath(leaves, index)));
+    }
   });
 });
