@@ -25,7 +25,8 @@ interface Entry {
 export class DerivedViews {
   private readonly entries: BoundedMap<string, Entry>;
 
-  constructor(maxStones = 10_000) {
+  // A merged record with its sources runs to tens of kilobytes in memory: keep the recently looked-up few.
+  constructor(maxStones = 2_000) {
     this.entries = new BoundedMap(maxStones);
   }
 

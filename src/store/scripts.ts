@@ -33,16 +33,20 @@ export async function runScript(
   }
 }
 
-// Shared Lua: append one audit entry to the stone's stream and to the global stream, the latter trimmed
-// approximately only when the operator asked for a maximum length.
+// Shared Lua: append one audit entry to the global stream (trimmed approximately only when the operator
+// asked for a maximum length) and, under the same entry ID, to the stone's stream. The global ID is above
+// every ID the stone's stream holds, since each of those is also a global one; only a stone stream that
+// outlived a deleted global stream can refuse it, and then gets an ID of its own.
 const AUDIT_LUA = `
 local function audit(stoneKey, globalKey, maxLen, entry)
-  redis.call('XADD', stoneKey, '*', unpack(entry))
+  local id
   if maxLen ~= '' then
-    redis.call('XADD', globalKey, 'MAXLEN', '~', maxLen, '*', unpack(entry))
+    id = redis.call('XADD', globalKey, 'MAXLEN', '~', maxLen, '*', unpack(entry))
   else
-    redis.call('XADD', globalKey, '*', unpack(entry))
+    id = redis.call('XADD', globalKey, '*', unpack(entry))
   end
+  local same = redis.pcall('XADD', stoneKey, id, unpack(entry))
+  if type(same) == 'table' and same.err then redis.call('XADD', stoneKey, '*', unpack(entry)) end
 end
 `;
 

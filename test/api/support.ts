@@ -15,6 +15,7 @@ import { demoApiKeys } from '../../src/api/demo-keys.js';
 import { createLogger } from '../../src/api/logger.js';
 import type { ApiSettings } from '../../src/api/settings.js';
 import { loadConfig } from '../../src/config.js';
+import type { SaveResult } from '../../src/store/index.js';
 import { startRedis, type TestRedis } from '../support/redis.js';
 
 /** The demo keys plus a producer of another organisation, for the org-scoping matrix. */
@@ -147,4 +148,21 @@ export async function setFaults(sim: { url: string }, faults: Record<string, num
 }
 
 /** The server a test may listen on, closed by the caller. */
+/**
+ * Stores, as the bridge's own record, the ledger sample's rough stone TRACR-2150A0000001 under `producerRef`:
+ * a stone both the bridge and the ledger hold, without a sync.
+ */
+export async function storeLedgerRough(bridge: TestBridge, producerRef: string): Promise<SaveResult> {
+  return bridge.built.services.store.diamonds.save(
+    {
+      schemaVersion: '1',
+      kind: 'rough',
+      owner: { org: 'demo-mining' },
+      identifiers: { producerRef, tracrId: 'TRACR-2150A0000001' },
+      rough: { caratWeight: 2.15 },
+    },
+    { actor: 'test', action: 'register' },
+  );
+}
+
 export type { Server };

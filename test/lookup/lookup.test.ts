@@ -5,7 +5,7 @@
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { LookupAnswer } from '../../src/lookup/types.js';
-import { bearer, setFaults, startBridge, type TestBridge } from '../api/support.js';
+import { bearer, setFaults, startBridge, storeLedgerRough, type TestBridge } from '../api/support.js';
 
 let bridge: TestBridge;
 beforeAll(async () => {
@@ -126,16 +126,7 @@ describe('lookup', () => {
       });
     // Without queues the bridge cannot register; that answer is itself part of the contract.
     expect(registered.status).toBe(503);
-    const stored = await bridge.built.services.store.diamonds.save(
-      {
-        schemaVersion: '1',
-        kind: 'rough',
-        owner: { org: 'demo-mining' },
-        identifiers: { producerRef: 'KM-2019-0001', tracrId: 'TRACR-2150A0000001' },
-        rough: { caratWeight: 2.15 },
-      },
-      { actor: 'test', action: 'register' },
-    );
+    const stored = await storeLedgerRough(bridge, 'KM-2019-0001');
     const answer = await lookup('tracrId=TRACR-2150A0000001');
     expect(answer.diamondId).toBe(stored.id);
     expect(answer.platforms.tracr?.status).toBe('found');

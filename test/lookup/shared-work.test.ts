@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlatformClient } from '../../src/adapters/contract.js';
 import { InFlightQuestions } from '../../src/lookup/coalesce.js';
 import { createLookup, type Lookup } from '../../src/lookup/lookup.js';
-import { setFaults, startBridge, type TestBridge } from '../api/support.js';
+import { setFaults, startBridge, storeLedgerRough, type TestBridge } from '../api/support.js';
 
 let bridge: TestBridge;
 beforeAll(async () => {
@@ -75,16 +75,7 @@ describe('shared lookup work', () => {
   it("reuses an unchanged stone's merged record and mismatches, and works them out afresh after a change", async () => {
     const { lookup } = countingLookup();
     const { store } = bridge.built.services;
-    const saved = await store.diamonds.save(
-      {
-        schemaVersion: '1',
-        kind: 'rough',
-        owner: { org: 'demo-mining' },
-        identifiers: { producerRef: 'SHARED-1', tracrId: 'TRACR-2150A0000001' },
-        rough: { caratWeight: 2.15 },
-      },
-      { actor: 'test', action: 'register' },
-    );
+    const saved = await storeLedgerRough(bridge, 'SHARED-1');
     const query = { name: 'id', value: saved.id } as const;
     const first = await lookup(query);
     const second = await lookup(query);

@@ -75,6 +75,20 @@ describe('change-feed cursors and the audit log', () => {
     expect(recent.map((entry) => entry.entryId)).toEqual(history.map((entry) => entry.entryId).reverse());
   });
 
+  it("gives an entry the same ID in both logs, and the stone's log an ID of its own when that one is taken", async () => {
+    const store = createStore(redis, { prefix: freshPrefix() });
+    const { id } = await store.diamonds.save(polishedStone(), feed);
+    const [globalEntry] = await redis.xrange(store.keys.auditLog, '-', '+');
+    const [stoneEntry] = await redis.xrange(store.keys.stoneAudit(id), '-', '+');
+    const [stoneId, fields] = stoneEntry ?? ['', []];
+    const globalId = globalEntry?.[0];
+    expect(stoneId).toBe(globalId);
+    // A stone log ahead of the global one (say the global log was deleted and the clock went back).
+    await redis.xadd(store.keys.stoneAudit(id), `${Date.now() + 86_400_000}-0`, ...fields);
+    await store.diamonds.save(polishedStone({ id, origin: { country: 'ZA' } }), feed);
+    expect((await store.audit.history(id)).map((entry) => entry.version)).toEqual([1, 1, 2]);
+  });
+
   it('pages backwards through the global log with before', async () => {
     const store = createStore(redis, { prefix: freshPrefix() });
     for (let i = 0; i < 7; i++) await store.diamonds.save(roughStone(`LOT-${i}`), feed);
