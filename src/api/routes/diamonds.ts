@@ -6,17 +6,13 @@ import type { DiamondRecord } from '../../types/diamond.js';
 import type { Principal } from '../auth.js';
 import { ApiProblem } from '../problem.js';
 import type { ApiServices } from '../services.js';
+import { pathParam } from './params.js';
 import { defineRoute } from './types.js';
 
 const bridgeIdPattern = /^tb_[0-9A-Za-z_-]{6,64}$/;
 
 /** The `:id` path parameter of every per-stone route. */
-export const bridgeIdParam = {
-  name: 'id',
-  description: 'The bridge ID of the stone (tb_...).',
-  required: true,
-  schema: { type: 'string', pattern: bridgeIdPattern.source },
-};
+export const bridgeIdParam = pathParam('id', 'The bridge ID of the stone (tb_...).', bridgeIdPattern);
 
 /** Whether `id` has the form of a bridge ID; anything else cannot name a stored stone. */
 export function isBridgeId(id: string): boolean {

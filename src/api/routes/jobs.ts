@@ -3,15 +3,10 @@ import type { Principal } from '../auth.js';
 import { ApiProblem, invalidField } from '../problem.js';
 import type { ApiServices } from '../services.js';
 import { requireQueues } from './diamonds.js';
-import { wholeNumberParam } from './params.js';
+import { pathParam, wholeNumberParam } from './params.js';
 import { defineRoute } from './types.js';
 
-const jobIdParam = {
-  name: 'id',
-  description: 'The sync job ID (sync-<platform>-<bridge ID>-<hash>).',
-  required: true,
-  schema: { type: 'string' },
-};
+const jobIdParam = pathParam('id', 'The sync job ID (sync-<platform>-<bridge ID>-<hash>).');
 
 /** `GET /v1/jobs?state=`: sync jobs in one state; a producer sees its own stones' jobs only. */
 export const listSyncJobs = defineRoute({

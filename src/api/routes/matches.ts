@@ -9,7 +9,7 @@ import { StoreInputError } from '../../store/errors.js';
 import type { Principal } from '../auth.js';
 import { ApiProblem } from '../problem.js';
 import type { ApiServices } from '../services.js';
-import { pageParams } from './params.js';
+import { pageParams, pathParam } from './params.js';
 import { defineRoute, type RouteDefinition } from './types.js';
 
 /**
@@ -19,12 +19,7 @@ import { defineRoute, type RouteDefinition } from './types.js';
 
 const proposalIdPattern = /^mp_[0-9a-f]{24}$/;
 
-const proposalIdParam = {
-  name: 'id',
-  description: 'The proposal ID (mp_ and 24 hex digits).',
-  required: true,
-  schema: { type: 'string', pattern: proposalIdPattern.source },
-};
+const proposalIdParam = pathParam('id', 'The proposal ID (mp_ and 24 hex digits).', proposalIdPattern);
 
 /** `GET /v1/matches`: open match proposals, oldest first. */
 export const listMatches = defineRoute({

@@ -1,4 +1,15 @@
 import { invalidField } from '../problem.js';
+import type { ParameterSpec } from './types.js';
+
+/** A path parameter: always required, a string, and of `pattern`'s form when one is given. */
+export function pathParam(name: string, description: string, pattern?: RegExp): ParameterSpec {
+  return {
+    name,
+    description,
+    required: true,
+    schema: pattern ? { type: 'string', pattern: pattern.source } : { type: 'string' },
+  };
+}
 
 /**
  * A whole-number query parameter between `min` and `max`, or `fallback` when it is absent; anything else is

@@ -8,17 +8,12 @@ import { ApiProblem, invalidField } from '../problem.js';
 import { apiSchemas } from '../schemas.js';
 import type { ApiServices } from '../services.js';
 import { requireQueues } from './diamonds.js';
-import { pageParams } from './params.js';
+import { pageParams, pathParam } from './params.js';
 import { defineRoute, type RouteResult } from './types.js';
 
 const runIdPattern = /^rc_[0-9A-Za-z_-]{6,64}$/;
 
-const runIdParam = {
-  name: 'runId',
-  description: 'The run ID (rc_...).',
-  required: true,
-  schema: { type: 'string' },
-};
+const runIdParam = pathParam('runId', 'The run ID (rc_...).');
 
 /** `POST /v1/reconcile`: records a run over some stones or all of them and queues it for a worker. */
 export const startReconcile = defineRoute({

@@ -1,6 +1,7 @@
 import { ApiProblem } from '../problem.js';
 import { apiSchemas } from '../schemas.js';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyWebhook } from '../webhooks/signature.js';
+import { pathParam } from './params.js';
 import { defineRoute } from './types.js';
 
 /** `POST /v1/webhooks/:adapter`: a platform's signed notice that stones changed. */
@@ -12,14 +13,7 @@ export const receiveWebhook = defineRoute({
   description: `Signed with the adapter's shared secret: ${SIGNATURE_HEADER}: sha256=<hex HMAC-SHA256 of "<timestamp>.<raw body>">, ${TIMESTAMP_HEADER}: <epoch seconds>. Deliveries older than 5 minutes, and repeats of a delivery, are refused. Each named stone is read back from the platform and stored through the same ingestion as the change feeds.`,
   tag: 'webhooks',
   access: 'signed',
-  pathParams: [
-    {
-      name: 'adapter',
-      description: 'The adapter the notice comes from (gia, tracr, ...).',
-      required: true,
-      schema: { type: 'string' },
-    },
-  ],
+  pathParams: [pathParam('adapter', 'The adapter the notice comes from (gia, tracr, ...).')],
   requestBody: 'webhook-notice',
   responses: {
     200: { description: 'What became of each named stone.', schema: 'webhook-receipt' },
