@@ -9,7 +9,7 @@ import { startInventory, type StockItem } from '../../examples/inventory-adapter
 import type { AdapterDefinition } from '../../src/adapters/contract.js';
 import { loadAdapterModule } from '../../src/adapters/registry.js';
 import type { DiamondRecord } from '../../src/types/diamond.js';
-import { runAdapterConformance, type ConformanceTarget } from './conformance.js';
+import { runAdapterConformance, type ConformanceTarget } from '../../src/conformance/index.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const adapter = (await loadAdapterModule(

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { giaAdapter, type GiaConnectOptions, type GiaRecord } from '../../../src/adapters/gia/index.js';
 import type { DiamondRecord } from '../../../src/types/diamond.js';
-import { runAdapterConformance, type ConformanceTarget } from '../conformance.js';
+import { runAdapterConformance, type ConformanceTarget } from '../../../src/conformance/index.js';
 import { giaGoldens } from './goldens.js';
 import { giaFarSide, giaTestKey, startGia } from './support.js';
 

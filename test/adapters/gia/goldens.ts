@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { GiaRecord } from '../../../src/adapters/gia/index.js';
 import type { DiamondRecord } from '../../../src/types/diamond.js';
-import type { Golden } from '../conformance.js';
+import type { Golden } from '../../../src/conformance/index.js';
 
 /** Where the GIA fixtures live. */
 export const fixturesDir = fileURLToPath(new URL('../../fixtures/gia/', import.meta.url));

@@ -5,7 +5,7 @@
 import { startGiaSimulator, type RunningGiaSimulator } from '../../../sim/gia/index.js';
 import { giaSampleAvailability, giaSampleReports, giaSampleSupersession } from '../../../sim/gia/samples.js';
 import type { GiaRecord, GradingReport } from '../../../src/adapters/gia/index.js';
-import type { FarSide } from '../conformance.js';
+import type { FarSide } from '../../../src/conformance/index.js';
 
 /** The API key of the test plan. */
 export const giaTestKey = 'gia-adapter-test-key';

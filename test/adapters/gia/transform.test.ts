@@ -12,7 +12,7 @@ import {
 import { MappingError } from '../../../src/mapping/errors.js';
 import { validateDiamond } from '../../../src/mapping/validate.js';
 import type { DiamondRecord } from '../../../src/types/diamond.js';
-import { coveredBy, differingPointers } from '../conformance-support.js';
+import { coveredBy, differingPointers } from '../../../src/conformance/index.js';
 import { fixture, giaGoldens } from './goldens.js';
 
 const report = (file: string): GradingReport => fixture<GradingReport>(file);

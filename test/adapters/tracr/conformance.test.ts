@@ -7,7 +7,11 @@ import tracrAdapter from '../../../src/adapters/tracr/index.js';
 import type { TracrOptions } from '../../../src/adapters/tracr/client.js';
 import type { TracrDiamond } from '../../../src/adapters/tracr/native.js';
 import type { DiamondRecord } from '../../../src/types/diamond.js';
-import { runAdapterConformance, type ConformanceTarget, type Golden } from '../conformance.js';
+import {
+  runAdapterConformance,
+  type ConformanceTarget,
+  type Golden,
+} from '../../../src/conformance/index.js';
 import { connectAs, farSideOf, golden, startLedger } from './ledger.js';
 
 const lossless = [

@@ -14,7 +14,7 @@ import {
 import type { TracrOptions } from '../../../src/adapters/tracr/client.js';
 import type { TracrDiamond } from '../../../src/adapters/tracr/native.js';
 import type { DiamondRecord } from '../../../src/types/diamond.js';
-import type { FarSide } from '../conformance.js';
+import type { FarSide } from '../../../src/conformance/index.js';
 
 /** The API key the test simulators take. */
 export const API_KEY = 'tracr-adapter-test-key';

@@ -8,26 +8,34 @@
  * switch in {@link ConformanceTarget.lacks}; the suite then checks that the adapter does not claim it, rather
  * than skipping the checks in silence.
  */
-import type { Faults } from '../../sim/shared/faults.js';
 import type {
   AdapterDefinition,
   ConnectOptions,
   PlatformClient,
   StoneIdentifiers,
-} from '../../src/adapters/contract.js';
-import { contractProblems } from '../../src/adapters/define.js';
-import { validateDiamond } from '../../src/mapping/validate.js';
-import type { DiamondRecord } from '../../src/types/diamond.js';
-import { platformChecks, type SuiteContext } from './conformance-platform.js';
-import {
-  coveredBy,
-  deepFreeze,
-  differingPointers,
-  lossPointers,
-  type TestApi,
-} from './conformance-support.js';
+} from '../adapters/contract.js';
+import { contractProblems } from '../adapters/define.js';
+import { validateDiamond } from '../mapping/validate.js';
+import type { DiamondRecord } from '../types/diamond.js';
+import { platformChecks, type SuiteContext } from './platform.js';
+import { coveredBy, deepFreeze, differingPointers, lossPointers, type TestApi } from './support.js';
 
-export type { TestApi } from './conformance-support.js';
+export type { TestApi } from './support.js';
+
+/**
+ * Faults the far side injects into every platform call, as the simulators' `POST /admin/faults` takes them.
+ * A third-party platform's test double implements the same four.
+ */
+export interface Faults {
+  /** Delay before each call is handled. */
+  latencyMs: number;
+  /** Share of calls (0..1) that fail with 503 before doing anything. */
+  errorRate: number;
+  /** Calls per second served before answering 429 with Retry-After; 0 means no limit. */
+  rateLimitPerSec: number;
+  /** Share of calls (0..1) that do their work, commit it, and then lose the reply. */
+  dropResponseRate: number;
+}
 
 /** Reads and steers the platform from its own side, past the adapter: what actually landed, and faults. */
 export interface FarSide<Native = unknown> {

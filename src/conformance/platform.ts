@@ -2,12 +2,11 @@
  * The conformance checks that need the platform running: writes judged by the far side, reads, error
  * classification under injected faults, and the change feed.
  */
-import type { Faults } from '../../sim/shared/faults.js';
-import type { ConnectOptions, PlatformClient, StoneIdentifiers } from '../../src/adapters/contract.js';
-import { fieldGroupPaths } from '../../src/adapters/contract.js';
-import { validateDiamond } from '../../src/mapping/validate.js';
-import type { DiamondRecord } from '../../src/types/diamond.js';
-import type { ConformanceTarget, FarSide } from './conformance.js';
+import type { ConnectOptions, PlatformClient, StoneIdentifiers } from '../adapters/contract.js';
+import { fieldGroupPaths } from '../adapters/contract.js';
+import { validateDiamond } from '../mapping/validate.js';
+import type { DiamondRecord } from '../types/diamond.js';
+import type { ConformanceTarget, FarSide, Faults } from './suite.js';
 import {
   asPlatformError,
   coveredBy,
@@ -15,7 +14,7 @@ import {
   namesField,
   subsetMismatches,
   type TestApi,
-} from './conformance-support.js';
+} from './support.js';
 
 /** What the platform checks share with the suite's entry point. */
 export interface SuiteContext<Native, Options extends ConnectOptions> {

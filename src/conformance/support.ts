@@ -2,8 +2,8 @@
  * Helpers for the adapter conformance suite: the test functions it is given, and comparisons that answer
  * with JSON pointers so a failure says which field was at fault.
  */
-import type { FailureClass } from '../../src/adapters/errors.js';
-import type { LossEntry } from '../../src/mapping/loss.js';
+import type { FailureClass } from '../adapters/errors.js';
+import type { LossEntry } from '../mapping/loss.js';
 
 /** A test body; the suite's bodies are all synchronous or async without arguments. */
 type TestBody = () => void | Promise<void>;
