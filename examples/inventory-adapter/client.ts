@@ -1,21 +1,22 @@
 /**
  * The stock system's client: every call over HTTP, every failure a classified PlatformError.
  */
-// A real third-party adapter imports these from 'tracebridge'; the example reaches into the source tree.
-import type {
-  ChangePage,
-  ConnectOptions,
-  PlatformClient,
-  PlatformRecord,
-} from '../../src/adapters/contract.js';
-import { PlatformError } from '../../src/adapters/errors.js';
-import { createHttpClient } from '../../src/adapters/http.js';
-import { MappingError } from '../../src/mapping/errors.js';
+import {
+  createHttpClient,
+  mapOrRefuse,
+  PlatformError,
+  type ChangePage,
+  type ConnectOptions,
+  type PlatformClient,
+  type PlatformRecord,
+} from 'tracebridge';
 import type { StockItem } from './server.js';
 import { fromCanonical, toCanonical } from './transform.js';
 
 /** How to reach a stock system. */
 export interface InventoryOptions extends ConnectOptions {
+  /** The shop's account on the stock system; its stock is kept under it. */
+  accountId: string;
   /** Changes per page of the change feed. Default 100. */
   pageSize?: number;
 }
@@ -28,6 +29,7 @@ export function connectInventory(options: InventoryOptions): PlatformClient<Stoc
     adapter,
     baseURL: options.url,
     authorization: `Bearer ${options.apiKey}`,
+    headers: { 'X-Account-Id': options.accountId },
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
   });
   return {
@@ -45,7 +47,7 @@ export function connectInventory(options: InventoryOptions): PlatformClient<Stoc
       return data.map(read);
     },
     async put(record, { idempotencyKey }) {
-      const item = mapOrRefuse(() => fromCanonical(record).value, record.id);
+      const item = mapOrRefuse(adapter, () => fromCanonical(record).value, { stone: record.id });
       const { data } = await http.post<{ item: StockItem; outcome: 'created' | 'updated' | 'unchanged' }>(
         '/items',
         item,
@@ -68,23 +70,6 @@ export function connectInventory(options: InventoryOptions): PlatformClient<Stoc
 }
 
 function read(item: StockItem): PlatformRecord<StockItem> {
-  const { value, loss } = mapOrRefuse(() => toCanonical(item), item.sku);
+  const { value, loss } = mapOrRefuse(adapter, () => toCanonical(item), { stone: item.sku });
   return { ref: item.sku ?? '', native: item, canonical: value, loss };
-}
-
-/** Runs a transform; a value it cannot understand is final, so it fails as unrecoverable naming the field. */
-function mapOrRefuse<T>(transform: () => T, stone: string | undefined): T {
-  try {
-    return transform();
-  } catch (error) {
-    if (!(error instanceof MappingError)) throw error;
-    const field = error.pointer.slice(1).replaceAll('/', '.');
-    throw new PlatformError(error.message, {
-      adapter,
-      failure: 'unrecoverable',
-      field,
-      cause: error,
-      ...(stone ? { stone } : {}),
-    });
-  }
 }

@@ -2,8 +2,7 @@
  * An example third-party adapter: a jeweller's stock system. Load it with
  * `loadAdapterModule('examples/inventory-adapter/index.ts')` or name it in the bridge's adapter modules.
  */
-// A real third-party adapter imports defineAdapter from 'tracebridge'; the example reaches into the source tree.
-import { defineAdapter } from '../../src/adapters/define.js';
+import { defineAdapter } from 'tracebridge';
 import { connectInventory, type InventoryOptions } from './client.js';
 import type { StockItem } from './server.js';
 import { fromCanonical, toCanonical } from './transform.js';
@@ -21,6 +20,16 @@ export default defineAdapter<StockItem, InventoryOptions>({
   },
   // The shop knows what is on its shelf, but grades and origin belong to the lab and the producer.
   authoritative: [],
+  // Beyond the URL and API key every adapter gets: the shop's account, read from
+  // TRACEBRIDGE_INVENTORY_ACCOUNT_ID and checked when the bridge starts.
+  options: {
+    type: 'object',
+    properties: {
+      accountId: { type: 'string', minLength: 1, description: "the shop's account on the stock system" },
+      pageSize: { type: 'integer', minimum: 1, maximum: 1000, description: 'changes per page of the feed' },
+    },
+    required: ['accountId'],
+  },
   toCanonical,
   fromCanonical,
   connect: connectInventory,

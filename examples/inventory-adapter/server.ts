@@ -1,13 +1,12 @@
 /**
  * A jeweller's stock system, small enough to read in one sitting: polished stones on the shelf, each under
- * a SKU, with a change feed for the bridge to follow. It stands in for a retailer's inventory platform so
- * the example adapter next door has something real to talk to over HTTP.
+ * a SKU, per shop account, with a change feed for the bridge to follow. It stands in for a retailer's
+ * inventory platform so the example adapter next door has something real to talk to over HTTP, and it
+ * injects the same faults as tracebridge's simulators (`POST /admin/faults`) so the conformance suite can
+ * check how the adapter classifies them. It uses nothing but Node's own modules.
  */
-import express from 'express';
-import { canonicalJson } from '../../src/mapping/content-hash.js';
-import { adminRoutes } from '../../sim/shared/admin.js';
-import { FaultInjector } from '../../sim/shared/faults.js';
-import { listen, type RunningServer } from '../../sim/shared/server.js';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 /** One stone on the shelf, as the stock system stores and serves it. */
 export interface StockItem {
@@ -27,11 +26,22 @@ export interface StockItem {
   location?: string;
 }
 
+/** Faults injected into every call but the admin routes, as `POST /admin/faults` sets them. */
+export interface StockFaults {
+  latencyMs: number;
+  errorRate: number;
+  rateLimitPerSec: number;
+  dropResponseRate: number;
+}
+
+const noFaults: StockFaults = { latencyMs: 0, errorRate: 0, rateLimitPerSec: 0, dropResponseRate: 0 };
+
 /** The stock system's own state; tests read it directly to see what landed. */
 export class StockRoom {
   readonly items = new Map<string, { item: StockItem; seq: number }>();
   /** Writes applied per SKU, whoever made them. */
   readonly writes = new Map<string, number>();
+  faults: StockFaults = { ...noFaults };
   private readonly keys = new Map<string, string>();
   private seq = 0;
   private nextSku = 1;
@@ -66,69 +76,188 @@ export class StockRoom {
 
   reset(): void {
     for (const map of [this.items, this.writes, this.keys]) map.clear();
+    this.faults = { ...noFaults };
     this.seq = 0;
     this.nextSku = 1;
   }
 }
 
+/** A running stock system. */
+export interface RunningStock {
+  url: string;
+  room: StockRoom;
+  close(): Promise<void>;
+}
+
 const shapeCodes = new Set(['RB', 'PR', 'CU', 'OV', 'EM', 'AS', 'RA', 'PS', 'MQ', 'HS', 'BG', 'TR', 'OT']);
 
-/** Starts the stock system on `port` (0: any free port). Calls need `Authorization: Bearer <apiKey>`. */
+type Answer = { status: number; body?: unknown; headers?: Record<string, string> };
+
+/**
+ * Starts the stock system on `port` (0: any free port). Calls need `Authorization: Bearer <apiKey>` and
+ * `X-Account-Id: <accountId>`: a shop's stock is kept under its account.
+ */
 export async function startInventory(
   port = 0,
   apiKey = 'inventory-key',
-): Promise<RunningServer & { room: StockRoom }> {
+  accountId = 'shop-1',
+): Promise<RunningStock> {
   const room = new StockRoom();
-  const faults = new FaultInjector();
-  const app = express();
-  app.use(adminRoutes(faults, () => room.reset()));
-  app.use(faults.middleware(), express.json());
-  app.use((req, res, next) => {
-    if (req.headers.authorization === `Bearer ${apiKey}`) next();
-    else res.status(401).json({ message: 'missing or wrong API key' });
-  });
-  app.get('/health', (_req, res) => void res.json({ status: 'ok' }));
-  app.get('/items/:sku', (req, res) => {
-    const entry = room.items.get(req.params.sku);
-    if (entry) res.json(entry.item);
-    else res.status(404).json({ message: `no stock item ${req.params.sku}` });
-  });
-  app.get('/items', (req, res) => {
-    const { giaReportNumber, inscription } = req.query;
-    const items = [...room.items.values()].map((entry) => entry.item);
-    const matches = (i: StockItem): boolean =>
-      (giaReportNumber !== undefined && i.giaReportNumber === giaReportNumber) ||
-      (inscription !== undefined && i.inscription === inscription);
-    res.json(items.filter(matches));
-  });
-  app.post('/items', (req, res) => {
-    const key = req.header('idempotency-key');
-    const body = (req.body ?? {}) as StockItem;
-    const seen = room.keyed(key);
-    if (seen !== undefined) return void res.json({ item: room.items.get(seen)?.item, outcome: 'unchanged' });
-    if (typeof body.caratWeight !== 'number' || !(body.caratWeight > 0)) {
-      return void res
-        .status(422)
-        .json({ message: `caratWeight must be above 0, got ${body.caratWeight}`, field: 'caratWeight' });
+  let windowStart = 0;
+  let callsInWindow = 0;
+
+  const platformCall = (
+    method: string,
+    url: URL,
+    headers: IncomingMessage['headers'],
+    body: unknown,
+  ): Answer => {
+    if (headers.authorization !== `Bearer ${apiKey}`)
+      return { status: 401, body: { message: 'missing or wrong API key' } };
+    if (headers['x-account-id'] !== accountId)
+      return {
+        status: 403,
+        body: {
+          message: `no such shop account ${JSON.stringify(headers['x-account-id'] ?? null)}`,
+          field: 'accountId',
+        },
+      };
+    const path = url.pathname;
+    if (method === 'GET' && path === '/health') return { status: 200, body: { status: 'ok' } };
+    if (method === 'GET' && path.startsWith('/items/')) {
+      const sku = decodeURIComponent(path.slice('/items/'.length));
+      const entry = room.items.get(sku);
+      return entry
+        ? { status: 200, body: entry.item }
+        : { status: 404, body: { message: `no stock item ${sku}` } };
     }
-    if (!shapeCodes.has(body.shape)) {
-      return void res
-        .status(422)
-        .json({ message: `unknown shape code ${JSON.stringify(body.shape)}`, field: 'shape' });
+    if (method === 'GET' && path === '/items') {
+      const report = url.searchParams.get('giaReportNumber');
+      const inscription = url.searchParams.get('inscription');
+      const items = [...room.items.values()].map((entry) => entry.item);
+      return {
+        status: 200,
+        body: items.filter(
+          (i) =>
+            (report !== null && i.giaReportNumber === report) ||
+            (inscription !== null && i.inscription === inscription),
+        ),
+      };
     }
-    const stocked = body.sku === undefined ? undefined : room.items.get(body.sku)?.item;
-    if (body.sku !== undefined && stocked === undefined) {
-      return void res.status(404).json({ message: `no stock item ${body.sku}`, field: 'sku' });
+    if (method === 'POST' && path === '/items')
+      return receive(room, headers['idempotency-key'] as string | undefined, body);
+    if (method === 'GET' && path === '/changes') {
+      return {
+        status: 200,
+        body: room.changedSince(
+          Number(url.searchParams.get('after') ?? 0),
+          Number(url.searchParams.get('limit') ?? 100),
+        ),
+      };
     }
-    if (stocked && canonicalJson(stocked) === canonicalJson(body)) {
-      return void res.json({ item: stocked, outcome: 'unchanged' });
+    return { status: 404, body: { message: `no route ${method} ${path}` } };
+  };
+
+  const admin = (method: string, path: string, body: unknown): Answer | undefined => {
+    if (method === 'GET' && path === '/admin/faults') return { status: 200, body: room.faults };
+    if (method === 'POST' && path === '/admin/reset') {
+      room.reset();
+      return { status: 204 };
     }
-    const item = room.apply(body);
-    room.keyed(key, item.sku);
-    res.status(stocked ? 200 : 201).json({ item, outcome: stocked ? 'updated' : 'created' });
+    if (method === 'POST' && path === '/admin/faults') {
+      const patch = (body ?? {}) as Record<string, unknown>;
+      for (const [key, value] of Object.entries(patch)) {
+        if (!(key in noFaults) || typeof value !== 'number' || value < 0)
+          return { status: 400, body: { message: `bad fault ${key}` } };
+      }
+      room.faults = { ...room.faults, ...(patch as Partial<StockFaults>) };
+      return { status: 200, body: room.faults };
+    }
+    return undefined;
+  };
+
+  const server = createServer((req, res) => {
+    void readBody(req).then((body) => {
+      const url = new URL(req.url ?? '/', 'http://stock');
+      const method = req.method ?? 'GET';
+      const adminAnswer = admin(method, url.pathname, body);
+      if (adminAnswer) return send(res, adminAnswer);
+      const { latencyMs, errorRate, rateLimitPerSec, dropResponseRate } = room.faults;
+      setTimeout(() => {
+        const now = Date.now();
+        if (now - windowStart >= 1000) [windowStart, callsInWindow] = [now, 0];
+        if (rateLimitPerSec > 0 && ++callsInWindow > rateLimitPerSec)
+          return send(res, {
+            status: 429,
+            body: { message: 'Too Many Requests' },
+            headers: { 'retry-after': '1' },
+          });
+        if (Math.random() < errorRate)
+          return send(res, { status: 503, body: { message: 'Service Unavailable' } });
+        const answer = platformCall(method, url, req.headers, body);
+        // The write has committed; only the reply is lost, as when a connection drops on the way back.
+        if (Math.random() < dropResponseRate) return void req.socket.destroy();
+        send(res, answer);
+      }, latencyMs);
+    });
   });
-  app.get('/changes', (req, res) => {
-    res.json(room.changedSince(Number(req.query.after ?? 0), Number(req.query.limit ?? 100)));
-  });
-  return { ...(await listen(app, port)), room };
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const bound = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${bound}`,
+    room,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** `POST /items`: receives a new stone or updates a stocked one; an idempotency key seen before writes nothing. */
+function receive(room: StockRoom, key: string | undefined, body: unknown): Answer {
+  const item = (body ?? {}) as StockItem;
+  const seen = room.keyed(key);
+  if (seen !== undefined)
+    return { status: 200, body: { item: room.items.get(seen)?.item, outcome: 'unchanged' } };
+  if (typeof item.caratWeight !== 'number' || !(item.caratWeight > 0))
+    return {
+      status: 422,
+      body: { message: `caratWeight must be above 0, got ${item.caratWeight}`, field: 'caratWeight' },
+    };
+  if (!shapeCodes.has(item.shape))
+    return {
+      status: 422,
+      body: { message: `unknown shape code ${JSON.stringify(item.shape)}`, field: 'shape' },
+    };
+  const stocked = item.sku === undefined ? undefined : room.items.get(item.sku)?.item;
+  if (item.sku !== undefined && stocked === undefined)
+    return { status: 404, body: { message: `no stock item ${item.sku}`, field: 'sku' } };
+  if (stocked && sameItem(stocked, item))
+    return { status: 200, body: { item: stocked, outcome: 'unchanged' } };
+  const applied = room.apply(item);
+  room.keyed(key, applied.sku);
+  return { status: stocked ? 200 : 201, body: { item: applied, outcome: stocked ? 'updated' : 'created' } };
+}
+
+function sameItem(a: StockItem, b: StockItem): boolean {
+  const sorted = (item: StockItem): string =>
+    JSON.stringify(Object.entries(item).sort(([x], [y]) => x.localeCompare(y)));
+  return sorted(a) === sorted(b);
+}
+
+async function readBody(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  if (chunks.length === 0) return undefined;
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function send(res: ServerResponse, answer: Answer): void {
+  res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
+  res.end(answer.body === undefined ? undefined : JSON.stringify(answer.body));
 }

@@ -2,10 +2,15 @@
  * Pure translation between the stock system's items and tracebridge's canonical record: no I/O, the same
  * input always gives the same output, and whatever has no home on the other side is named in the loss report.
  */
-// A real third-party adapter imports these from 'tracebridge'; the example reaches into the source tree.
-import { MappingError } from '../../src/mapping/errors.js';
-import { LossReport, type Translation } from '../../src/mapping/loss.js';
-import type { ClarityGrade, DiamondRecord, DZColorGrade, Shape } from '../../src/types/diamond.js';
+import {
+  LossReport,
+  MappingError,
+  type ClarityGrade,
+  type DiamondRecord,
+  type DZColorGrade,
+  type Shape,
+  type Translation,
+} from 'tracebridge';
 import type { StockItem } from './server.js';
 
 const shapes: Readonly<Record<string, Shape>> = {

@@ -1,3 +1,4 @@
+import type { AdapterOptionsSchema } from './options.js';
 import type { Translation } from '../mapping/loss.js';
 import type { DiamondRecord } from '../types/diamond.js';
 
@@ -168,5 +169,10 @@ export interface AdapterDefinition<Native = unknown, Options extends ConnectOpti
    * Absent: `fromCanonical`.
    */
   writeShape?(record: DiamondRecord): Translation<unknown>;
+  /**
+   * The options `connect` takes beyond `url`, `apiKey` and `timeoutMs`, as a JSON Schema: the bridge reads
+   * each from `TRACEBRIDGE_<ADAPTER>_<OPTION>` or the adapter options file and checks them at start-up.
+   */
+  options?: AdapterOptionsSchema;
   connect(options: Options): PlatformClient<Native>;
 }

@@ -35,6 +35,7 @@ export function contractProblems(candidate: unknown): string[] {
     Array.isArray(value) && value.every((g) => typeof g === 'string' && groups.includes(g));
   if (!isGroupList(a.authoritative))
     problems.push(`authoritative must list field groups among ${groups.join(', ')}`);
+  problems.push(...optionsProblems(a.options));
   const caps = a.capabilities as Record<string, unknown> | undefined;
   if (typeof caps !== 'object' || caps === null) {
     problems.push('capabilities must be an object');
@@ -53,5 +54,28 @@ export function contractProblems(candidate: unknown): string[] {
     problems.push(`capabilities.writes must list field groups among ${groups.join(', ')}`);
   else if (caps.write === false && caps.writes.length > 0)
     problems.push('capabilities.writes must be empty when write is false');
+  return problems;
+}
+
+const optionTypes = ['string', 'number', 'integer', 'boolean', 'array'];
+
+function optionsProblems(options: unknown): string[] {
+  if (options === undefined) return [];
+  const schema = options as { type?: unknown; properties?: unknown; required?: unknown };
+  if (typeof options !== 'object' || options === null || schema.type !== 'object') {
+    return ["options must be a JSON Schema of type 'object'"];
+  }
+  if (typeof schema.properties !== 'object' || schema.properties === null) {
+    return ['options.properties must name each option'];
+  }
+  const problems: string[] = [];
+  const names = Object.keys(schema.properties);
+  for (const [name, option] of Object.entries(schema.properties as Record<string, { type?: unknown }>)) {
+    if (!optionTypes.includes(option.type as string))
+      problems.push(`options.properties.${name}.type must be one of ${optionTypes.join(', ')}`);
+  }
+  const required: unknown = schema.required ?? [];
+  if (!Array.isArray(required) || !required.every((name) => names.includes(name as string)))
+    problems.push('options.required must list declared options');
   return problems;
 }

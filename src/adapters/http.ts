@@ -10,6 +10,8 @@ export interface HttpClientOptions {
   authorization?: string;
   /** Per-call timeout. Default 10 s. */
   timeoutMs?: number;
+  /** Further headers sent on every call (an account ID, a client's name). */
+  headers?: Readonly<Record<string, string>>;
 }
 
 /** Codes of failures where the request never left this machine, so it cannot have been applied. */
@@ -20,7 +22,10 @@ export function createHttpClient(options: HttpClientOptions): AxiosInstance {
   const http = axios.create({
     baseURL: options.baseURL,
     timeout: options.timeoutMs ?? 10_000,
-    headers: options.authorization ? { Authorization: options.authorization } : {},
+    headers: {
+      ...options.headers,
+      ...(options.authorization ? { Authorization: options.authorization } : {}),
+    },
     // Status handling is ours: the classification below decides what a status means.
     validateStatus: () => true,
     // A platform API answers where it is asked; following a redirect elsewhere would carry the API key along.

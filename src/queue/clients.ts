@@ -1,11 +1,13 @@
 /**
  * Connects a client for every adapter from configuration: the built-ins from their own settings
- * (`TRACR_*`, `GIA_*`), a third-party adapter from `TRACEBRIDGE_<NAME>_URL` and `TRACEBRIDGE_<NAME>_API_KEY`.
+ * (`TRACR_*`, `GIA_*`), a third-party adapter from `TRACEBRIDGE_<NAME>_URL`, `TRACEBRIDGE_<NAME>_API_KEY` and the
+ * options it declares (`TRACEBRIDGE_<NAME>_<OPTION>`), checked here so a missing one stops start-up.
  * An adapter that cannot be connected (Tracr without a participant key) is left out with the reason, so a
  * bridge can still run the platforms it can reach. Format-only adapters (neither read nor write, such as
  * EPCIS) are skipped without a word: they have no platform to connect to.
  */
 import type { PlatformClient } from '../adapters/contract.js';
+import { optionVariable, readAdapterOptions } from '../adapters/options.js';
 import type { AnyAdapter } from '../adapters/registry.js';
 import type { BridgeConfig } from '../config.js';
 
@@ -26,7 +28,7 @@ export function connectClients(
   for (const adapter of adapters.values()) {
     // A format-only adapter (EPCIS: export and import, no platform to reach) has nothing to connect to.
     if (!adapter.capabilities.read && !adapter.capabilities.write) continue;
-    const options = connectOptions(config, adapter.name, env);
+    const options = connectOptions(config, adapter, env);
     if (typeof options === 'string') unconnected.push({ adapter: adapter.name, reason: options });
     else clients.set(adapter.name, adapter.connect(options) as PlatformClient);
   }
@@ -35,9 +37,10 @@ export function connectClients(
 
 function connectOptions(
   config: BridgeConfig,
-  name: string,
+  adapter: AnyAdapter,
   env: Readonly<Record<string, string | undefined>>,
 ): Record<string, unknown> | string {
+  const { name } = adapter;
   if (name === 'gia') return { url: config.gia.url, apiKey: config.gia.apiKey };
   if (name === 'tracr') {
     const { url, apiKey, participantId, privateKey } = config.tracr;
@@ -46,8 +49,10 @@ function connectOptions(
     }
     return { url, apiKey, participantId, privateKey };
   }
-  const upper = name.toUpperCase().replaceAll('-', '_');
-  const url = env[`TRACEBRIDGE_${upper}_URL`];
-  if (url === undefined || url === '') return `TRACEBRIDGE_${upper}_URL is not set`;
-  return { url, apiKey: env[`TRACEBRIDGE_${upper}_API_KEY`] ?? '' };
+  const url = env[optionVariable(name, 'url')];
+  if (url === undefined || url === '') return `${optionVariable(name, 'url')} is not set`;
+  // The adapter's own options are checked now: a missing one stops start-up, naming it.
+  const declared = adapter.options ?? { type: 'object', properties: {} };
+  const own = readAdapterOptions(name, declared, env);
+  return { ...own, url, apiKey: env[optionVariable(name, 'apiKey')] ?? '' };
 }

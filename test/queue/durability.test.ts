@@ -3,6 +3,7 @@
  * mid-run, or when redis-server (AOF on) restarts under the bridge.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startInventory } from '../../examples/inventory-adapter/server.js';
@@ -22,7 +23,7 @@ import {
 
 type Shop = Awaited<ReturnType<typeof startInventory>>;
 
-const compiled = join(repoRoot, 'node_modules', '.cache', 'tracebridge-queue-test');
+const compiled = join(repoRoot, 'dist', 'worker-test');
 
 /** Compiles the worker entry (and what it imports) so that it runs under plain `node` as its own process. */
 function compileWorkerEntry(): void {
@@ -51,10 +52,17 @@ function compileWorkerEntry(): void {
   args.push(
     join(repoRoot, 'test', 'queue', 'worker-entry.ts'),
     join(repoRoot, 'examples', 'inventory-adapter', 'index.ts'),
+    join(repoRoot, 'src', 'index.ts'),
   );
   const result = spawnSync(process.execPath, args, { encoding: 'utf8' });
   if (result.status !== 0)
     throw new Error(`compiling the worker entry failed: ${result.stdout}${result.stderr}`);
+  // The example adapter imports 'tracebridge': inside the compiled tree that name means the compiled
+  // sources, so the worker and the adapter share one copy of every module (one PlatformError class).
+  writeFileSync(
+    join(compiled, 'package.json'),
+    JSON.stringify({ name: 'tracebridge', type: 'module', exports: { '.': './src/index.js' } }),
+  );
 }
 
 function spawnWorker(env: Record<string, string>): Promise<ChildProcess> {
@@ -82,7 +90,15 @@ describe('durability of sync jobs', () => {
     [...shop.room.items.values()].filter((entry) => entry.item.bridgeId === bridgeId).length;
   const clients = (): Map<string, PlatformClient> =>
     new Map([
-      ['inventory', inventoryAdapter.connect({ url: shop.url, apiKey: 'shop-key', timeoutMs: 5_000 })],
+      [
+        'inventory',
+        inventoryAdapter.connect({
+          url: shop.url,
+          apiKey: 'shop-key',
+          accountId: 'shop-1',
+          timeoutMs: 5_000,
+        }),
+      ],
     ]);
 
   beforeAll(async () => {

@@ -31,8 +31,11 @@ describe('change feeds', () => {
     bridge = openBridge(testConfig(redis, { feedIntervalMs: 100 }), [inventoryAdapter, showroomAdapter]);
     await bridge.startWorkers(
       new Map<string, PlatformClient>([
-        ['inventory', inventoryAdapter.connect({ url: shop.url, apiKey: 'shop-key' })],
-        ['showroom', showroomAdapter.connect({ url: showroom.url, apiKey: 'showroom-key' })],
+        ['inventory', inventoryAdapter.connect({ url: shop.url, apiKey: 'shop-key', accountId: 'shop-1' })],
+        [
+          'showroom',
+          showroomAdapter.connect({ url: showroom.url, apiKey: 'showroom-key', accountId: 'shop-1' }),
+        ],
       ]),
       { feeds: true },
     );

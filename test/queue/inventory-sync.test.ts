@@ -27,7 +27,12 @@ describe('sync jobs to the stock system', () => {
   let shop: Shop;
   let bridge: TestBridge | undefined;
   const client = (apiKey = 'shop-key'): Map<string, PlatformClient> =>
-    new Map([['inventory', inventoryAdapter.connect({ url: shop.url, apiKey, timeoutMs: 5_000 })]]);
+    new Map([
+      [
+        'inventory',
+        inventoryAdapter.connect({ url: shop.url, apiKey, accountId: 'shop-1', timeoutMs: 5_000 }),
+      ],
+    ]);
   const open = (options: Parameters<typeof testConfig>[1] = {}): TestBridge => {
     bridge = openBridge(testConfig(redis, options), [inventoryAdapter]);
     return bridge;

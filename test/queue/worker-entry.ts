@@ -15,7 +15,12 @@ const config = loadConfig({
 });
 const connection = queueConnection(config.redisUrl!);
 const store = createStore(connection, { prefix: `${config.prefix}:` });
-const client = adapter.connect({ url: process.env.SHOP_URL!, apiKey: 'shop-key', timeoutMs: 5_000 });
+const client = adapter.connect({
+  url: process.env.SHOP_URL!,
+  apiKey: 'shop-key',
+  accountId: 'shop-1',
+  timeoutMs: 5_000,
+});
 await startWorkers(config, {
   adapters: new Map([[adapter.name, adapter]]),
   clients: new Map([[adapter.name, client]]),

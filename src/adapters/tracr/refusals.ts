@@ -1,7 +1,7 @@
 /** How the Tracr adapter turns what it cannot do into classified failures. */
-import { MappingError } from '../../mapping/index.js';
 import { isRetryableStatus, PlatformError } from '../errors.js';
 import { optional } from '../http.js';
+import { mapOrRefuse as mapOrRefuseAs } from '../refuse.js';
 
 const adapter = 'tracr';
 
@@ -10,18 +10,7 @@ const adapter = 'tracr';
  * naming the field (`rough.caratWeight`, from the pointer `/rough/caratWeight`).
  */
 export function mapOrRefuse<T>(transform: () => T, stone: string | undefined): T {
-  try {
-    return transform();
-  } catch (error) {
-    if (!(error instanceof MappingError)) throw error;
-    throw new PlatformError(error.message, {
-      adapter,
-      failure: 'unrecoverable',
-      field: error.pointer.slice(1).replaceAll('/', '.'),
-      cause: error,
-      ...optional('stone', stone),
-    });
-  }
+  return mapOrRefuseAs(adapter, transform, { stone });
 }
 
 /** One refused item of a batch, classified as the single route's answer would have been. */
