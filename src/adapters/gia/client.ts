@@ -4,7 +4,6 @@
  */
 import type { AxiosInstance } from 'axios';
 import { BoundedMap } from '../../bounded-map.js';
-import { MappingError } from '../../mapping/errors.js';
 import type {
   ChangePage,
   ConnectOptions,
@@ -17,6 +16,7 @@ import type {
 } from '../contract.js';
 import { PlatformError } from '../errors.js';
 import { createHttpClient, optional } from '../http.js';
+import { mapOrRefuse } from '../refuse.js';
 import { createMemoryReportCache, type CachedReport, type ReportCache } from './cache.js';
 import { decodeFeedCursor, encodeFeedCursor, nextFeedPage, readFeedPage } from './feed.js';
 import { callGia, ReportNotFound } from './graphql.js';
@@ -227,34 +227,15 @@ function viewOf(native: GiaRecord): ReturnType<typeof toCanonical> {
 /** A native record with its canonical view; a record that cannot be read fails naming the stone and field. */
 function platformRecord(native: GiaRecord, asked: string): PlatformRecord<GiaRecord> {
   const ref = 'report_number' in native ? native.report_number : native.rough_control_no;
-  try {
-    const view = viewOf(native);
-    return { ref, native, canonical: view.value, loss: view.loss };
-  } catch (error) {
-    if (!(error instanceof MappingError)) throw error;
-    throw new PlatformError(`cannot read ${asked}: ${error.message}`, {
-      adapter: 'gia',
-      failure: 'unrecoverable',
-      stone: ref,
-      field: error.pointer,
-      cause: error,
-    });
-  }
+  const view = mapOrRefuse('gia', () => viewOf(native), { stone: ref, doing: `cannot read ${asked}` });
+  return { ref, native, canonical: view.value, loss: view.loss };
 }
 
 function intakeSubmission(record: Parameters<PlatformClient['put']>[0]): IntakeSubmission {
-  try {
-    return submission(intakeFromCanonical(record).value);
-  } catch (error) {
-    if (!(error instanceof MappingError)) throw error;
-    throw new PlatformError(`the Mine-to-Market intake cannot take this stone: ${error.message}`, {
-      adapter: 'gia',
-      failure: 'unrecoverable',
-      field: error.pointer.slice(1).replaceAll('/', '.'),
-      ...optional('stone', record.id ?? record.identifiers?.roughControlNumber),
-      cause: error,
-    });
-  }
+  return mapOrRefuse('gia', () => submission(intakeFromCanonical(record).value), {
+    stone: record.id ?? record.identifiers?.roughControlNumber,
+    doing: 'the Mine-to-Market intake cannot take this stone',
+  });
 }
 
 /**
