@@ -1,17 +1,27 @@
 /**
- * Lookup latency: the HTTP API's cross-platform provenance lookup under 50 concurrent clients, with the
- * simulators (in processes of their own) answering after an injected 40 ms (Tracr) and 80 ms (GIA). A
- * lookup asks both platforms at once, so it should cost about the slower platform's latency, never the
- * sum: p50 and p99 are figured as ratios to 80 ms. Also: a repeated lookup of an unchanged GIA report
- * spends no quota.
+ * Lookup latency and throughput: the HTTP API's cross-platform provenance lookup against a bare proxy that
+ * does the least any lookup must (one Redis read, one GET to each platform, one JSON.stringify; see
+ * bare-proxy.ts), with the same clients, the same simulators and the same injected delays (Tracr +40 ms,
+ * GIA +80 ms), each in a process of its own. The two take turns, round after round, and each figure is the
+ * median of the rounds with its spread:
+ * - p50 and p99 under 50 closed-loop clients, as ratios to the proxy's;
+ * - p50 at an open-loop 100 lookups/s (arrivals on a clock, not waiting for answers), as a ratio to the
+ *   slowest platform's delay: what a caller sees when the bridge is not the bottleneck;
+ * - lookups/s at saturation (no injected delay, 50 clients): the API's CPU cost per lookup, as a ratio to
+ *   the proxy's throughput.
+ * Also: a repeated lookup of an unchanged GIA report spends no quota.
  */
 import { Agent, request } from 'node:http';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import { demoApiKeys } from '../src/api/demo-keys.js';
+import { spawnNode } from '../src/ops/processes.js';
+import { packageRoot } from '../src/package-root.js';
 import { documentedReportNumber } from '../sim/gia/samples.js';
 import { startRedis } from '../test/support/redis.js';
-import { figure, type Benchmark } from './figure.js';
+import type { ProxyRoute } from './bare-proxy.js';
+import { figure, repeatedFigure, type Benchmark, type Sample } from './figure.js';
 import {
   benchParticipant,
   benchParticipantKey,
@@ -20,6 +30,7 @@ import {
   forEachLimited,
   ownCpuSeconds,
   percentile,
+  processCpuSeconds,
   redisCpuSeconds,
   roughStone,
   secondsSince,
@@ -33,15 +44,26 @@ import {
 const registeredStones = 50;
 const clients = Number(process.env.TRACEBRIDGE_BENCH_LOOKUP_CLIENTS ?? 50);
 const lookups = Number(process.env.TRACEBRIDGE_BENCH_LOOKUPS ?? 3000);
+const rounds = Number(process.env.TRACEBRIDGE_BENCH_LOOKUP_ROUNDS ?? 3);
+const openLoopRate = 100;
+const openLoopLookups = Number(process.env.TRACEBRIDGE_BENCH_OPEN_LOOP_LOOKUPS ?? 600);
 const repeats = 100;
 const tracrLatencyMs = 40;
 const giaLatencyMs = 80;
 const slowestMs = Math.max(tracrLatencyMs, giaLatencyMs);
+const tracrKey = 'tracr-sandbox-key';
+const giaKey = 'gia-sandbox-key';
 
 /** One lookup: the query string after `/v1/lookup?`, and what kind of identifier it asks by. */
 interface Query {
-  kind: 'id' | 'tracrId' | 'giaReportNumber';
+  kind: 'id' | 'tracrId';
   search: string;
+}
+
+/** Latencies of one closed-loop run and how long it took. */
+interface Run {
+  latencies: number[];
+  perSecond: number;
 }
 
 export const lookupBenchmark: Benchmark = {
@@ -62,69 +84,119 @@ export const lookupBenchmark: Benchmark = {
         apiEnvironment(redis.url, tracr.url, gia.url),
       );
       spawned.push(apiProcess);
+      const proxyProcess = await spawnNode(
+        'the bare proxy',
+        [join(packageRoot, 'dist', 'bench', 'bare-proxy.js')],
+        /bare proxy on (\S+)/,
+        {
+          REDIS_URL: redis.url,
+          TRACR_URL: tracr.url,
+          GIA_URL: gia.url,
+          TRACR_API_KEY: tracrKey,
+          GIA_API_KEY: giaKey,
+        },
+      );
+      const proxy: SpawnedProcess = {
+        url: proxyProcess.url,
+        cpuSeconds: () => processCpuSeconds(proxyProcess.pid),
+        stop: () => proxyProcess.stop(),
+      };
+      spawned.push(proxy);
       const api = apiProcess.url;
       statsRedis = new Redis(redis.url, { maxRetriesPerRequest: 2 });
+      const stats = statsRedis;
 
       const stones = await registerAndSync(api);
-      await simulatorAdmin(tracr.url, '/admin/faults', { latencyMs: tracrLatencyMs });
-      await simulatorAdmin(gia.url, '/admin/faults', { latencyMs: giaLatencyMs });
+      process.stderr.write(`  ${stones.length} stones registered and synced to both platforms\n`);
       const queries: Query[] = [
         ...stones.map(({ id }) => ({ kind: 'id' as const, search: `id=${id}` })),
         ...stones.map(({ tracrId }) => ({ kind: 'tracrId' as const, search: `tracrId=${tracrId}` })),
-        { kind: 'giaReportNumber', search: `giaReportNumber=${documentedReportNumber}` },
       ];
-      // Each distinct query once first: the GIA report is fetched (spending its one lookup of quota) and
-      // ledger block headers are cached, as in a bridge that has been serving for a while.
-      await forEachLimited(queries, 10, async (query) => void (await lookup(api, query)));
+      for (const stone of stones) {
+        const route: ProxyRoute = {
+          tracr: `/v1/diamonds/${stone.tracrId}`,
+          gia: `/m2m/v1/rough/${encodeURIComponent(stone.roughControlNumber)}`,
+        };
+        for (const search of [`id=${stone.id}`, `tracrId=${stone.tracrId}`])
+          await stats.set(`bareproxy:${search}`, JSON.stringify(route));
+      }
+      // Each distinct query once first through both, as in a bridge that has been serving for a while.
+      for (const url of [api, proxy.url])
+        await forEachLimited(queries, 10, async (query) => void (await lookup(url, query)));
+      process.stderr.write('  warmed up: each query once through the API and the bare proxy\n');
 
-      const schedule = Array.from({ length: lookups }, (_, i) => pick(queries, i));
-      const latencies = new Map<Query['kind'], number[]>();
-      const stats = statsRedis;
       const parts = {
         API: apiProcess.cpuSeconds,
+        proxy: proxy.cpuSeconds,
         clients: ownCpuSeconds,
         tracr: tracr.cpuSeconds,
         gia: gia.cpuSeconds,
         redis: () => redisCpuSeconds(stats),
       };
-      const cpuBefore = await cpuSnapshot(parts);
-      const started = process.hrtime.bigint();
-      await forEachLimited(schedule, clients, async (query) => {
-        const ms = await lookup(api, query);
-        const samples = latencies.get(query.kind) ?? [];
-        samples.push(ms);
-        latencies.set(query.kind, samples);
-      });
-      const seconds = secondsSince(started);
-      process.stderr.write(
-        `  ${(lookups / seconds).toFixed(0)} lookups/s; CPU s: ${cpuSpent(cpuBefore, await cpuSnapshot(parts))}\n`,
-      );
-      const all = [...latencies.values()].flat();
-      for (const [kind, samples] of latencies) {
+      const closedLoop = async (url: string, what: string, round: number): Promise<Run> => {
+        const before = await cpuSnapshot(parts);
+        const run = await runClosedLoop(url, queries);
         process.stderr.write(
-          `  by ${kind}: ${samples.length} lookups, p50 ${percentile(samples, 0.5).toFixed(1)} ms, p99 ${percentile(samples, 0.99).toFixed(1)} ms\n`,
+          `  round ${round} ${what}: ${run.perSecond.toFixed(0)} lookups/s, p50 ${percentile(run.latencies, 0.5).toFixed(1)} ms, ` +
+            `p99 ${percentile(run.latencies, 0.99).toFixed(1)} ms; CPU s: ${cpuSpent(before, await cpuSnapshot(parts))}\n`,
         );
+        return run;
+      };
+
+      const delays = async (tracrMs: number, giaMs: number): Promise<void> => {
+        await simulatorAdmin(tracr.url, '/admin/faults', { latencyMs: tracrMs });
+        await simulatorAdmin(gia.url, '/admin/faults', { latencyMs: giaMs });
+      };
+      await delays(tracrLatencyMs, giaLatencyMs);
+      const p50: Sample[] = [];
+      const p99: Sample[] = [];
+      const openLoop: Sample[] = [];
+      for (let round = 1; round <= rounds; round++) {
+        const bare = await closedLoop(proxy.url, 'bare proxy, delayed platforms', round);
+        const bridge = await closedLoop(api, 'API, delayed platforms', round);
+        p50.push({ value: percentile(bridge.latencies, 0.5), baseline: percentile(bare.latencies, 0.5) });
+        p99.push({ value: percentile(bridge.latencies, 0.99), baseline: percentile(bare.latencies, 0.99) });
+        const open = await runOpenLoop(api, queries);
+        process.stderr.write(
+          `  round ${round} API at ${openLoopRate}/s open loop: p50 ${percentile(open, 0.5).toFixed(1)} ms\n`,
+        );
+        openLoop.push({ value: percentile(open, 0.5), baseline: slowestMs });
+      }
+
+      await delays(0, 0);
+      const saturation: Sample[] = [];
+      for (let round = 1; round <= rounds; round++) {
+        const bare = await closedLoop(proxy.url, 'bare proxy, no delay', round);
+        const bridge = await closedLoop(api, 'API, no delay', round);
+        saturation.push({ value: bridge.perSecond, baseline: bare.perSecond });
       }
 
       const spentBefore = await quotaSpent(gia.url);
-      const report: Query = {
-        kind: 'giaReportNumber',
-        search: `giaReportNumber=${documentedReportNumber}`,
-      };
-      for (let i = 0; i < repeats; i++) await lookup(api, report);
+      for (let i = 0; i < repeats; i++)
+        await call(api, `/v1/lookup?giaReportNumber=${documentedReportNumber}`, 'demo-reader-key');
       const spent = (await quotaSpent(gia.url)) - spentBefore;
 
       const label = `${lookups} lookups, ${clients} clients, Tracr +${tracrLatencyMs} ms, GIA +${giaLatencyMs} ms`;
       return [
-        figure(
-          `lookup: p50 latency vs slowest platform (${label})`,
-          { value: percentile(all, 0.5), baseline: slowestMs, unit: 'ms' },
-          { ratio: 1.1, better: 'lower' },
+        repeatedFigure(`lookup: p50 latency vs bare proxy (${label})`, p50, 'ms', {
+          ratio: 1.1,
+          better: 'lower',
+        }),
+        repeatedFigure(`lookup: p99 latency vs bare proxy (${label})`, p99, 'ms', {
+          ratio: 1.25,
+          better: 'lower',
+        }),
+        repeatedFigure(
+          `lookup: p50 latency at an open-loop ${openLoopRate} lookups/s vs slowest platform's delay`,
+          openLoop,
+          'ms',
+          { ratio: 1.06, better: 'lower' },
         ),
-        figure(
-          `lookup: p99 latency vs slowest platform (${label})`,
-          { value: percentile(all, 0.99), baseline: slowestMs, unit: 'ms' },
-          { ratio: 1.5, better: 'lower' },
+        repeatedFigure(
+          `lookup: lookups/s at saturation vs bare proxy (${lookups} lookups, ${clients} clients, no delay)`,
+          saturation,
+          'lookups/s',
+          { ratio: 0.5, better: 'higher' },
         ),
         figure(
           `lookup: GIA quota spent by ${repeats} repeated lookups of a cached, unchanged report`,
@@ -142,9 +214,32 @@ export const lookupBenchmark: Benchmark = {
   },
 };
 
-/** Spreads the queries evenly over the run: every third lookup asks by each kind of identifier. */
+/** `lookups` lookups spread over the queries, `clients` at a time, each sending its next on an answer. */
+async function runClosedLoop(url: string, queries: readonly Query[]): Promise<Run> {
+  const schedule = Array.from({ length: lookups }, (_, i) => pick(queries, i));
+  const latencies: number[] = [];
+  const started = process.hrtime.bigint();
+  await forEachLimited(schedule, clients, async (query) => void latencies.push(await lookup(url, query)));
+  return { latencies, perSecond: lookups / secondsSince(started) };
+}
+
+/** Lookups sent on a clock at `openLoopRate` per second, whether or not earlier ones have answered. */
+async function runOpenLoop(url: string, queries: readonly Query[]): Promise<number[]> {
+  const intervalMs = 1000 / openLoopRate;
+  const started = performance.now();
+  const pending: Promise<number>[] = [];
+  for (let i = 0; i < openLoopLookups; i++) {
+    const due = started + i * intervalMs;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    pending.push(lookup(url, pick(queries, i)));
+  }
+  return Promise.all(pending);
+}
+
+/** Spreads the queries evenly over the run: every other lookup asks by each kind of identifier. */
 function pick(queries: readonly Query[], i: number): Query {
-  const kinds: Query['kind'][] = ['id', 'tracrId', 'giaReportNumber'];
+  const kinds: Query['kind'][] = ['id', 'tracrId'];
   const ofKind = queries.filter((query) => query.kind === kinds[i % kinds.length]);
   return ofKind[Math.floor(i / kinds.length) % ofKind.length]!;
 }
@@ -172,19 +267,22 @@ function apiEnvironment(redisUrl: string, tracrUrl: string, giaUrl: string): Rec
   };
 }
 
-/** A registered stone: its bridge ID and its Tracr diamond ID. */
+/** A registered stone: its bridge ID, its Tracr diamond ID and its rough control number. */
 interface SyncedStone {
   id: string;
   tracrId: string;
+  roughControlNumber: string;
 }
 
 /** Registers the stones through the API as the producer and waits until both platforms hold each one. */
 async function registerAndSync(api: string): Promise<SyncedStone[]> {
   const ids: string[] = [];
+  const controlNumbers = new Map<string, string>();
   const stones = Array.from({ length: registeredStones }, (_, n) => roughStone('LOOKUP', n));
   await forEachLimited(stones, 10, async (stone) => {
     const body = await call<{ id: string }>(api, '/v1/diamonds', 'demo-producer-key', stone);
     ids.push(body.id);
+    controlNumbers.set(body.id, stone.identifiers!.roughControlNumber!);
   });
   const synced = new Map<string, string>();
   await waitFor(
@@ -203,7 +301,7 @@ async function registerAndSync(api: string): Promise<SyncedStone[]> {
     },
     120_000,
   );
-  return ids.map((id) => ({ id, tracrId: synced.get(id)! }));
+  return ids.map((id) => ({ id, tracrId: synced.get(id)!, roughControlNumber: controlNumbers.get(id)! }));
 }
 
 /** One lookup as a reader; answers its latency in milliseconds, failing unless both platforms found it. */

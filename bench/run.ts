@@ -31,11 +31,11 @@ function printTable(figures: Figure[]): void {
     f.name,
     `${f.value} ${f.unit}`,
     `${f.baseline} ${f.unit}`,
-    String(f.ratio),
+    f.spread ? `${f.ratio} (${f.spread.lowest}-${f.spread.highest}, n=${f.spread.repeats})` : String(f.ratio),
     String(f.target),
     f.pass ? 'pass' : 'FAIL',
   ]);
-  const header = ['figure', 'value', 'baseline', 'ratio', 'target', ''];
+  const header = ['figure', 'value', 'baseline', 'ratio (spread)', 'target', ''];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]?.length ?? 0)));
   for (const row of [header, ...rows]) {
     process.stdout.write(`${row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ')}\n`);

@@ -51,6 +51,10 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
       error ? reject(error) : resolve(listening),
     );
   });
+  // Idle keep-alive connections outlive a load balancer's (commonly 60 s), so the balancer, not the bridge,
+  // closes them: a server that closes first races the client's next request and resets it.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,

@@ -35,13 +35,23 @@ export function spawnSimulator(name: 'tracr' | 'gia', port = 0): Promise<Tracebr
  * its stdout matches `listening` (whose first group is the URL); a process that exits first is an error
  * carrying the tail of what it printed on stderr.
  */
-export async function spawnTracebridge(
+export function spawnTracebridge(
   what: string,
   args: readonly string[],
   listening: RegExp,
   env: Readonly<Record<string, string>> = {},
 ): Promise<TracebridgeProcess> {
-  const child = spawn(process.execPath, [join(packageRoot, 'bin', 'tracebridge'), ...args], {
+  return spawnNode(what, [join(packageRoot, 'bin', 'tracebridge'), ...args], listening, env);
+}
+
+/** Runs `node ARGV...` and answers once a line of its output matches `listening` (group 1: its URL). */
+export async function spawnNode(
+  what: string,
+  argv: readonly string[],
+  listening: RegExp,
+  env: Readonly<Record<string, string>> = {},
+): Promise<TracebridgeProcess> {
+  const child = spawn(process.execPath, argv, {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...env },
   });
