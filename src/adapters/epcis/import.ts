@@ -210,7 +210,9 @@ function reportUnread(
   const disposition = event.disposition;
   if (disposition !== undefined && !disposition.endsWith(eventShapes[type].disposition ?? '\u0000'))
     loss.dropped(`${pointer}/disposition`, disposition, `a ${type} event has no field for this disposition`);
-  if (event.certificationInfo !== undefined && event[`${prefix}:reportNumber`] === undefined)
+  const bridgeReport =
+    event[`${prefix}:reportNumber`] !== undefined || event.ilmd?.[`${prefix}:grading`] !== undefined;
+  if (event.certificationInfo !== undefined && !bridgeReport)
     loss.dropped(
       `${pointer}/certificationInfo`,
       event.certificationInfo,

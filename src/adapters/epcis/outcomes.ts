@@ -128,6 +128,16 @@ export function sortEvents(
       loss.dropped(pointer, epcs, 'about no stone the bridge knows');
       return { ...base, outcome: 'no-known-stone', epcs };
     }
+    if (event[`${terms.prefix}:inferred`] === true) {
+      // The exporting bridge stated it from the record (lineage, existence): its stones, not their history.
+      const why = 'inferred by the bridge that exported it from the record, not an event of the history';
+      return {
+        ...base,
+        outcome: 'attached',
+        attachments: known.map(({ epc, stone }) => ({ stone, epc, certainty: 'declared', why })),
+        unknownEpcs: epcs.filter((epc) => stoneOf(epc) === undefined),
+      };
+    }
     const attachments = known.map(({ epc, stone }): Attachment => {
       const { reading, event: canonical } = readCustodyEvent(event, epc, terms, stoneOf);
       reportReading(event, reading, pointer, loss);

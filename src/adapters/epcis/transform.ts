@@ -88,14 +88,14 @@ export function epcisToCanonical(document: AnyEpcisDocument): Translation<Diamon
 
 /**
  * Canonical record -> EPCIS document. `creationDate` is the record's latest event or sync time, so the same
- * record always gives the same document; `exportHistory` stamps the current time instead.
+ * record always gives the same document; a record with no time of its own (a stone not yet registered
+ * anywhere) is stated as of now, and the events inferred for it say so in the loss report.
  */
 export function canonicalToEpcis(record: DiamondRecord): Translation<EpcisDocument> {
   const times = [
     ...(record.events ?? []).map((e) => e.at),
     ...Object.values(record.sources ?? {}).map((s) => s.syncedAt),
   ].flatMap((t) => utcMillis(t) ?? []);
-  // The epoch stands in for "no time known": a record without events or syncs has no date of its own.
-  const creationDate = times.sort().at(-1) ?? '1970-01-01T00:00:00.000Z';
+  const creationDate = times.sort().at(-1) ?? new Date().toISOString();
   return exportHistory(record, [], { creationDate });
 }

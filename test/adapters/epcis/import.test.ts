@@ -49,6 +49,16 @@ describe('EPCIS import', () => {
     }
   });
 
+  test('events the export inferred come back as lineage and master data, never as history', () => {
+    const { events: _events, ...record } = polished;
+    const child: DiamondRecord = { ...record, lineage: { parentId: 'tb_rough_0101' } };
+    const { sources: _sources, ...content } = child;
+    const document = exportHistory(child, [], { creationDate }).value;
+    const { value } = importEpcis(JSON.parse(JSON.stringify(document)) as typeof document);
+    expect(value.events).toEqual([]);
+    expect(value.record).toEqual(content);
+  });
+
   test('a document with relatives imports the history of the stone it starts with', () => {
     const document = exportHistory(splitRough, children, { creationDate }).value;
     const { value, loss } = importEpcis(document);
