@@ -8,6 +8,7 @@ import { eventHash } from '../../../src/adapters/epcis/event-hash.js';
 import { exportHistory } from '../../../src/adapters/epcis/export.js';
 import { readEventType, stepReadings } from '../../../src/adapters/epcis/mapping.js';
 import { normaliseIdentifier } from '../../../src/adapters/epcis/digital-link.js';
+import { importEpcis } from '../../../src/adapters/epcis/import.js';
 import { sortEvents, type EventOutcome } from '../../../src/adapters/epcis/outcomes.js';
 import { readEpcis } from '../../../src/adapters/epcis/transform.js';
 import type { EpcisDocument, EpcisEvent } from '../../../src/adapters/epcis/types.js';
@@ -270,5 +271,21 @@ describe('EPCIS import outcomes', () => {
       o.outcome === 'attached' ? o.attachments.map((a) => a.event?.type) : [],
     );
     expect(types).toEqual(polished.events!.map((e) => e.type));
+  });
+});
+
+describe('EPCIS import with other contexts', () => {
+  test("the bridge's namespace under another prefix, CBV URNs and web URIs read the same", () => {
+    const example = foreignFixtures().find(([name]) => name === 'curie-grading.jsonld')![1];
+    const { value: outcomes, loss } = sortEvents(readEpcis(example));
+    const events = outcomes.flatMap((o) =>
+      o.outcome === 'attached' ? o.attachments.map((a) => a.event) : [],
+    );
+    expect(events.map((e) => e?.type)).toEqual(['graded', 'received', 'exported']);
+    expect(loss).toContainEqual(
+      expect.objectContaining({ pointer: '/epcisBody/eventList/2/bizStep', kind: 'guessed', to: 'exported' }),
+    );
+    const { value } = importEpcis(readEpcis(example));
+    expect(value.events.map((e) => e.type)).toEqual(['graded', 'received', 'exported']);
   });
 });
