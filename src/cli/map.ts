@@ -1,6 +1,7 @@
 /**
  * `tracebridge map --from A --to B [FILE|-]`: translates one record between `canonical` and any adapter's
- * native shape, going through the canonical record when neither side is canonical. The translation goes to
+ * native shape, going through the canonical record when neither side is canonical. A list of canonical
+ * records translates record by record into a list, its loss pointers prefixed with the record's index. The translation goes to
  * stdout as JSON; the loss report (what was dropped, rounded, guessed or found in conflict) goes to stderr,
  * one entry a line, so a pipeline keeps the record and a person still sees what it cost.
  */
@@ -45,11 +46,20 @@ export const map: Command = async (args, io) => {
 
   try {
     const loss: LossEntry[] = [];
-    const record =
-      from === canonical
-        ? canonicalInput(input)
-        : translate(loss, from.toCanonical(from.readNative ? from.readNative(input) : input));
-    const output: unknown = to === canonical ? record : translate<unknown>(loss, to.fromCanonical(record));
+    const one = (native: unknown, at: string): unknown => {
+      const lost: LossEntry[] = [];
+      const record =
+        from === canonical
+          ? canonicalInput(native, at)
+          : translate(lost, from.toCanonical(from.readNative ? from.readNative(native) : native));
+      const output = to === canonical ? record : translate<unknown>(lost, to.fromCanonical(record));
+      loss.push(...lost.map((entry) => ({ ...entry, pointer: `${at}${entry.pointer}` })));
+      return output;
+    };
+    const output =
+      from === canonical && Array.isArray(input)
+        ? input.map((record, index) => one(record, `/${index}`))
+        : one(input, '');
     io.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
     for (const entry of loss) io.stderr.write(`${formatLoss(entry)}\n`);
     return exitCode.ok;
@@ -69,10 +79,12 @@ function side(name: string, adapters: Map<string, AnyAdapter>): AnyAdapter | typ
   return adapter;
 }
 
-function canonicalInput(input: unknown): DiamondRecord {
+function canonicalInput(input: unknown, at: string): DiamondRecord {
   const result = validateDiamond(input);
   if (!result.valid)
-    throw new InvalidCanonical(`not a valid canonical record:\n${result.errors.map(formatIssue).join('\n')}`);
+    throw new InvalidCanonical(
+      `${at ? `record ${at.slice(1)} is ` : ''}not a valid canonical record:\n${result.errors.map(formatIssue).join('\n')}`,
+    );
   return result.record;
 }
 
@@ -82,7 +94,12 @@ function translate<T>(loss: LossEntry[], translation: { value: T; loss: LossEntr
 }
 
 function formatLoss(entry: LossEntry): string {
-  const change = 'to' in entry ? ` (${JSON.stringify(entry.from)} -> ${JSON.stringify(entry.to)})` : '';
+  const change =
+    'to' in entry
+      ? 'from' in entry
+        ? ` (${JSON.stringify(entry.from)} -> ${JSON.stringify(entry.to)})`
+        : ` (as ${JSON.stringify(entry.to)})`
+      : '';
   return `${entry.kind} ${entry.pointer}: ${entry.reason}${change}`;
 }
 

@@ -6,6 +6,7 @@
 import { LossReport, type Translation } from '../../mapping/loss.js';
 import type { CustodyEvent, DiamondRecord } from '../../types/diamond.js';
 import { eventHash } from './event-hash.js';
+import { inferredEvents, offsetOf } from './inferred.js';
 import { eventShapes } from './mapping.js';
 import type { EpcisContext, EpcisDocument, EpcisEvent } from './types.js';
 import {
@@ -25,7 +26,7 @@ export interface ExportOptions {
   creationDate?: string;
 }
 
-/** The context every document the bridge writes declares: GS1's, then the `tb:` extension prefix. */
+/** The context every document the bridge writes declares: GS1's, then the `tb:` and `cbvmda:` prefixes. */
 export const exportContext: EpcisContext = [gs1EpcisContext, { ...documentContext }];
 
 /**
@@ -40,9 +41,10 @@ export function exportHistory(
 ): Translation<EpcisDocument> {
   const loss = new LossReport();
   const stamped: { event: EpcisEvent; time: number; order: number }[] = [];
+  const creationDate = options.creationDate ?? new Date().toISOString();
   [record, ...relatives].forEach((stone, index) => {
     const base = index === 0 ? '' : `/relatives/${index - 1}`;
-    for (const event of stoneEvents(stone, base, loss)) {
+    for (const event of stoneEvents(stone, base, creationDate, loss)) {
       stamped.push({ event, time: Date.parse(event.eventTime), order: stamped.length });
     }
   });
@@ -52,7 +54,7 @@ export function exportHistory(
     '@context': exportContext,
     type: 'EPCISDocument',
     schemaVersion: '2.0',
-    creationDate: options.creationDate ?? new Date().toISOString(),
+    creationDate,
     epcisBody: { eventList },
   });
 }
@@ -63,32 +65,32 @@ function withEventId(event: EpcisEvent): EpcisEvent {
   return { type, eventID: eventHash(event, exportContext), ...rest };
 }
 
-/** One stone's events, with its master data on the event that brings it into being. */
-function stoneEvents(stone: DiamondRecord, base: string, loss: LossReport): EpcisEvent[] {
+/**
+ * One stone's events, with the events its record implies (see {@link inferredEvents}) and its master data
+ * as ILMD on the event that brings it into being: a recorded one when there is one.
+ */
+function stoneEvents(stone: DiamondRecord, base: string, statedAt: string, loss: LossReport): EpcisEvent[] {
   const epc = stoneEpc(stone);
-  const events = (stone.events ?? []).map((event, index) =>
+  const recorded = (stone.events ?? []).map((event, index) =>
     toEpcisEvent(event, epc, `${base}/events/${index}`, loss),
   );
+  const inferred = inferredEvents(stone, epc, recorded, statedAt, base, loss);
+  const events = [...inferred.before, ...recorded, ...inferred.after];
   const birth = events.findIndex(
     (e) =>
       (e.type === 'ObjectEvent' && e.action === 'ADD') ||
-      (e.type === 'TransformationEvent' && e.outputEPCList?.length === 1 && e.outputEPCList[0] === epc),
+      (e.type === 'TransformationEvent' && e.outputEPCList?.includes(epc) === true),
   );
   const gradedIndex = gradingEventIndex(stone);
   const masterData = ilmdOf(stone, gradedIndex === undefined);
   if (gradedIndex !== undefined && stone.grading)
     Object.assign(events[gradedIndex]!, gradingOf(stone.grading));
-  if (birth >= 0) events[birth]!.ilmd = masterData;
-  else {
-    for (const [key, value] of Object.entries(masterData)) {
-      if (key === `${tb}:kind`) continue;
-      loss.dropped(
-        `${base}/${masterPointer(key)}`,
-        value,
-        'no registration or polishing event in the history to carry it as ILMD',
-      );
-    }
-  }
+  // inferredEvents guarantees a birth event: the master data always has an event to travel on.
+  const born = events[birth]!;
+  born.ilmd = masterData;
+  // A grading report with no graded event in the history is still certified on the stone's first event.
+  if (gradedIndex === undefined && stone.grading)
+    born.certificationInfo = reportUri(stone.grading.lab, stone.grading.reportNumber);
   if (stone.sources !== undefined)
     loss.dropped(`${base}/sources`, stone.sources, "the bridge's own sync bookkeeping has no place in EPCIS");
   return events;
@@ -111,24 +113,6 @@ function gradingOf(grading: NonNullable<DiamondRecord['grading']>): Record<strin
     ...(grading.reportType === undefined ? {} : { [`${tb}:reportType`]: grading.reportType }),
   };
 }
-
-/** Where an ILMD field came from in the record, for loss pointers. */
-function masterPointer(key: string): string {
-  if (key === 'cbvmda:countryOfOrigin') return 'origin/country';
-  const field = key.slice(tb.length + 1);
-  return masterPointers[field] ?? `identifiers/${field}`;
-}
-
-const masterPointers: Record<string, string> = {
-  owner: 'owner/org',
-  roughCaratWeight: 'rough/caratWeight',
-  polished: 'polished',
-  producer: 'origin/producer',
-  mine: 'origin/mine',
-  originAggregated: 'origin/aggregated',
-  grading: 'grading',
-  extensions: 'extensions',
-};
 
 /**
  * The stone's master data as ILMD: country of origin under CBV's own master-data attribute, everything the
@@ -204,10 +188,4 @@ function toEpcisEvent(event: CustodyEvent, epc: string, pointer: string, loss: L
   extend('locationPlace', event.location?.place);
   extend('note', event.note);
   return out;
-}
-
-/** The UTC offset an RFC 3339 timestamp was written in, as EPCIS writes it (`+02:00`; `Z` is `+00:00`). */
-export function offsetOf(timestamp: string): string {
-  const match = /([+-]\d{2}:\d{2})$/.exec(timestamp);
-  return match ? match[1]! : '+00:00';
 }

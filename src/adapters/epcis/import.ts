@@ -6,10 +6,21 @@
 import { identifierNames } from '../../mapping/identifiers.js';
 import { LossReport, type Translation } from '../../mapping/loss.js';
 import type { CustodyEvent, DiamondRecord, EventType } from '../../types/diamond.js';
-import { contextPrefixes } from './event-hash.js';
-import { canonicalTypeOf, eventShapes } from './mapping.js';
-import type { EpcisDocument, EpcisEvent, SourceDestination } from './types.js';
-import { parseOrgUri, parseStoneEpc, tb, tracebridgeNamespace } from './vocab.js';
+import { findRetractions, retractionOf, retractionReason } from './declarations.js';
+import {
+  bridgeStoneOf,
+  eventIdOf,
+  readCustodyEvent,
+  readMembers,
+  reportReading,
+  subjectsOf,
+  documentTerms,
+  type DocumentTerms,
+} from './events.js';
+import { eventShapes } from './mapping.js';
+import { eventListOf, eventListPointer, type AnyEpcisDocument, type EpcisEvent } from './types.js';
+
+import { parseStoneEpc } from './vocab.js';
 
 /** What an EPCIS document says about one stone. */
 export interface EpcisImport {
@@ -27,173 +38,101 @@ export interface ImportOptions {
   stone?: string;
 }
 
-const orgPattern = /^\S(?:.*\S)?$/;
-const platformPattern = /^[a-z][a-z0-9-]{0,31}$/;
-const bridgeIdPattern = /^tb_[0-9A-Za-z_-]{6,64}$/;
-
-/** Standard members the canonical events read; any other standard member present is reported as lost. */
-const readMembers = new Set([
-  'type',
-  'eventID',
-  'eventTime',
-  'eventTimeZoneOffset',
-  'recordTime',
-  '@context',
-  'action',
-  'bizStep',
-  'disposition',
-  'epcList',
-  'inputEPCList',
-  'outputEPCList',
-  'sourceList',
-  'destinationList',
-  'ilmd',
-  'certificationInfo',
-  'bizTransactionList',
-]);
-
 /** Imports `document`; never throws for a document with an event list. */
-export function importEpcis(document: EpcisDocument, options: ImportOptions = {}): Translation<EpcisImport> {
+export function importEpcis(
+  document: AnyEpcisDocument,
+  options: ImportOptions = {},
+): Translation<EpcisImport> {
   const loss = new LossReport();
-  const eventList = document.epcisBody.eventList;
-  const prefix = tbPrefix(document);
-  const stone = options.stone ?? mainSubject(eventList, prefix);
+  const eventList = eventListOf(document);
+  const listPointer = eventListPointer(document);
+  const terms = documentTerms(document);
+  const { prefix } = terms;
+  const retractions = findRetractions(eventList, terms);
+  const stone = options.stone ?? mainSubject(eventList, terms, retractions);
   const collected: { event: CustodyEvent; time: number }[] = [];
   const master: Record<string, unknown> = {};
+  const foreign: Record<string, unknown>[] = [];
   const lineage: { parentId?: string; childIds?: string[] } = {};
   let grading: DiamondRecord['grading'];
 
-  eventList.forEach((raw, index) => {
-    const pointer = `/epcisBody/eventList/${index}`;
-    const event = raw as EpcisEvent & Record<string, unknown>;
-    const tbValue = (name: string): unknown => event[`${prefix}:${name}`];
+  eventList.forEach((event, index) => {
+    const pointer = `${listPointer}/${index}`;
+    const retraction = retractionOf(event, retractions, terms);
+    if (retraction !== undefined) {
+      loss.dropped(
+        pointer,
+        eventIdOf(event, terms),
+        retractionReason(retraction, retraction.declaredBy === index),
+      );
+      return;
+    }
     if (stone === undefined || !subjectsOf(event, prefix).includes(stone)) {
       loss.dropped(pointer, event.type, `the event is not about the stone ${stone ?? '(none named)'}`);
       return;
     }
-    const declared = tbValue('eventType');
-    const type =
-      typeof declared === 'string' && declared in eventShapes
-        ? (declared as EventType)
-        : event.type === 'TransformationEvent'
-          ? (event.inputEPCList ?? []).includes(stone)
-            ? 'split'
-            : 'polished'
-          : canonicalTypeOf(event.type, event.action, event.bizStep);
-    const time = Date.parse(event.eventTime);
-    if (type === undefined || Number.isNaN(time)) {
-      const why =
-        type === undefined
-          ? `no canonical event type for a ${event.type} with bizStep ${JSON.stringify(event.bizStep)}`
-          : 'eventTime is not a timestamp';
-      loss.dropped(pointer, { type: event.type, bizStep: event.bizStep, eventTime: event.eventTime }, why);
+    const { reading, event: canonical } = readCustodyEvent(event, stone, terms, bridgeStoneOf);
+    reportReading(event, reading, pointer, loss);
+    if (canonical === undefined) {
+      foreign.push(event);
       return;
     }
-    const platform = tbValue('platform');
-    const canonical: CustodyEvent = {
-      type,
-      at: event.eventTime,
-      platform: typeof platform === 'string' && platformPattern.test(platform) ? platform : 'epcis',
-    };
-    const ref = tbValue('ref') ?? (platform === undefined ? event.eventID : undefined);
-    if (typeof ref === 'string' && ref.length <= 128 && orgPattern.test(ref)) canonical.ref = ref;
-    copyText(canonical, 'actor', tbValue('actor'));
-    copyText(canonical, 'from', party(event.sourceList, 'source'));
-    copyText(canonical, 'to', party(event.destinationList, 'destination'));
-    const country = tbValue('locationCountry');
-    const place = tbValue('locationPlace');
-    if (typeof country === 'string' || typeof place === 'string') {
-      canonical.location = {
-        ...(typeof country === 'string' ? { country } : {}),
-        ...(typeof place === 'string' ? { place } : {}),
-      };
-    }
-    copyText(canonical, 'note', tbValue('note'));
-    if (event.type === 'TransformationEvent') linkStones(event, stone, canonical, lineage);
+    if (canonical.parentId !== undefined) lineage.parentId = canonical.parentId;
+    if (canonical.childIds !== undefined)
+      lineage.childIds = [...new Set([...(lineage.childIds ?? []), ...canonical.childIds])];
     const isBirth =
       (event.type === 'ObjectEvent' && event.action === 'ADD') ||
       (event.type === 'TransformationEvent' && (event.outputEPCList ?? []).includes(stone));
     if (isBirth && event.ilmd) readIlmd(event.ilmd, prefix, master, `${pointer}/ilmd`, loss);
-    if (type === 'graded') grading = gradingOf(event, prefix) ?? grading;
-    reportUnread(event, type, prefix, pointer, loss);
-    collected.push({ event: canonical, time });
+    if (canonical.type === 'graded') grading = gradingOf(event, prefix) ?? grading;
+    const unread = reportUnread(event, canonical.type, prefix, pointer, loss);
+    if (Object.keys(unread).length > 0) foreign.push({ eventID: eventIdOf(event, terms), ...unread });
+    if (event[`${prefix}:inferred`] !== true)
+      collected.push({ event: canonical, time: Date.parse(event.eventTime) });
   });
 
   const events = collected.sort((a, b) => a.time - b.time).map(({ event }) => event);
   const record = stone === undefined ? undefined : recordOf(stone, events, master, lineage, grading);
+  if (record !== undefined) keepForeign(record, master, foreign);
   return loss.result({ stone, events, record });
 }
 
-/**
- * The objects an event is about. A transformation is about its inputs when it is a split and about its outputs
- * when it is a polishing: a polished stone's history starts where it comes out, not at its parent's split.
- */
-function subjectsOf(event: EpcisEvent, prefix: string): string[] {
-  if (event.type === 'TransformationEvent') {
-    const declared = event[`${prefix}:eventType`];
-    const inputs = event.inputEPCList ?? [];
-    const outputs = event.outputEPCList ?? [];
-    return declared === 'split' ? inputs : declared === 'polished' ? outputs : [...inputs, ...outputs];
-  }
-  const parent = typeof event.parentID === 'string' ? [event.parentID] : [];
-  const children = Array.isArray(event.childEPCs) ? (event.childEPCs as string[]) : [];
-  return [...(event.epcList ?? []), ...parent, ...children];
-}
-
 /** The object most events are about (the first named, on a tie): whose history the document tells. */
-function mainSubject(eventList: EpcisEvent[], prefix: string): string | undefined {
+function mainSubject(
+  eventList: EpcisEvent[],
+  terms: DocumentTerms,
+  retractions: ReadonlyMap<string, unknown>,
+): string | undefined {
   const counts = new Map<string, number>();
   for (const event of eventList) {
-    for (const epc of new Set(subjectsOf(event, prefix))) counts.set(epc, (counts.get(epc) ?? 0) + 1);
+    if (event.errorDeclaration !== undefined) continue;
+    for (const epc of subjectsOf(event, terms.prefix)) counts.set(epc, (counts.get(epc) ?? 0) + 1);
   }
+  if (counts.size === 0 && retractions.size > 0) return undefined;
   let best: [string, number] | undefined;
   for (const entry of counts) if (best === undefined || entry[1] > best[1]) best = entry;
   return best?.[0];
 }
 
-/** The prefix the document binds to the bridge's namespace (normally `tb`). */
-function tbPrefix(document: EpcisDocument): string {
-  const prefixes = contextPrefixes(document['@context']);
-  return Object.entries(prefixes).find(([, namespace]) => namespace === tracebridgeNamespace)?.[0] ?? tb;
-}
-
-function copyText(event: CustodyEvent, field: 'actor' | 'from' | 'to' | 'note', value: unknown): void {
-  if (typeof value === 'string' && value.length <= (field === 'note' ? 2000 : 128) && orgPattern.test(value))
-    event[field] = value;
-}
-
-/** The owning party, else the possessing party, of a source or destination list. */
-function party(list: SourceDestination[] | undefined, member: 'source' | 'destination'): string | undefined {
-  const pick = (type: string): string | undefined => {
-    const entry = list?.find((e) => e.type === type || e.type.endsWith(`SDT-${type}`));
-    return entry?.[member] === undefined ? undefined : parseOrgUri(entry[member]);
-  };
-  return pick('owning_party') ?? pick('possessing_party');
-}
-
-function bridgeIdOf(epc: string): string | undefined {
-  const parsed = parseStoneEpc(epc);
-  return parsed && 'id' in parsed && bridgeIdPattern.test(parsed.id) ? parsed.id : undefined;
-}
-
-/** A transformation seen from `stone`: its children when it went in, its parent when it came out. */
-function linkStones(
-  event: EpcisEvent,
-  stone: string,
-  canonical: CustodyEvent,
-  lineage: { parentId?: string; childIds?: string[] },
+/**
+ * Foreign members of the stone's events and ILMD attributes with no canonical field, kept under
+ * `extensions.epcis` so that nothing the document said about the stone is lost.
+ */
+function keepForeign(
+  record: DiamondRecord,
+  master: Record<string, unknown>,
+  foreign: Record<string, unknown>[],
 ): void {
-  if ((event.inputEPCList ?? []).includes(stone)) {
-    const children = (event.outputEPCList ?? []).flatMap((epc) => bridgeIdOf(epc) ?? []);
-    if (children.length > 0) {
-      canonical.childIds = [...new Set(children)];
-      lineage.childIds = [...new Set([...(lineage.childIds ?? []), ...children])];
-    }
-  } else {
-    const parent = (event.inputEPCList ?? []).map(bridgeIdOf).find((id) => id !== undefined);
-    if (parent !== undefined) canonical.parentId = lineage.parentId = parent;
-  }
+  const ilmd = master[foreignIlmd] as Record<string, unknown> | undefined;
+  if (foreign.length === 0 && ilmd === undefined) return;
+  const kept: Record<string, unknown> = { ...(record.extensions?.epcis ?? {}) };
+  if (foreign.length > 0) kept.events = foreign;
+  if (ilmd !== undefined) kept.ilmd = ilmd;
+  record.extensions = { ...(record.extensions ?? {}), epcis: kept };
 }
+
+/** Where {@link readIlmd} collects ILMD attributes the record has no field for. */
+const foreignIlmd = '\u0000foreign';
 
 /** ILMD members the record reads, by local name after the `tb:` prefix. */
 const ilmdFields = new Set([
@@ -220,8 +159,15 @@ function readIlmd(
     const local = key.startsWith(`${prefix}:`) ? key.slice(prefix.length + 1) : undefined;
     if (local !== undefined && ilmdFields.has(local)) master[local] = value;
     else if (key === 'cbvmda:countryOfOrigin' && typeof value === 'string') master.country = value;
-    else
-      loss.dropped(`${pointer}/${escapePointer(key)}`, value, 'no canonical field for this ILMD attribute');
+    else {
+      const kept = (master[foreignIlmd] ?? {}) as Record<string, unknown>;
+      master[foreignIlmd] = { ...kept, [key]: value };
+      loss.dropped(
+        `${pointer}/${escapePointer(key)}`,
+        value,
+        'no canonical field for this ILMD attribute; kept in extensions.epcis',
+      );
+    }
   }
 }
 
@@ -243,22 +189,30 @@ function gradingOf(event: EpcisEvent, prefix: string): DiamondRecord['grading'] 
   };
 }
 
-/** Every member of the event the canonical events do not carry, as a loss entry. */
+/** Every member of the event the canonical events do not carry, as a loss entry; returns them to keep. */
 function reportUnread(
   event: EpcisEvent,
   type: EventType,
   prefix: string,
   pointer: string,
   loss: LossReport,
-): void {
+): Record<string, unknown> {
+  const unread: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(event)) {
     if (readMembers.has(key) || key.startsWith(`${prefix}:`)) continue;
-    loss.dropped(`${pointer}/${escapePointer(key)}`, value, 'no canonical field for this EPCIS member');
+    unread[key] = value;
+    loss.dropped(
+      `${pointer}/${escapePointer(key)}`,
+      value,
+      'no canonical field for this EPCIS member; kept in extensions.epcis',
+    );
   }
   const disposition = event.disposition;
   if (disposition !== undefined && !disposition.endsWith(eventShapes[type].disposition ?? '\u0000'))
     loss.dropped(`${pointer}/disposition`, disposition, `a ${type} event has no field for this disposition`);
-  if (event.certificationInfo !== undefined && event[`${prefix}:reportNumber`] === undefined)
+  const bridgeReport =
+    event[`${prefix}:reportNumber`] !== undefined || event.ilmd?.[`${prefix}:grading`] !== undefined;
+  if (event.certificationInfo !== undefined && !bridgeReport)
     loss.dropped(
       `${pointer}/certificationInfo`,
       event.certificationInfo,
@@ -271,6 +225,7 @@ function reportUnread(
       transactions,
       'business transactions have no canonical field',
     );
+  return unread;
 }
 
 function escapePointer(key: string): string {

@@ -7,15 +7,23 @@
 import { defineAdapter } from '../define.js';
 import { PlatformError } from '../errors.js';
 import { epcisToCanonical, canonicalToEpcis, readEpcis } from './transform.js';
-import type { EpcisDocument } from './types.js';
+import type { AnyEpcisDocument } from './types.js';
 
 export { exportHistory, exportContext, type ExportOptions } from './export.js';
 export { importEpcis, type EpcisImport, type ImportOptions } from './import.js';
+export {
+  sortEvents,
+  identifyStones,
+  type Attachment,
+  type EventOutcome,
+  type StoneDirectory,
+} from './outcomes.js';
+export { stepReadings, type StepReading } from './mapping.js';
 export { eventHash, preHashString } from './event-hash.js';
-export type { EpcisDocument, EpcisEvent } from './types.js';
+export type { AnyEpcisDocument, EpcisDocument, EpcisEvent, EpcisQueryDocument } from './types.js';
 
 /** The built-in `epcis` adapter. */
-export const epcisAdapter = defineAdapter<EpcisDocument, { url: string; apiKey: string }>({
+export const epcisAdapter = defineAdapter<AnyEpcisDocument, { url: string; apiKey: string }>({
   name: 'epcis',
   description: 'GS1 EPCIS 2.0 JSON-LD documents: stone histories as events with CBV 2.0 event hashes',
   capabilities: {

@@ -9,24 +9,32 @@ import type { DiamondRecord } from '../../types/diamond.js';
 import { exportHistory } from './export.js';
 import { utcMillis } from './event-hash.js';
 import { importEpcis } from './import.js';
-import type { EpcisDocument, EpcisEvent } from './types.js';
+import { eventListPointer, type AnyEpcisDocument, type EpcisDocument, type EpcisEvent } from './types.js';
 import { gs1EpcisContext } from './vocab.js';
 
-/** An EPCIS document as given, or a bare event wrapped in one (with the event's own context, if any). */
-export function readEpcis(input: unknown): EpcisDocument {
+/**
+ * An EPCIS document as given (an `EPCISDocument`, or the `EPCISQueryDocument` a repository answers a query
+ * with), or a bare event wrapped in a document (with the event's own context, if any). Each event must have
+ * a type and an eventTime that is a timestamp; the error names the first that has not.
+ */
+export function readEpcis(input: unknown): AnyEpcisDocument {
   if (input === null || typeof input !== 'object' || Array.isArray(input))
     throw new MappingError('', input, 'an EPCIS 2.0 document or a single EPCIS event (a JSON object)');
   const candidate = input as Record<string, unknown>;
-  if (candidate.type === 'EPCISDocument') {
-    const eventList = (candidate.epcisBody as { eventList?: unknown } | undefined)?.eventList;
-    if (
-      !Array.isArray(eventList) ||
-      !eventList.every((e) => e !== null && typeof e === 'object' && !Array.isArray(e))
-    )
-      throw new MappingError('/epcisBody/eventList', eventList, 'a list of EPCIS events');
-    return candidate as EpcisDocument;
+  if (candidate.type === 'EPCISDocument' || candidate.type === 'EPCISQueryDocument') {
+    const document = candidate as unknown as AnyEpcisDocument;
+    const pointer = eventListPointer(document);
+    const eventList = pointer
+      .split('/')
+      .slice(1)
+      .reduce<unknown>((at, key) => (isObject(at) ? at[key] : undefined), candidate);
+    if (!Array.isArray(eventList) || !eventList.every(isObject))
+      throw new MappingError(pointer, eventList ?? null, 'a list of EPCIS events');
+    eventList.forEach((event, index) => checkEvent(event, `${pointer}/${index}`));
+    return document;
   }
   if (typeof candidate.type === 'string' && typeof candidate.eventTime === 'string') {
+    checkEvent(candidate, '');
     const event = candidate as EpcisEvent;
     return {
       '@context': event['@context'] ?? gs1EpcisContext,
@@ -39,16 +47,33 @@ export function readEpcis(input: unknown): EpcisDocument {
   throw new MappingError(
     '/type',
     candidate.type,
-    '"EPCISDocument", or an EPCIS event with a type and an eventTime',
+    '"EPCISDocument", "EPCISQueryDocument", or an EPCIS event with a type and an eventTime',
   );
 }
 
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** The members every EPCIS event has, whatever its type (EPCIS 2.0 section 7.4.1). */
+function checkEvent(event: Record<string, unknown>, pointer: string): void {
+  if (typeof event.type !== 'string' || event.type.length === 0)
+    throw new MappingError(`${pointer}/type`, event.type ?? null, 'an EPCIS event type');
+  if (typeof event.eventTime !== 'string' || Number.isNaN(Date.parse(event.eventTime)))
+    throw new MappingError(`${pointer}/eventTime`, event.eventTime ?? null, 'an RFC 3339 date-time');
+  for (const list of ['epcList', 'inputEPCList', 'outputEPCList', 'childEPCs'] as const) {
+    const epcs = event[list];
+    if (epcs !== undefined && (!Array.isArray(epcs) || !epcs.every((e) => typeof e === 'string')))
+      throw new MappingError(`${pointer}/${list}`, epcs, 'a list of EPC URIs');
+  }
+}
+
 /** EPCIS document -> the canonical record of the stone it describes; fails naming what is missing. */
-export function epcisToCanonical(document: EpcisDocument): Translation<DiamondRecord> {
+export function epcisToCanonical(document: AnyEpcisDocument): Translation<DiamondRecord> {
   const { value, loss } = importEpcis(document);
   if (value.record === undefined) {
     throw new MappingError(
-      '/epcisBody/eventList',
+      eventListPointer(document),
       value.stone ?? null,
       "a commissioning or transformation event whose ILMD gives the stone's tb:roughCaratWeight (rough) or tb:polished block",
     );
@@ -63,14 +88,14 @@ export function epcisToCanonical(document: EpcisDocument): Translation<DiamondRe
 
 /**
  * Canonical record -> EPCIS document. `creationDate` is the record's latest event or sync time, so the same
- * record always gives the same document; `exportHistory` stamps the current time instead.
+ * record always gives the same document; a record with no time of its own (a stone not yet registered
+ * anywhere) is stated as of now, and the events inferred for it say so in the loss report.
  */
 export function canonicalToEpcis(record: DiamondRecord): Translation<EpcisDocument> {
   const times = [
     ...(record.events ?? []).map((e) => e.at),
     ...Object.values(record.sources ?? {}).map((s) => s.syncedAt),
   ].flatMap((t) => utcMillis(t) ?? []);
-  // The epoch stands in for "no time known": a record without events or syncs has no date of its own.
-  const creationDate = times.sort().at(-1) ?? '1970-01-01T00:00:00.000Z';
+  const creationDate = times.sort().at(-1) ?? new Date().toISOString();
   return exportHistory(record, [], { creationDate });
 }

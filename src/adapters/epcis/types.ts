@@ -52,6 +52,19 @@ export interface EpcisEvent {
   destinationList?: SourceDestination[];
   certificationInfo?: string | string[];
   ilmd?: Record<string, unknown>;
+  /** Present when this event declares an earlier event (same eventID) to be in error. */
+  errorDeclaration?: ErrorDeclaration;
+  [extension: string]: unknown;
+}
+
+/**
+ * EPCIS 2.0 section 7.4.1.5: the event carrying it repeats an earlier event (same eventID) and declares it
+ * erroneous; `correctiveEventIDs` name the events that replace it.
+ */
+export interface ErrorDeclaration {
+  declarationTime: string;
+  reason?: string;
+  correctiveEventIDs?: string[];
   [extension: string]: unknown;
 }
 
@@ -64,4 +77,34 @@ export interface EpcisDocument {
   id?: string;
   epcisBody: { eventList: EpcisEvent[] };
   [member: string]: unknown;
+}
+
+/** The answer to an EPCIS query: the events sit in `epcisBody.queryResults.resultsBody.eventList`. */
+export interface EpcisQueryDocument {
+  '@context': EpcisContext;
+  type: 'EPCISQueryDocument';
+  schemaVersion: string;
+  creationDate: string;
+  id?: string;
+  epcisBody: {
+    queryResults: { queryName?: string; subscriptionID?: string; resultsBody: { eventList: EpcisEvent[] } };
+  };
+  [member: string]: unknown;
+}
+
+/** Either document type GS1 defines for carrying events. */
+export type AnyEpcisDocument = EpcisDocument | EpcisQueryDocument;
+
+/** The events of either document type, in document order. */
+export function eventListOf(document: AnyEpcisDocument): EpcisEvent[] {
+  return document.type === 'EPCISQueryDocument'
+    ? document.epcisBody.queryResults.resultsBody.eventList
+    : document.epcisBody.eventList;
+}
+
+/** The JSON pointer of the event list in either document type. */
+export function eventListPointer(document: AnyEpcisDocument): string {
+  return document.type === 'EPCISQueryDocument'
+    ? '/epcisBody/queryResults/resultsBody/eventList'
+    : '/epcisBody/eventList';
 }

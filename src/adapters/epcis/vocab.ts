@@ -23,8 +23,15 @@ export const tb = 'tb';
  */
 export const identityRoot = 'https://id.tracebridge.dev/';
 
+/**
+ * CBV master data attributes (`cbvmda:countryOfOrigin`), in the URN form GS1's own examples bind. GS1's
+ * context defines the prefix too, but an event hash is computed from the prefixes the document itself
+ * declares, so an export that uses `cbvmda:` declares it.
+ */
+export const cbvMasterDataNamespace = 'urn:epcglobal:cbv:mda:';
+
 /** Prefixes the bridge's documents define beside GS1's context. */
-export const documentContext = { [tb]: tracebridgeNamespace } as const;
+export const documentContext = { [tb]: tracebridgeNamespace, cbvmda: cbvMasterDataNamespace } as const;
 
 /** The identifiers, in order of preference, that can name a stone in an EPC when it has no bridge ID yet. */
 const stoneKeys = [

@@ -1,7 +1,50 @@
-import { exportHistory } from '../../adapters/epcis/index.js';
+import { exportHistory, type EpcisDocument } from '../../adapters/epcis/index.js';
+import type { LossEntry, Translation } from '../../mapping/loss.js';
 import type { Principal } from '../auth.js';
+import type { ApiServices } from '../services.js';
 import { bridgeIdParam, ownStone } from './diamonds.js';
 import { defineRoute } from './types.js';
+
+/** The response header that carries what a translation lost. */
+export const lossHeaderName = 'Tracebridge-Loss';
+
+/** Longest loss report sent whole in the header; longer ones are a count and a link (proxies cap headers near 8 KB). */
+export const lossHeaderLimit = 4096;
+
+/**
+ * The `Tracebridge-Loss` value for `loss`: the loss report as JSON when it is short, otherwise
+ * `{"count": N, "href": link}`. Non-ASCII characters are written as JSON escapes, so the value is a valid
+ * header whatever the record holds and still parses to the same report.
+ */
+export function lossHeader(loss: readonly LossEntry[], link: string): string {
+  const whole = asciiJson(loss);
+  return whole.length <= lossHeaderLimit ? whole : asciiJson({ count: loss.length, href: link });
+}
+
+function asciiJson(value: unknown): string {
+  return JSON.stringify(value).replace(
+    /[^\x20-\x7e]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
+/** The stone's export, with the stones on both sides of its cutting: the parent rough and polished children. */
+async function stoneExport(
+  services: ApiServices,
+  principal: Principal,
+  id: string,
+): Promise<Translation<EpcisDocument>> {
+  const stored = await ownStone(services, principal, id);
+  const { parentId, childIds = [] } = stored.record.lineage ?? {};
+  const relativeIds = [...(parentId ? [parentId] : []), ...childIds];
+  // A producer reads only its own organisation's stones: another's relative lends no events to the document.
+  const readable = (org: string | undefined): boolean =>
+    principal.role !== 'producer' || org === principal.org;
+  const relatives = (await services.store.diamonds.getMany(relativeIds)).flatMap((r) =>
+    r && readable(r.record.owner?.org) ? [r.record] : [],
+  );
+  return exportHistory(stored.record, relatives, { creationDate: stored.updatedAt });
+}
 
 /** `GET /v1/diamonds/:id/epcis`: the stone's history as a GS1 EPCIS 2.0 document. */
 export const getDiamondEpcis = defineRoute({
@@ -10,25 +53,47 @@ export const getDiamondEpcis = defineRoute({
   operationId: 'getDiamondEpcis',
   summary: "A stone's history as a GS1 EPCIS 2.0 document",
   description:
-    'Registration, sales and transfers, cutting (a TransformationEvent from the rough to its polished stones), grading and inscription as EPCIS 2.0 events, each identified by its CBV 2.0 event hash, so any EPCIS repository can take the history and de-duplicate it.',
+    'Registration, sales and transfers, cutting (a TransformationEvent from the rough to its polished stones), grading and inscription as EPCIS 2.0 events, each identified by its CBV 2.0 event hash, so any EPCIS repository can take the history and de-duplicate it. Master data (origin, weights, grades) travels as ILMD and the grading report as certificationInfo. What the record implies but its history lacks (its registration, its cutting from a parent) is stated as events marked tb:inferred. What the document leaves out or infers is in the Tracebridge-Loss header.',
   tag: 'diamonds',
   access: ['admin', 'producer', 'reader'],
   pathParams: [bridgeIdParam],
   responses: {
-    200: { description: 'The EPCIS document.', schema: 'epcis-document' },
+    200: {
+      description: 'The EPCIS document.',
+      schema: 'epcis-document',
+      headers: {
+        [lossHeaderName]:
+          'The loss report as JSON (an array of {pointer, kind, reason, from?, to?}), or {count, href} linking to GET /v1/diamonds/{id}/epcis/loss when it is long.',
+      },
+    },
     404: { description: 'No such stone.', schema: 'problem' },
   },
   async handler({ services, principal, req }) {
-    const stored = await ownStone(services, principal as Principal, String(req.params.id));
-    // The cutting event needs the stones on both sides of it: the parent rough and the polished children.
-    const { parentId, childIds = [] } = stored.record.lineage ?? {};
-    const relativeIds = [...(parentId ? [parentId] : []), ...childIds];
-    const relatives = (await services.store.diamonds.getMany(relativeIds)).flatMap((r) =>
-      r ? [r.record] : [],
-    );
-    return {
-      status: 200,
-      body: exportHistory(stored.record, relatives, { creationDate: stored.updatedAt }).value,
-    };
+    const id = String(req.params.id);
+    const { value, loss } = await stoneExport(services, principal as Principal, id);
+    const link = `/v1/diamonds/${encodeURIComponent(id)}/epcis/loss`;
+    return { status: 200, body: value, headers: { [lossHeaderName]: lossHeader(loss, link) } };
+  },
+});
+
+/** `GET /v1/diamonds/:id/epcis/loss`: the whole loss report of the stone's EPCIS export. */
+export const getDiamondEpcisLoss = defineRoute({
+  method: 'get',
+  path: '/v1/diamonds/:id/epcis/loss',
+  operationId: 'getDiamondEpcisLoss',
+  summary: "What a stone's EPCIS export leaves out or infers",
+  description:
+    'The whole loss report of GET /v1/diamonds/{id}/epcis, for when its Tracebridge-Loss header gives only a count.',
+  tag: 'diamonds',
+  access: ['admin', 'producer', 'reader'],
+  pathParams: [bridgeIdParam],
+  responses: {
+    200: { description: 'The loss report.', schema: 'epcis-loss' },
+    404: { description: 'No such stone.', schema: 'problem' },
+  },
+  async handler({ services, principal, req }) {
+    const id = String(req.params.id);
+    const { loss } = await stoneExport(services, principal as Principal, id);
+    return { status: 200, body: { diamondId: id, loss } };
   },
 });

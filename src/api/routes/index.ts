@@ -1,6 +1,6 @@
 import { listAdapters } from './adapters.js';
 import { getDiamond, registerDiamond } from './diamonds.js';
-import { getDiamondEpcis } from './epcis.js';
+import { getDiamondEpcis, getDiamondEpcisLoss } from './epcis.js';
 import { getSyncJob, listSyncJobs, retrySyncJob } from './jobs.js';
 import { lookupStone } from './lookup.js';
 import { confirmMatch, listMatches, rejectMatch } from './matches.js';
@@ -14,6 +14,7 @@ export const apiRoutes: readonly RouteDefinition[] = [
   registerDiamond,
   getDiamond,
   getDiamondEpcis,
+  getDiamondEpcisLoss,
   lookupStone,
   listSyncJobs,
   getSyncJob,

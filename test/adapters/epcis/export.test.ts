@@ -132,17 +132,76 @@ describe('EPCIS export', () => {
     expect(loss).toContainEqual(expect.objectContaining({ pointer: '/sources', kind: 'dropped' }));
   });
 
-  test('master data with no event to carry it is reported, not silently lost', () => {
+  test('master data with no registration to carry it is stated by an inferred commissioning, reported as guessed', () => {
     const bare: DiamondRecord = { ...rough, events: [rough.events![1]!] };
-    const { loss } = exportHistory(bare, [], { creationDate });
-    expect(loss.map((e) => e.pointer)).toEqual(
-      expect.arrayContaining([
-        '/rough/caratWeight',
-        '/origin/country',
-        '/origin/mine',
-        '/identifiers/tracrId',
-      ]),
+    const { value, loss } = exportHistory(bare, [], { creationDate });
+    const [commissioning] = value.epcisBody.eventList;
+    expect(commissioning).toMatchObject({
+      type: 'ObjectEvent',
+      action: 'ADD',
+      bizStep: 'commissioning',
+      eventTime: bare.events![0]!.at,
+      'tb:inferred': true,
+      ilmd: { 'tb:roughCaratWeight': 12.345, 'cbvmda:countryOfOrigin': 'BW', 'tb:tracrId': 'TRC-7Q2M9K' },
+    });
+    expect(loss).toContainEqual(expect.objectContaining({ pointer: '/events', kind: 'guessed' }));
+    expect(epcisSchemaErrors(value)).toEqual([]);
+  });
+
+  test('a polished stone with a parent and no polishing event emits the transformation from its parent', () => {
+    const { events: _events, ...record } = polished;
+    const child: DiamondRecord = { ...record, lineage: { parentId: 'tb_rough_0101' } };
+    const { value, loss } = exportHistory(child, [], { creationDate });
+    const [cutting] = value.epcisBody.eventList;
+    expect(cutting).toMatchObject({
+      type: 'TransformationEvent',
+      inputEPCList: [stoneEpcOf('tb_rough_0101')],
+      outputEPCList: [stoneEpcOf(child.id!)],
+      'tb:eventType': 'polished',
+      certificationInfo: 'https://www.gia.edu/report-check?reportno=2141438171',
+      ilmd: { 'tb:polished': child.polished, 'tb:grading': child.grading },
+    });
+    expect(value.epcisBody.eventList).toHaveLength(1);
+    expect(loss).toContainEqual(
+      expect.objectContaining({ pointer: '/lineage/parentId', kind: 'guessed', to: creationDate }),
     );
+    expect(epcisSchemaErrors(value)).toEqual([]);
+  });
+
+  test('a rough with children and no split event emits one transformation to the children it lacks', () => {
+    const { events, ...record } = splitRough;
+    const unsplit: DiamondRecord = { ...record, events: events!.filter((e) => e.type !== 'split') };
+    const eventList = exportHistory(unsplit, [], { creationDate }).value.epcisBody.eventList;
+    const splits = eventList.filter((e) => e.type === 'TransformationEvent');
+    expect(splits).toEqual([
+      expect.objectContaining({
+        inputEPCList: [stoneEpcOf('tb_rough_0202')],
+        outputEPCList: ['tb_cut_0202a', 'tb_cut_0202b', 'tb_cut_0202c'].map(stoneEpcOf),
+        eventTime: '2024-02-01T10:00:00+01:00',
+      }),
+    ]);
+  });
+
+  test('a history that already tells its lineage gets no inferred events', () => {
+    const eventList = exportHistory(splitRough, children, { creationDate }).value.epcisBody.eventList;
+    expect(eventList.filter((e) => e['tb:inferred'] === true)).toEqual([]);
+  });
+
+  test("the document declares every prefix its events use, so a reader's event hash matches the eventID", () => {
+    const document = exportHistory(polished, [], { creationDate }).value;
+    const declared = Object.keys((document['@context'] as [string, Record<string, string>])[1]);
+    const used = new Set(
+      JSON.stringify(document.epcisBody)
+        .match(/"([a-z][a-zA-Z0-9]*):[^/"]/g)!
+        .map((m) => m.slice(1, m.indexOf(':'))),
+    );
+    for (const prefix of used)
+      if (!['https', 'http', 'urn', 'ni'].includes(prefix)) expect(declared).toContain(prefix);
+    expect(declared).toContain('cbvmda');
+    for (const event of document.epcisBody.eventList) {
+      const { eventID, ...content } = event;
+      expect(eventHash(content as EpcisEvent, document['@context'])).toBe(eventID);
+    }
   });
 
   test('a stone without a bridge ID is named by its Tracr ID', () => {

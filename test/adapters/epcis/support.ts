@@ -6,9 +6,14 @@ import addFormatsPlugin from 'ajv-formats';
 import { packageRoot } from '../../../src/package-root.js';
 import type { DiamondRecord } from '../../../src/types/diamond.js';
 
-/** GS1's EPCIS material: `$TRACEBRIDGE_STANDARDS/epcis`, by default beside the repository. */
+/**
+ * GS1's EPCIS material: `$TRACEBRIDGE_STANDARDS_DIR/epcis` (or `$TRACEBRIDGE_STANDARDS/epcis`), by default
+ * `../shared/standards/epcis` beside the repository. The material is GS1's and is never copied in.
+ */
 export const epcisStandards = join(
-  process.env.TRACEBRIDGE_STANDARDS ?? join(packageRoot, '..', 'shared', 'standards'),
+  process.env.TRACEBRIDGE_STANDARDS_DIR ??
+    process.env.TRACEBRIDGE_STANDARDS ??
+    join(packageRoot, '..', 'shared', 'standards'),
   'epcis',
 );
 
@@ -34,6 +39,14 @@ export function gs1Examples(): [string, Record<string, unknown>][] {
       name,
       JSON.parse(readFileSync(join(epcisStandards, name), 'utf8')) as Record<string, unknown>,
     ]);
+}
+
+/** Documents in the shapes of GS1's `JSON/` examples, about diamonds, under test/fixtures/epcis/foreign. */
+export function foreignFixtures(): [string, Record<string, unknown>][] {
+  const dir = join(packageRoot, 'test', 'fixtures', 'epcis', 'foreign');
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.jsonld'))
+    .map((name) => [name, JSON.parse(readFileSync(join(dir, name), 'utf8')) as Record<string, unknown>]);
 }
 
 /** A fixture under test/fixtures/epcis. */
