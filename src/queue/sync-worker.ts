@@ -24,7 +24,7 @@ import { platformHolds, recordForPlatform, writtenForm, writtenFormChanges } fro
 import type { SyncJobData, SyncJobResult } from './job-ids.js';
 import { identityResolver, withBridgeLineage } from './lineage.js';
 import { tryLease } from './lock.js';
-import { jobFailure, retryAfterOf } from './policy.js';
+import { jobFailure, outlived, retryAfterOf } from './policy.js';
 import { enqueueSync, type BridgeQueues } from './queues.js';
 import { chooseTargets } from './targets.js';
 
@@ -42,6 +42,8 @@ export interface SyncContext {
   prefix: string;
   /** How long a per-stone lock lives if its holder dies. */
   lockMs: number;
+  /** How long a job retries, from its first attempt, before a retryable failure is final. */
+  retryMaxAgeMs: number;
 }
 
 /** A change enqueued before its save landed: retried until the store holds it. */
@@ -72,7 +74,7 @@ export function createSyncProcessor(context: SyncContext): Processor<SyncJobData
       return await syncStone(context, job, putMade);
     } catch (error) {
       putMade();
-      const failure = jobFailure(error, { target, diamondId });
+      const failure = await agedFailure(job, jobFailure(error, { target, diamondId }), context.retryMaxAgeMs);
       await job.log(
         JSON.stringify({
           attempt: job.attemptsMade + 1,
@@ -87,6 +89,22 @@ export function createSyncProcessor(context: SyncContext): Processor<SyncJobData
       await lease.release();
     }
   };
+}
+
+/**
+ * The failure a job fails with, given its age: a retryable one past the job's retry age becomes final.
+ * The first failure records when the job's first attempt started, so only failing jobs pay for the write.
+ */
+async function agedFailure(
+  job: Job<SyncJobData, SyncJobResult>,
+  failure: Error,
+  maxAgeMs: number,
+): Promise<Error> {
+  const firstAttemptAt = job.data.firstAttemptAt ?? job.processedOn ?? Date.now();
+  const final = outlived(failure, { firstAttemptAt, maxAgeMs });
+  if (final) return final;
+  if (job.data.firstAttemptAt === undefined) await job.updateData({ ...job.data, firstAttemptAt });
+  return failure;
 }
 
 /** `putMade`: tells the batcher this job's put is in (or will not come), so a batch need not wait for it. */
