@@ -23,7 +23,7 @@ import type { PutBatcher } from './batcher.js';
 import { platformHolds, recordForPlatform, writtenForm, writtenFormChanges } from './compare.js';
 import type { SyncJobData, SyncJobResult } from './job-ids.js';
 import { identityResolver, withBridgeLineage } from './lineage.js';
-import { tryLease } from './lock.js';
+import { tryLease, type Lease } from './lock.js';
 import { jobFailure, outlived, retryAfterOf } from './policy.js';
 import { enqueueSync, type BridgeQueues } from './queues.js';
 import { chooseTargets } from './targets.js';
@@ -46,6 +46,11 @@ export interface SyncContext {
   retryMaxAgeMs: number;
 }
 
+/** The job's hold on the stone lapsed while it worked: what it read may be stale, so it is retried. */
+class LeaseLostError extends Error {
+  override readonly name = 'LeaseLostError';
+}
+
 /** A change enqueued before its save landed: retried until the store holds it. */
 class NotStoredYetError extends Error {
   override readonly name = 'NotStoredYetError';
@@ -63,6 +68,8 @@ export function createSyncProcessor(context: SyncContext): Processor<SyncJobData
       `${context.prefix}:lease:sync:${target}:${diamondId}`,
       `${job.id}:${token ?? ''}`,
       context.lockMs,
+      // Renewed while the job works: a write that waits for a slow block keeps the stone to itself.
+      { renew: true },
     );
     if (!lease) {
       // Another job is writing this stone here; waiting costs no attempt and avoids two creates at once.
@@ -71,7 +78,7 @@ export function createSyncProcessor(context: SyncContext): Processor<SyncJobData
     }
     const putMade = context.batcher.expect();
     try {
-      return await syncStone(context, job, putMade);
+      return await syncStone(context, job, putMade, lease);
     } catch (error) {
       putMade();
       const failure = await agedFailure(job, jobFailure(error, { target, diamondId }), context.retryMaxAgeMs);
@@ -112,6 +119,7 @@ async function syncStone(
   context: SyncContext,
   job: Job<SyncJobData, SyncJobResult>,
   putMade: () => void,
+  lease: Lease,
 ): Promise<SyncJobResult> {
   const { adapter, store } = context;
   const target = adapter.name;
@@ -147,6 +155,12 @@ async function syncStone(
     result = { outcome: put.outcome, ref: put.ref };
     nativeHash = sha256Hex(writtenForm(adapter, toWrite).value);
     view = await writtenView(adapter, toWrite, put.ref, job);
+  }
+  if (!lease.held()) {
+    // Another job may hold the stone now (its write is idempotent by the act): this one records nothing.
+    throw new LeaseLostError(
+      `[${target}] the hold on stone ${diamondId} (fencing token ${lease.token}) lapsed during the write; retried`,
+    );
   }
   const syncedAt = new Date().toISOString();
   // Independent keys: the link with its source, and the mirror (a cache that never fails the job).
