@@ -7,8 +7,7 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { BridgeConfig } from '../config.js';
-import { queueConfigFor } from '../config.js';
-import { BACKOFF_TYPE } from './policy.js';
+import { BACKOFF_TYPE, UNCOUNTED_ATTEMPTS } from './policy.js';
 import {
   FEED_QUEUE,
   syncJobId,
@@ -55,10 +54,11 @@ export function queueConnection(url: string): Redis {
 }
 
 /** The job options of a sync job on `platform`. */
-export function syncJobOptions(config: BridgeConfig, platform: string): JobsOptions {
+export function syncJobOptions(config: BridgeConfig, _platform: string): JobsOptions {
   const { retention, retry } = config;
   return {
-    attempts: queueConfigFor(config, platform).attempts,
+    // Retried until the job is older than `retry.maxAgeMs` (see the sync processor), never by a count.
+    attempts: UNCOUNTED_ATTEMPTS,
     backoff: { type: BACKOFF_TYPE, delay: retry.backoffBaseMs },
     removeOnComplete: { age: retention.completedAgeSec, count: retention.completedCount },
     removeOnFail: { age: retention.failedAgeSec, count: retention.failedCount },
@@ -139,7 +139,7 @@ export async function enqueueSync(
     [...byTarget].map(async ([target, list]) => {
       const queue = queues.sync(target);
       await Promise.all(
-        list.filter((request) => request.changed).map((request) => reviveFinished(queue, request)),
+        list.filter((request) => request.changed).map((request) => takeOverExisting(queue, request)),
       );
       const jobs = list.map(({ target: _target, changed: _changed, ...data }) => ({
         name: 'sync',
@@ -153,9 +153,21 @@ export async function enqueueSync(
   return added.flat();
 }
 
-async function reviveFinished(queue: Queue<SyncJobData, SyncJobResult>, request: SyncRequest): Promise<void> {
+/**
+ * A job with this request's ID already exists: it takes this request's data, so it carries the new
+ * request's guard (`afterVersion`) rather than the one it was first enqueued with, and a finished one runs
+ * again. Without the new guard, an A -> B -> A change from a feed could run before A's save, write B, and
+ * leave A unsynced. A running job's data is its worker's to change, so it is left alone.
+ */
+async function takeOverExisting(
+  queue: Queue<SyncJobData, SyncJobResult>,
+  request: SyncRequest,
+): Promise<void> {
   const job = await queue.getJob(syncJobId(request.target, request.diamondId, request.hash));
   if (!job) return;
   const state = await job.getState();
+  if (state === 'active') return;
+  const { target: _target, changed: _changed, ...data } = request;
+  await job.updateData(data);
   if (state === 'completed' || state === 'failed') await job.retry(state);
 }
