@@ -4,6 +4,8 @@
  * given and what was expected, so a typo in a deployment fails at start-up rather than at the first sync.
  */
 
+import { DEFAULT_AUDIT_RETENTION, type AuditRetention } from './store/audit.js';
+
 /** Queue settings for one target platform. */
 export interface PlatformQueueConfig {
   /**
@@ -83,10 +85,13 @@ export interface BridgeConfig {
   feedIntervalMs: number;
   retry: RetryConfig;
   retention: RetentionConfig;
+  /** How much of the audit log Redis keeps. */
+  audit: AuditRetention;
 }
 
 /** Values given in code; each wins over the environment. */
-export type ConfigOptions = Partial<Omit<BridgeConfig, 'tracr' | 'gia' | 'retry' | 'retention'>> & {
+export type ConfigOptions = Partial<Omit<BridgeConfig, 'tracr' | 'gia' | 'retry' | 'retention' | 'audit'>> & {
+  audit?: Partial<AuditRetention>;
   tracr?: Partial<BridgeConfig['tracr']>;
   gia?: Partial<BridgeConfig['gia']>;
   retry?: Partial<RetryConfig>;
@@ -183,6 +188,12 @@ export function loadConfig(options: ConfigOptions = {}, env: Env = process.env):
       failedAgeSec: read.int('TRACEBRIDGE_KEEP_FAILED_SEC', 0) ?? 14 * 24 * 3_600,
       ...options.retention,
     },
+    audit: {
+      maxLen: read.int('TRACEBRIDGE_AUDIT_MAX_LEN', 0) ?? DEFAULT_AUDIT_RETENTION.maxLen,
+      stoneMaxLen: read.int('TRACEBRIDGE_AUDIT_STONE_MAX_LEN', 0) ?? DEFAULT_AUDIT_RETENTION.stoneMaxLen,
+      maxAgeMs: read.duration('TRACEBRIDGE_AUDIT_MAX_AGE', 'no limit') ?? DEFAULT_AUDIT_RETENTION.maxAgeMs,
+      ...options.audit,
+    },
   };
 }
 
@@ -254,12 +265,18 @@ function readers(env: Env) {
       }
       return number;
     },
-    duration(name: string): number | undefined {
+    /** A duration in milliseconds (`7d`, `36h`, `90m`, `45s`, ms); `0` only where `zero` says what it means. */
+    duration(name: string, zero?: 'no limit'): number | undefined {
       const value = text(name);
       if (value === undefined) return undefined;
+      if (zero !== undefined && value.trim() === '0') return 0;
       const ms = parseDuration(value);
       if (ms === undefined)
-        throw new ConfigError(name, value, 'a duration such as 7d, 36h, 90m, 45s, or milliseconds');
+        throw new ConfigError(
+          name,
+          value,
+          `a duration such as 7d, 36h, 90m, 45s, or milliseconds${zero === undefined ? '' : ` (0: ${zero})`}`,
+        );
       return ms;
     },
     url(name: string, protocols = ['http:', 'https:']): string | undefined {
