@@ -4,6 +4,7 @@
  * even when the stored content was already there: a caller retrying a registration whose answer it lost
  * must still see its stone synced, and the job ID makes the repeat one job.
  */
+import { heldOutside, keepBridgeFacts } from '../participants/custody.js';
 import type { AnyAdapter } from '../adapters/registry.js';
 import { contentHash } from '../mapping/content-hash.js';
 import { validateDiamond, type ValidationIssue } from '../mapping/validate.js';
@@ -76,18 +77,32 @@ export async function registerMany(
   const existing = await context.store.diamonds.getMany(
     prepared.map((record) => record.id).filter((id): id is string => id !== undefined),
   );
-  const owners = new Map(
-    existing.flatMap((stored) => (stored ? [[stored.record.id, stored.record.owner?.org]] : [])),
-  );
+  const stones = new Map(existing.flatMap((stored) => (stored ? [[stored.record.id, stored.record]] : [])));
   prepared.forEach((record, index) => {
-    const owner = owners.get(record.id);
-    if (options.org !== undefined && owner !== undefined && owner !== options.org) {
+    const stored = record.id === undefined ? undefined : stones.get(record.id);
+    const owner = stored?.owner?.org;
+    if (options.org !== undefined && stored !== undefined && owner !== options.org) {
       throw new RegistrationError(index, [
         { pointer: '/id', message: `stone ${record.id} belongs to ${owner}, not to ${options.org}` },
       ]);
     }
+    const held = stored && heldOutside(stored);
+    if (options.org !== undefined && held !== undefined) {
+      throw new RegistrationError(index, [
+        {
+          pointer: '/id',
+          message: `stone ${record.id} passed on ${held.platform} to ${held.party}, outside the bridge, on ${held.since}: it can no longer be changed here`,
+        },
+      ]);
+    }
   });
-  const withIds = prepared.map((record) => ({ ...record, id: record.id ?? newDiamondId() }));
+  // Where the stone is held outside the bridge is the bridge's own fact: a caller can neither set nor drop it.
+  const withIds = prepared.map((record) =>
+    keepBridgeFacts(
+      { ...record, id: record.id ?? newDiamondId() },
+      record.id === undefined ? undefined : stones.get(record.id),
+    ),
+  ) as (DiamondRecord & { id: string })[];
   const saved = await context.store.diamonds.saveMany(
     withIds.map((record) => ({ record })),
     { actor: options.actor, action: 'register' },

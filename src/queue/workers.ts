@@ -15,6 +15,7 @@ import { createFeedProcessor, scheduleFeeds } from './feeds.js';
 import { FEED_QUEUE, syncQueueName } from './job-ids.js';
 import { jitterBackoff } from './policy.js';
 import { createQueues, queueConnection, type BridgeQueues } from './queues.js';
+import { createParticipants } from '../participants/registry.js';
 import { createReconcileWorker } from '../reconcile/jobs.js';
 import { createSyncProcessor } from './sync-worker.js';
 
@@ -116,6 +117,7 @@ export async function startWorkers(
       redis: connection,
       prefix: config.prefix,
       leaseMs: config.retry.lockDurationMs,
+      participants: createParticipants(config.orgs, config.tracr),
     });
     workers.push(new Worker(FEED_QUEUE, feedProcessor, { ...common, concurrency: 4 }));
     await scheduleFeeds(
