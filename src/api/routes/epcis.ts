@@ -1,6 +1,6 @@
 import { exportHistory } from '../../adapters/epcis/index.js';
 import type { Principal } from '../auth.js';
-import { bridgeIdParam, ownStone } from './diamonds.js';
+import { bridgeIdParam, mayRead, ownStone } from './diamonds.js';
 import { defineRoute } from './types.js';
 
 /** `GET /v1/diamonds/:id/epcis`: the stone's history as a GS1 EPCIS 2.0 document. */
@@ -23,8 +23,9 @@ export const getDiamondEpcis = defineRoute({
     // The cutting event needs the stones on both sides of it: the parent rough and the polished children.
     const { parentId, childIds = [] } = stored.record.lineage ?? {};
     const relativeIds = [...(parentId ? [parentId] : []), ...childIds];
+    // A relative held by another organisation is not disclosed: the cutting event names only the caller's.
     const relatives = (await services.store.diamonds.getMany(relativeIds)).flatMap((r) =>
-      r ? [r.record] : [],
+      r && mayRead(principal as Principal, r.record) ? [r.record] : [],
     );
     return {
       status: 200,
