@@ -4,6 +4,7 @@
  * given and what was expected, so a typo in a deployment fails at start-up rather than at the first sync.
  */
 
+import { checkOrgs, parseOrgs, type OrgEntry } from './participants/registry.js';
 import { DEFAULT_AUDIT_RETENTION, type AuditRetention } from './store/audit.js';
 
 /** Queue settings for one target platform. */
@@ -74,6 +75,8 @@ export interface BridgeConfig {
   };
   /** `url` is the GraphQL endpoint. */
   gia: PlatformEndpoint;
+  /** The participants registry (`TRACEBRIDGE_ORGS`): each bridge organisation's identities on each platform. */
+  orgs: OrgEntry[];
   /** Built-in adapters to run; undefined means all of them. */
   adapters: string[] | undefined;
   /** Third-party adapter module paths. */
@@ -167,6 +170,7 @@ export function loadConfig(options: ConfigOptions = {}, env: Env = process.env):
       apiKey:
         options.gia?.apiKey ?? read.text('GIA_API_KEY') ?? read.text('GIA_SIM_KEY') ?? 'gia-sandbox-key',
     },
+    orgs: options.orgs === undefined ? parseOrgs(read.text('TRACEBRIDGE_ORGS')) : checkOrgs(options.orgs),
     adapters,
     adapterModules: options.adapterModules ?? read.list('TRACEBRIDGE_ADAPTER_MODULES') ?? [],
     queues,

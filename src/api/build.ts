@@ -6,6 +6,7 @@ import type { BridgeConfig } from '../config.js';
 import { createLookup } from '../lookup/lookup.js';
 import { connectClients } from '../queue/clients.js';
 import { createQueues, queueConnection, type BridgeQueues } from '../queue/queues.js';
+import { createParticipants } from '../participants/registry.js';
 import { createStore } from '../store/index.js';
 import { createKeyring, type ApiKeyConfig } from './auth.js';
 import { instrumentClient } from './instrument.js';
@@ -88,6 +89,7 @@ export async function buildServices(options: BuildOptions): Promise<BuiltService
       },
     });
   }
+  const participants = createParticipants(config.orgs, config.tracr);
   const lookup = createLookup({
     store,
     platforms: [...adapters.values()]
@@ -101,7 +103,9 @@ export async function buildServices(options: BuildOptions): Promise<BuiltService
     adapters,
     clients,
     lookup,
-    ...(queues ? { queues, ingest: createInboundIngest({ store, queues, adapters, clients }) } : {}),
+    ...(queues
+      ? { queues, ingest: createInboundIngest({ store, queues, adapters, clients, participants }) }
+      : {}),
     keyring: createKeyring([...settings.apiKeys, ...(options.extraKeys ?? [])]),
     webhookSecrets: settings.webhookSecrets,
     rateLimit: settings.rateLimit,

@@ -5,7 +5,7 @@ import { LookupQueryError } from '../lookup/types.js';
 import { UnknownStoneError } from '../lookup/lookup.js';
 import { JobCursorError } from '../queue/job-pages.js';
 import { JobNotFoundError, JobStateError } from '../queue/jobs.js';
-import { RegistrationError } from '../queue/ingest.js';
+import { ForeignIdentifierConflictError, RegistrationError } from '../queue/ingest.js';
 import {
   IdentifierConflictError,
   IdentityConflictError,
@@ -33,6 +33,14 @@ export function toProblem(error: unknown): ApiProblem | undefined {
       `the record is not valid: ${error.issues.map((i) => `${i.pointer || '/'} ${i.message}`).join('; ')}`,
       error.issues,
     );
+  }
+  if (error instanceof ForeignIdentifierConflictError) {
+    return new ApiProblem('conflict', error.message, [
+      {
+        pointer: `/identifiers/${error.identifier}`,
+        message: 'already belongs to a stone held by another organisation',
+      },
+    ]);
   }
   if (error instanceof IdentifierConflictError) {
     return new ApiProblem('conflict', error.message, [

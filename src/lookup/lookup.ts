@@ -1,3 +1,4 @@
+import { REGISTERED } from '../reconcile/types.js';
 import type { FieldGroup, PlatformClient, PlatformRecord, StoneIdentifiers } from '../adapters/contract.js';
 import { authorityFromAdapters } from '../reconcile/authority.js';
 import { findMismatches } from '../reconcile/rules.js';
@@ -146,6 +147,8 @@ export function createLookup(options: LookupOptions): Lookup {
       const byPlatform: Record<string, DiamondRecord> = Object.fromEntries(
         views.map((v) => [v.platform, v.record]),
       );
+      // The registered record is compared too, as `bridge`: a claim no platform confirms is a mismatch.
+      if (stored) byPlatform[REGISTERED] = stored.record;
       return {
         merged: mergeWithSources(stored?.record, views),
         mismatches: findMismatches(diamondId ?? '', byPlatform, {

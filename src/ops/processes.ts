@@ -18,8 +18,13 @@ export interface TracebridgeProcess {
  */
 export const sandboxParticipant = {
   participantId: 'demo-mining',
-  privateKey: createHash('sha256').update('tracr-sim:demo-mining').digest('hex'),
+  privateKey: sandboxParticipantKey('demo-mining'),
 } as const;
+
+/** The sandbox key of any of the simulator's sample participants: a 64-hex-digit Ed25519 seed. */
+export function sandboxParticipantKey(participantId: string): string {
+  return createHash('sha256').update(`tracr-sim:${participantId}`).digest('hex');
+}
 
 /** Starts `tracebridge sim NAME --port PORT` and answers once it listens. */
 export function spawnSimulator(name: 'tracr' | 'gia', port = 0): Promise<TracebridgeProcess> {

@@ -10,6 +10,7 @@ import type { ChangePage, PlatformClient } from '../adapters/contract.js';
 import type { AnyAdapter } from '../adapters/registry.js';
 import type { Tolerances } from '../reconcile/types.js';
 import type { Store } from '../store/index.js';
+import type { Participants } from '../participants/registry.js';
 import { ingestPlatformRecords } from './inbound.js';
 import { FEED_QUEUE, feedSchedulerId, type FeedJobData } from './job-ids.js';
 import { tryLease } from './lock.js';
@@ -29,6 +30,8 @@ export interface FeedContext {
   maxPages?: number;
   /** Matching tolerances for records no stone is linked to yet. */
   tolerances?: Partial<Tolerances>;
+  /** The participants registry, for custody changes the feeds report. */
+  participants?: Participants;
 }
 
 /** What a pull did. */

@@ -19,6 +19,8 @@ import type { PlatformRecord, RejectedChange } from '../adapters/contract.js';
 import type { AnyAdapter } from '../adapters/registry.js';
 import { contentHash, sha256Hex } from '../mapping/content-hash.js';
 import { validateDiamond } from '../mapping/validate.js';
+import { settleCustody, type CustodyMove } from '../participants/custody.js';
+import type { Participants } from '../participants/registry.js';
 import type { Tolerances } from '../reconcile/types.js';
 import {
   IDENTIFIER_NAMES,
@@ -45,6 +47,8 @@ export interface InboundContext {
   adapters: ReadonlyMap<string, AnyAdapter>;
   /** Matching tolerances for records no stone is linked to yet. */
   tolerances?: Partial<Tolerances>;
+  /** The participants registry: who holds a stone, as a bridge organisation. Without it, custody stays. */
+  participants?: Participants;
 }
 
 /** Who is ingesting, and what to store with the records. */
@@ -86,6 +90,8 @@ interface Pending {
   base: StoredDiamond | null;
   record: DiamondRecord;
   placed: PlacedRecord[];
+  /** A change of hands the platform reported, audited with the save. */
+  custody?: CustodyMove;
 }
 
 // Another writer (a sync worker writing back an assigned ID) may save a stone between our read and save.
@@ -131,7 +137,7 @@ export async function ingestPlatformRecords(
   let recorded = 0;
   let saved: Pending[];
   for (let round = 1; ; round++) {
-    const pending = await mergeAll(store, adapter, placed);
+    const pending = await mergeAll(store, adapter, placed, context.participants);
     for (const entry of [...pending.values()]) {
       const problem = invalidity(entry.record) ?? (await claimedIdentifier(store, entry, pending));
       if (problem === undefined) continue;
@@ -203,6 +209,7 @@ async function mergeAll(
   store: Store,
   adapter: AnyAdapter,
   placed: readonly PlacedRecord[],
+  participants: Participants | undefined,
 ): Promise<Map<string, Pending>> {
   const pending = new Map<string, Pending>();
   const load = async (id: string): Promise<Pending | undefined> => {
@@ -227,6 +234,14 @@ async function mergeAll(
       entry.record = record;
       entry.placed.push(each);
     } else pending.set(each.id, { id: each.id, base: null, record, placed: [each] });
+  }
+  if (participants) {
+    for (const entry of pending.values()) {
+      if (entry.placed.length === 0) continue;
+      const settled = settleCustody(entry.record, adapter.name, participants);
+      entry.record = settled.record;
+      if (settled.move) entry.custody = settled.move;
+    }
   }
   // A child that arrived before its parent was linked only from the parent's side, and the other way round.
   for (const entry of [...pending.values()]) {
@@ -300,6 +315,7 @@ async function save(
   const changes = changed.map((entry) => ({
     record: entry.record,
     expectedVersion: entry.base?.version ?? 0,
+    ...(entry.custody === undefined ? {} : { detail: { custody: { ...entry.custody } } }),
   }));
   if (cursor === undefined || cursor === null) {
     if (changes.length > 0) await store.diamonds.saveMany(changes, context);

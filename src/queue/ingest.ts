@@ -4,10 +4,11 @@
  * even when the stored content was already there: a caller retrying a registration whose answer it lost
  * must still see its stone synced, and the job ID makes the repeat one job.
  */
+import { heldOutside, keepBridgeFacts } from '../participants/custody.js';
 import type { AnyAdapter } from '../adapters/registry.js';
 import { contentHash } from '../mapping/content-hash.js';
 import { validateDiamond, type ValidationIssue } from '../mapping/validate.js';
-import { newDiamondId, type Store } from '../store/index.js';
+import { IdentifierConflictError, newDiamondId, type Store } from '../store/index.js';
 import type { DiamondRecord } from '../types/diamond.js';
 import { enqueueSync, type BridgeQueues, type EnqueuedJob, type SyncRequest } from './queues.js';
 import { chooseTargets, type SkippedTarget } from './targets.js';
@@ -18,6 +19,23 @@ export interface RegisterOptions {
   actor: string;
   /** The caller's organisation: it must own the record (`owner.org`), which it defaults to. */
   org?: string;
+}
+
+/**
+ * An identifier of the record is held by a stone the caller may not read: the conflict is told without
+ * naming that stone, so a conflict never discloses another organisation's stone.
+ */
+export class ForeignIdentifierConflictError extends Error {
+  override readonly name = 'ForeignIdentifierConflictError';
+
+  constructor(
+    readonly identifier: string,
+    readonly value: string,
+  ) {
+    super(
+      `[tracebridge] [register] identifiers.${identifier} ${JSON.stringify(value)} already belongs to a stone held by another organisation`,
+    );
+  }
 }
 
 /** What a registration did. */
@@ -76,22 +94,41 @@ export async function registerMany(
   const existing = await context.store.diamonds.getMany(
     prepared.map((record) => record.id).filter((id): id is string => id !== undefined),
   );
-  const owners = new Map(
-    existing.flatMap((stored) => (stored ? [[stored.record.id, stored.record.owner?.org]] : [])),
-  );
+  const stones = new Map(existing.flatMap((stored) => (stored ? [[stored.record.id, stored.record]] : [])));
   prepared.forEach((record, index) => {
-    const owner = owners.get(record.id);
-    if (options.org !== undefined && owner !== undefined && owner !== options.org) {
+    const stored = record.id === undefined ? undefined : stones.get(record.id);
+    const owner = stored?.owner?.org;
+    if (options.org !== undefined && stored !== undefined && owner !== options.org) {
       throw new RegistrationError(index, [
         { pointer: '/id', message: `stone ${record.id} belongs to ${owner}, not to ${options.org}` },
       ]);
     }
+    const held = stored && heldOutside(stored);
+    if (options.org !== undefined && held !== undefined) {
+      throw new RegistrationError(index, [
+        {
+          pointer: '/id',
+          message: `stone ${record.id} passed on ${held.platform} to ${held.party}, outside the bridge, on ${held.since}: it can no longer be changed here`,
+        },
+      ]);
+    }
   });
-  const withIds = prepared.map((record) => ({ ...record, id: record.id ?? newDiamondId() }));
-  const saved = await context.store.diamonds.saveMany(
-    withIds.map((record) => ({ record })),
-    { actor: options.actor, action: 'register' },
-  );
+  if (options.org !== undefined) await checkLineage(context.store, prepared, options.org);
+  // Where the stone is held outside the bridge is the bridge's own fact: a caller can neither set nor drop it.
+  const withIds = prepared.map((record) =>
+    keepBridgeFacts(
+      { ...record, id: record.id ?? newDiamondId() },
+      record.id === undefined ? undefined : stones.get(record.id),
+    ),
+  ) as (DiamondRecord & { id: string })[];
+  const saved = await context.store.diamonds
+    .saveMany(
+      withIds.map((record) => ({ record })),
+      { actor: options.actor, action: 'register' },
+    )
+    .catch(async (error: unknown) => {
+      throw await withoutForeignStone(context.store, error, options.org);
+    });
   const adapters = [...context.adapters.values()];
   const choices = withIds.map((record) => chooseTargets(record, adapters));
   const requests: SyncRequest[] = withIds.flatMap((record, i) =>
@@ -108,6 +145,39 @@ export async function registerMany(
     jobs: jobs.filter((job) => job.id.includes(`-${record.id}-`)),
     skipped: choices[i]!.skipped,
   }));
+}
+
+/**
+ * A producer links its stones only to stones it may read: a lineage link to another organisation's stone
+ * (or to one the bridge does not hold, told the same way so the refusal discloses nothing) is refused. Links
+ * between stones of one batch are fine. Lineage the platforms report (a split on the ledger) still arrives
+ * through the change feeds, where custody decides who reads each stone.
+ */
+async function checkLineage(store: Store, records: readonly DiamondRecord[], org: string): Promise<void> {
+  const inBatch = new Set(records.map((record) => record.id).filter((id) => id !== undefined));
+  const links = records.flatMap((record, index) => [
+    ...(record.lineage?.parentId
+      ? [{ index, id: record.lineage.parentId, pointer: '/lineage/parentId' }]
+      : []),
+    ...(record.lineage?.childIds ?? []).map((id, i) => ({ index, id, pointer: `/lineage/childIds/${i}` })),
+  ]);
+  const outside = links.filter((link) => !inBatch.has(link.id));
+  if (outside.length === 0) return;
+  const stones = await store.diamonds.getMany(outside.map((link) => link.id));
+  outside.forEach((link, i) => {
+    if (stones[i]?.record.owner?.org === org) return;
+    throw new RegistrationError(link.index, [
+      { pointer: link.pointer, message: `${link.id} is not a stone of yours that the bridge holds` },
+    ]);
+  });
+}
+
+/** An identifier conflict with a stone `org` may not read, retold without naming that stone. */
+async function withoutForeignStone(store: Store, error: unknown, org: string | undefined): Promise<unknown> {
+  if (org === undefined || !(error instanceof IdentifierConflictError)) return error;
+  const holder = await store.diamonds.get(error.ownerId);
+  if (holder?.record.owner?.org === org) return error;
+  return new ForeignIdentifierConflictError(error.identifier, error.value);
 }
 
 function prepare(record: unknown, index: number, { org }: RegisterOptions): DiamondRecord {

@@ -8,7 +8,9 @@
  *   often the more precise figure (the ledger's 0.514 ct stays when GIA prints "0.51 carat"), so a merge
  *   never sends a rounded value back to overwrite a precise one;
  * - events are unioned, de-duplicated by (platform, ref, type), and kept in time order;
- * - the platform's own extensions replace what the bridge kept for it; `sources` is left to the store.
+ * - the platform's own extensions replace what the bridge kept for it; `sources` is left to the store;
+ * - `owner` is never taken from a platform: it is the bridge's access control, set from the API key or the
+ *   participants registry (src/participants/custody.ts), whatever a platform calls its holder.
  * Merging the same view twice gives the same record, so a re-delivered change is a no-op.
  */
 import { fieldGroupPaths, type FieldGroup } from '../adapters/contract.js';
@@ -32,7 +34,7 @@ export function mergePlatformView(
   view: DiamondRecord,
   { platform, authoritative }: MergeSource,
 ): DiamondRecord {
-  const { sources: _viewSources, id: _viewId, ...incoming } = view;
+  const { sources: _viewSources, id: _viewId, owner: _platformOwner, ...incoming } = view;
   if (!base) return withEventsInOrder({ ...incoming, ...(view.id === undefined ? {} : { id: view.id }) });
   const wins = new Set(authoritative.flatMap((group) => fieldGroupPaths[group]));
   const merged: Record<string, unknown> = { ...base };

@@ -16,6 +16,7 @@ import { watchHealth, type HealthWatch } from './health-watch.js';
 import { FEED_QUEUE, syncQueueName } from './job-ids.js';
 import { jitterBackoff } from './policy.js';
 import { createQueues, queueConnection, type BridgeQueues } from './queues.js';
+import { createParticipants } from '../participants/registry.js';
 import { createReconcileWorker } from '../reconcile/jobs.js';
 import { createSyncProcessor } from './sync-worker.js';
 
@@ -118,6 +119,7 @@ export async function startWorkers(
       redis: connection,
       prefix: config.prefix,
       leaseMs: config.retry.lockDurationMs,
+      participants: createParticipants(config.orgs, config.tracr),
     });
     workers.push(new Worker(FEED_QUEUE, feedProcessor, { ...common, concurrency: 4 }));
     await scheduleFeeds(

@@ -1,3 +1,4 @@
+import { REGISTERED } from './types.js';
 import { createHash } from 'node:crypto';
 import type { Store } from '../store/index.js';
 import { runScript, type StoreScript } from '../store/scripts.js';
@@ -49,9 +50,12 @@ export async function evaluatePage(
       return;
     }
     const stoneMirrors = mirrors[i] ?? {};
-    const views = Object.fromEntries(
-      Object.entries(stoneMirrors).map(([platform, entry]) => [platform, entry.view]),
-    );
+    // The registered record (the producer's claim) is a source like any platform: a lab grade that differs
+    // from it is a finding, settled by applying the authoritative platform's value to the record.
+    const views = {
+      ...Object.fromEntries(Object.entries(stoneMirrors).map(([platform, entry]) => [platform, entry.view])),
+      [REGISTERED]: record,
+    };
     findings.mismatches.push(
       ...findMismatches(id, views, { authorityOf: context.authorityOf, tolerances: context.tolerances }),
       ...checkLineage(id, record, relatives),

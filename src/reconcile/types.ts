@@ -6,6 +6,9 @@ import type { AdapterDefinition } from '../adapters/contract.js';
  */
 
 /** How much a disagreement matters to the trade: critical changes a stone's value or identity. */
+/** The name the registered record (the bridge's own, the producer's claim) goes by among platforms' values. */
+export const REGISTERED = 'bridge';
+
 export type Severity = 'critical' | 'major' | 'minor';
 
 /** Severities, most serious first: the order reports list them in. */

@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment -- supertest answers are untyped JSON; each test asserts their shape */
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call -- supertest answers are untyped JSON; each test asserts their shape */
 /**
  * Who may do what: every role against every route, on a stone of the producer's own organisation and on
  * one of another organisation, as one table.
@@ -67,12 +67,17 @@ const rows: Row[] = [
   {
     route: 'GET /v1/diamonds/:id',
     call: (o) => get(`/v1/diamonds/${stones[o].id}`),
-    expect: { admin: [200, 200], producer: [200, 403], reader: [200, 200], none: [401, 401] },
+    expect: { admin: [200, 200], producer: [200, 404], reader: [200, 200], none: [401, 401] },
   },
   {
     route: 'GET /v1/lookup',
     call: (o) => get(`/v1/lookup?id=${stones[o].id}`),
-    expect: { admin: [200, 200], producer: [200, 403], reader: [200, 200], none: [401, 401] },
+    expect: { admin: [200, 200], producer: [200, 404], reader: [200, 200], none: [401, 401] },
+  },
+  {
+    route: 'GET /v1/diamonds/:id/epcis',
+    call: (o) => get(`/v1/diamonds/${stones[o].id}/epcis`),
+    expect: { admin: [200, 200], producer: [200, 404], reader: [200, 200], none: [401, 401] },
   },
   {
     route: 'GET /v1/jobs',
@@ -184,9 +189,95 @@ describe('access by role and organisation', () => {
       'authorization',
       bearer.producer,
     );
-    expect(answer.status).toBe(403);
+    expect(answer.status).toBe(404);
     const stored = await get(`/v1/diamonds/${stones.other.id}`).set('authorization', bearer.admin);
     expect(stored.body.record.owner.org).toBe('kalahari-mining');
+  });
+
+  it("answers another organisation's stone exactly as a stone the bridge never held", async () => {
+    const never = 'tb_NEVERHELD0001';
+    for (const path of ['/v1/diamonds/ID', '/v1/diamonds/ID/epcis', '/v1/lookup?id=ID']) {
+      const theirs = await get(path.replace('ID', stones.other.id)).set('authorization', bearer.producer);
+      const none = await get(path.replace('ID', never)).set('authorization', bearer.producer);
+      expect(theirs.status).toBe(404);
+      expect(theirs.body.detail.replace(stones.other.id, never)).toBe(none.body.detail);
+    }
+  });
+
+  it('an identifier conflict never names a stone the caller cannot read', async () => {
+    const inscription = `GIA ${++serial}77`;
+    const mine = await post('/v1/diamonds', {
+      ...roughOf('kalahari-mining'),
+      identifiers: { inscription },
+    }).set('authorization', bearer.otherProducer);
+    expect(mine.status).toBe(202);
+    const clash = await post('/v1/diamonds', { ...roughOf('demo-mining'), identifiers: { inscription } }).set(
+      'authorization',
+      bearer.producer,
+    );
+    expect(clash.status).toBe(409);
+    expect(JSON.stringify(clash.body)).not.toContain(mine.body.id);
+    expect(clash.body.detail).toMatch(/held by another organisation/);
+    // The admin, who may read every stone, is told which stone holds it.
+    const asAdmin = await post('/v1/diamonds', {
+      ...roughOf('demo-mining'),
+      identifiers: { inscription },
+    }).set('authorization', bearer.admin);
+    expect(asAdmin.status).toBe(409);
+    expect(JSON.stringify(asAdmin.body)).toContain(mine.body.id);
+  });
+
+  it("refuses a lineage link to another organisation's stone, told as for a stone never held", async () => {
+    const polished = (parentId: string) => ({
+      schemaVersion: '1',
+      kind: 'polished',
+      identifiers: { producerRef: `ACCESS-CUT-${++serial}` },
+      polished: { shape: 'round', caratWeight: 0.5 },
+      lineage: { parentId },
+    });
+    const theirs = await post('/v1/diamonds', polished(stones.other.id)).set(
+      'authorization',
+      bearer.producer,
+    );
+    const never = await post('/v1/diamonds', polished('tb_NEVERHELD0001')).set(
+      'authorization',
+      bearer.producer,
+    );
+    expect(theirs.status).toBe(422);
+    expect(never.status).toBe(422);
+    expect(theirs.body.errors[0].pointer).toBe('/lineage/parentId');
+    expect(theirs.body.errors[0].message.replace(stones.other.id, 'tb_NEVERHELD0001')).toBe(
+      never.body.errors[0].message,
+    );
+    const own = await post('/v1/diamonds', polished(stones.own.id)).set('authorization', bearer.producer);
+    expect(own.status).toBe(202);
+  });
+
+  it('an EPCIS export shows nothing of a relative held by another organisation', async () => {
+    // Lineage across organisations, as the ledger reports a rough cut by one and its part sold to another.
+    const parent = await post('/v1/diamonds', {
+      ...roughOf('demo-mining'),
+      origin: { country: 'BW', mine: 'Secret Mine' },
+      events: [{ type: 'registered', at: '2024-01-01T10:00:00Z', platform: 'tracr' }],
+    }).set('authorization', bearer.admin);
+    const child = await post('/v1/diamonds', {
+      schemaVersion: '1',
+      kind: 'polished',
+      owner: { org: 'kalahari-mining' },
+      identifiers: { producerRef: `ACCESS-CHILD-${++serial}` },
+      polished: { shape: 'round', caratWeight: 0.5 },
+      lineage: { parentId: parent.body.id },
+      events: [{ type: 'polished', at: '2024-05-01T10:00:00Z', platform: 'tracr', parentId: parent.body.id }],
+    }).set('authorization', bearer.admin);
+    expect(child.status).toBe(202);
+    const exported = await get(`/v1/diamonds/${child.body.id}/epcis`).set(
+      'authorization',
+      bearer.otherProducer,
+    );
+    expect(exported.status).toBe(200);
+    expect(JSON.stringify(exported.body)).not.toContain('Secret Mine');
+    const asAdmin = await get(`/v1/diamonds/${child.body.id}/epcis`).set('authorization', bearer.admin);
+    expect(JSON.stringify(asAdmin.body)).toContain('Secret Mine');
   });
 
   it('a wrong key and a malformed Authorization header are both 401', async () => {

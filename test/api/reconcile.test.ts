@@ -121,7 +121,7 @@ describe('GET /v1/reconcile/:runId formats', () => {
     expect(answer.status).toBe(200);
     expect(answer.type).toBe('text/csv');
     const lines = answer.text.trim().split('\r\n');
-    expect(lines[0]).toBe('diamondId,field,severity,authority,rule,gia,tracr,detail');
+    expect(lines[0]).toBe('diamondId,field,severity,authority,rule,gia,tracr,bridge,detail');
     expect(lines).toHaveLength(2);
     expect(lines[1]).toContain(`${id},polished.color,critical,gia`);
   });

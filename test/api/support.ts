@@ -15,6 +15,8 @@ import { demoApiKeys } from '../../src/api/demo-keys.js';
 import { createLogger } from '../../src/api/logger.js';
 import type { ApiSettings } from '../../src/api/settings.js';
 import { loadConfig } from '../../src/config.js';
+import type { OrgEntry } from '../../src/participants/registry.js';
+import { startWorkers } from '../../src/queue/workers.js';
 import type { SaveResult } from '../../src/store/index.js';
 import { startRedis, type TestRedis } from '../support/redis.js';
 
@@ -48,6 +50,13 @@ export interface TestBridgeOptions {
   giaQuota?: number;
   /** Open the sync queues. Default true. */
   queues?: boolean;
+  /** The participants registry (`TRACEBRIDGE_ORGS`). Default none. */
+  orgs?: OrgEntry[];
+  /** The sample ledger participant the Tracr client signs as. Default `demo-mining`. */
+  signAs?: string;
+  /** Run the sync workers and change feeds (every `feedIntervalMs`, default 200 ms). Default false. */
+  workers?: boolean;
+  feedIntervalMs?: number;
 }
 
 /** Starts Redis, the GIA and Tracr simulators, and the API over them (not listening: supertest drives it). */
@@ -61,6 +70,11 @@ export async function startBridge(options: TestBridgeOptions = {}): Promise<Test
       prefix: '{tbtest}',
       gia: { url: `${gia.url}/graphql`, apiKey: 'gia-test-key' },
       tracr: { url: tracr.url, apiKey: 'tracr-test-key' },
+      orgs: options.orgs ?? [],
+      feedIntervalMs: options.feedIntervalMs ?? 200,
+      ...(options.workers
+        ? { retry: { backoffBaseMs: 20, backoffMaxMs: 400, lockDurationMs: 2_000, stalledIntervalMs: 1_000 } }
+        : {}),
     },
     {},
   );
@@ -78,8 +92,8 @@ export async function startBridge(options: TestBridgeOptions = {}): Promise<Test
       tracrAdapter.connect({
         url: tracr.url,
         apiKey: 'tracr-test-key',
-        participantId: 'demo-mining',
-        privateKey: participantKeyFromSeed('tracr-sim:demo-mining').privateKey,
+        participantId: options.signAs ?? 'demo-mining',
+        privateKey: participantKeyFromSeed(`tracr-sim:${options.signAs ?? 'demo-mining'}`).privateKey,
         timeoutMs: 5_000,
       }),
     ],
@@ -98,6 +112,15 @@ export async function startBridge(options: TestBridgeOptions = {}): Promise<Test
     },
   });
   const app = createApp(built.services);
+  const workers = options.workers
+    ? await startWorkers(config, {
+        adapters: built.adapters,
+        clients: built.clients,
+        store: built.services.store,
+        feeds: true,
+        onError: () => undefined,
+      })
+    : undefined;
   return {
     app,
     redis,
@@ -105,6 +128,7 @@ export async function startBridge(options: TestBridgeOptions = {}): Promise<Test
     tracr,
     built,
     async close() {
+      await workers?.close(5_000);
       await built.close();
       await Promise.all([gia.close(), tracr.close()]);
       await redis.stop();

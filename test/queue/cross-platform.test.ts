@@ -40,7 +40,16 @@ describe('change feeds between the GIA-style registry and the Tracr-style ledger
     gia = await startGiaSimulator({ port: 0, apiKey: giaKey });
     tracr = await startTracrSimulator({ port: 0, apiKey: 'tracr-key', blockIntervalMs: 50 });
     ledger = { url: tracr.url, apiKey: 'tracr-key' };
-    bridge = openBridge(testConfig(redis, { feedIntervalMs: 100 }), [giaAdapter, tracrAdapter]);
+    bridge = openBridge(
+      testConfig(redis, {
+        feedIntervalMs: 100,
+        orgs: [
+          { org: 'demo-mining', tracr: { participantId: 'demo-mining' } },
+          { org: 'antwerp', tracr: { participantId: 'antwerp-cutting' } },
+        ],
+      }),
+      [giaAdapter, tracrAdapter],
+    );
     // A rough the producer registered with the bridge long ago, never linked to the ledger's record of it.
     const held = await bridge.store.diamonds.save(
       {
@@ -161,7 +170,7 @@ describe('change feeds between the GIA-style registry and the Tracr-style ledger
     expect(mirrors.tracr?.ref).toBe(tracrId);
   });
 
-  it("a transfer signed on the ledger reaches the bridge record's owner and events", async () => {
+  it("a transfer signed on the ledger moves the bridge record's owner through the participants registry", async () => {
     const { diamondId: tracrId } = await signAndCommit(ledger, 'demo-mining', 'REGISTER_ROUGH', {
       caratWeight: 0.88,
       sourceCountry: 'ZA',
@@ -175,12 +184,15 @@ describe('change feeds between the GIA-style registry and the Tracr-style ledger
     await signAndCommit(ledger, 'demo-mining', 'TRANSFER', { diamondId: tracrId, to: 'antwerp-cutting' });
     const record = await waitUntil('the bridge record shows the new owner', async () => {
       const stored = (await bridge.store.diamonds.get(id))?.record;
-      return stored?.owner?.org === 'Antwerp Cutting Works' ? stored : null;
+      return stored?.owner?.org === 'antwerp' ? stored : null;
     });
     expect(record.events?.map((event) => [event.type, event.platform])).toEqual([
       ['registered', 'tracr'],
       ['transferred', 'tracr'],
     ]);
-    expect(record.extensions?.tracr).toMatchObject({ ownerParticipantId: 'antwerp-cutting' });
+    expect(record.extensions?.tracr).toMatchObject({
+      ownerParticipantId: 'antwerp-cutting',
+      ownerOrgName: 'Antwerp Cutting Works',
+    });
   });
 });

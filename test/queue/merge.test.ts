@@ -26,8 +26,20 @@ describe('merging a platform view into the bridge record', () => {
       authoritative: ['origin', 'custody'],
     });
     expect(merged.origin).toEqual({ country: 'BW', producer: 'Demo Mining Ltd', mine: 'Diavik' });
-    expect(merged.owner).toEqual({ org: 'antwerp-cutting' });
     expect(merged.id).toBe('tb_merge000001');
+  });
+
+  it('never takes owner.org from a platform, even one authoritative for custody', () => {
+    const view: DiamondRecord = {
+      schemaVersion: '1',
+      kind: 'rough',
+      owner: { org: 'Antwerp Cutting Works' },
+    };
+    const merged = mergePlatformView(bridge, view, { platform: 'tracr', authoritative: ['custody'] });
+    expect(merged.owner).toEqual(bridge.owner);
+    expect(
+      mergePlatformView(undefined, view, { platform: 'tracr', authoritative: ['custody'] }).owner,
+    ).toBeUndefined();
   });
 
   it("keeps the ledger's precise weight and measurements when GIA's printed ones agree within tolerance", () => {

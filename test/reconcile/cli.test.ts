@@ -56,7 +56,7 @@ describe('tracebridge reconcile', () => {
     const csv = await runCli(['reconcile', '--id', id, '--format', 'csv']);
     expect(csv.code).toBe(1);
     const rows = csv.stdout.trim().split('\r\n');
-    expect(rows[0]).toBe('diamondId,field,severity,authority,rule,gia,tracr,detail');
+    expect(rows[0]).toBe('diamondId,field,severity,authority,rule,gia,tracr,bridge,detail');
     expect(rows[1]).toMatch(new RegExp(`^${id},polished.color,critical,gia,`));
     const html = await runCli(['reconcile', '--id', id, '--format', 'html']);
     expect(html.code).toBe(1);

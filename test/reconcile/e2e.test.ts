@@ -220,7 +220,11 @@ describe('reconciliation on the simulators', () => {
     expect(mismatchesOf(first, stones.regraded)).toEqual([
       expect.objectContaining({
         field: 'polished.color',
-        values: { gia: { scale: 'DZ', grade: 'G' }, tracr: { scale: 'DZ', grade: 'F' } },
+        values: {
+          bridge: { scale: 'DZ', grade: 'F' },
+          gia: { scale: 'DZ', grade: 'G' },
+          tracr: { scale: 'DZ', grade: 'F' },
+        },
         severity: 'critical',
         authority: 'gia',
       }),
@@ -231,7 +235,7 @@ describe('reconciliation on the simulators', () => {
     expect(mismatchesOf(first, stones.edited)).toEqual([
       expect.objectContaining({
         field: 'polished.caratWeight',
-        values: { gia: 0.9, tracr: 0.85 },
+        values: { bridge: 0.9, gia: 0.9, tracr: 0.85 },
         authority: 'gia',
       }),
     ]);

@@ -97,7 +97,17 @@ describe('run reports', () => {
     const out = collector();
     await writeCsvReport(out, (await runReportSource(store, runId))!);
     const [header, ...rows] = parseCsv(out.text());
-    expect(header).toEqual(['diamondId', 'field', 'severity', 'authority', 'rule', 'tracr', 'gia', 'detail']);
+    expect(header).toEqual([
+      'diamondId',
+      'field',
+      'severity',
+      'authority',
+      'rule',
+      'tracr',
+      'gia',
+      'bridge',
+      'detail',
+    ]);
     expect(rows.map((row) => row.slice(0, 7))).toEqual([
       [
         'tb_stone_000001',

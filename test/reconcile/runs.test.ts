@@ -54,7 +54,7 @@ describe('reconciliation runs', () => {
     expect(run).toMatchObject({
       status: 'done',
       progress: { done: 2000, total: 2000 },
-      platforms: ['tracr', 'gia'],
+      platforms: ['tracr', 'gia', 'bridge'],
     });
     // Stones 250, 500, ... are on the ledger only, so their colour cannot disagree.
     const expected = Array.from({ length: 20 }, (_, i) => (i + 1) * 100).filter((n) => n % 250 !== 0);

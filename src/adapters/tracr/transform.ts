@@ -8,7 +8,12 @@
  * engine does the reverse: a polished stone to be cut from a rough on the ledger carries the rough's Tracr
  * ID in `extensions.tracr.parentId`.
  *
- * What else has no canonical home goes to `extensions.tracr`: the owner's participant ID, the assurance
+ * Who holds the stone is a ledger fact, not the bridge's access control: the owner's participant ID and the
+ * organisation name the ledger shows for it (`ownerOrgName`, "Kalahari Mining Co.") stay in
+ * `extensions.tracr`, and `owner.org` is never set here. Only the bridge sets `owner.org`, from the API key
+ * or its participants registry.
+ *
+ * What else has no canonical home goes to `extensions.tracr`: the assurance
  * level, the box ID, the private price's hash (never the price), the ledger's bookkeeping for the state
  * (`lastTxId`, `stateHash`, `updatedAtHeight`) and event details (see events.ts). Blocks and inclusion
  * proofs are verification material, checked by the client and not part of the record.
@@ -37,7 +42,6 @@ export function toCanonical(native: TracrDiamond): Translation<DiamondRecord> {
   if (native.kind !== 'ROUGH' && native.kind !== 'POLISHED')
     throw new MappingError('/kind', native.kind, 'ROUGH or POLISHED');
   const record: DiamondRecord = { schemaVersion: '1', kind: native.kind === 'ROUGH' ? 'rough' : 'polished' };
-  if (native.owner?.org) record.owner = { org: native.owner.org };
 
   const identifiers: Identifiers = {};
   if (native.diamondId) identifiers.tracrId = native.diamondId;
@@ -68,6 +72,7 @@ export function toCanonical(native: TracrDiamond): Translation<DiamondRecord> {
   if (events.length > 0) record.events = events;
   const extension: Record<string, unknown> = {
     ownerParticipantId: native.owner?.participantId,
+    ownerOrgName: native.owner?.org,
     assurance: native.assurance,
     boxId: native.boxId ?? undefined,
     parentId: native.parentId ?? undefined,
@@ -115,10 +120,11 @@ export function fromCanonical(record: DiamondRecord): Translation<TracrDiamond> 
       'not a diamond ID of this ledger (TRACR- and 12 hex digits)',
     );
   const participantId = text(ext['ownerParticipantId']);
-  if (record.owner || participantId) {
+  const ownerOrgName = text(ext['ownerOrgName']);
+  if (participantId || ownerOrgName) {
     native.owner = {};
     if (participantId) native.owner.participantId = participantId;
-    if (record.owner) native.owner.org = record.owner.org;
+    if (ownerOrgName) native.owner.org = ownerOrgName;
   }
   const assurance = text(ext['assurance']);
   if (assurance) native.assurance = assurance;

@@ -115,7 +115,10 @@ async function syncStatus(
   return Object.fromEntries(entries.filter((entry) => entry !== undefined));
 }
 
-/** The stored stone `id` names, when the principal may see it; 404 for no such stone, 403 for another org's. */
+/**
+ * The stored stone `id` names, when the principal may see it. Another organisation's stone does not exist
+ * for a producer: the answer is the same 404, word for word, as for an ID the bridge never held.
+ */
 export async function ownStone(
   services: ApiServices,
   principal: Principal,
@@ -123,21 +126,23 @@ export async function ownStone(
 ): Promise<StoredDiamond> {
   if (!isBridgeId(id)) throw new ApiProblem('not-found', `no stone ${JSON.stringify(id)}: not a bridge ID`);
   const stored = await services.store.diamonds.get(id);
-  if (!stored) throw new ApiProblem('not-found', `no stone ${id} is held by the bridge`);
+  if (!stored) throw noStone(id);
   assertOwn(principal, stored, id);
   return stored;
 }
 
-/** A producer may touch only its own organisation's stones; 403 otherwise. Others pass. */
+/** A producer may touch only its own organisation's stones; any other is a 404, never a 403. Others pass. */
 export function assertOwn(principal: Principal, stored: StoredDiamond | null, id: string): void {
-  if (principal.role !== 'producer' || stored === null) return;
-  const owner = stored.record.owner?.org;
-  if (owner !== principal.org) {
-    throw new ApiProblem(
-      'forbidden',
-      `stone ${id} belongs to ${owner === undefined ? 'no organisation' : JSON.stringify(owner)}, not to ${JSON.stringify(principal.org)}`,
-    );
-  }
+  if (stored !== null && !mayRead(principal, stored.record)) throw noStone(id);
+}
+
+/** Whether `principal` may read `record`: a producer reads its own organisation's stones only. */
+export function mayRead(principal: Principal, record: DiamondRecord): boolean {
+  return principal.role !== 'producer' || record.owner?.org === principal.org;
+}
+
+function noStone(id: string): ApiProblem {
+  return new ApiProblem('not-found', `no stone ${id} is held by the bridge`);
 }
 
 /** The sync queues, or a 503 saying they are not running. */

@@ -2,7 +2,7 @@ import { exportHistory, type EpcisDocument } from '../../adapters/epcis/index.js
 import type { LossEntry, Translation } from '../../mapping/loss.js';
 import type { Principal } from '../auth.js';
 import type { ApiServices } from '../services.js';
-import { bridgeIdParam, ownStone } from './diamonds.js';
+import { bridgeIdParam, mayRead, ownStone } from './diamonds.js';
 import { defineRoute } from './types.js';
 
 /** The response header that carries what a translation lost. */
@@ -37,11 +37,9 @@ async function stoneExport(
   const stored = await ownStone(services, principal, id);
   const { parentId, childIds = [] } = stored.record.lineage ?? {};
   const relativeIds = [...(parentId ? [parentId] : []), ...childIds];
-  // A producer reads only its own organisation's stones: another's relative lends no events to the document.
-  const readable = (org: string | undefined): boolean =>
-    principal.role !== 'producer' || org === principal.org;
+  // A relative held by another organisation is not disclosed: the cutting event names only the caller's.
   const relatives = (await services.store.diamonds.getMany(relativeIds)).flatMap((r) =>
-    r && readable(r.record.owner?.org) ? [r.record] : [],
+    r && mayRead(principal, r.record) ? [r.record] : [],
   );
   return exportHistory(stored.record, relatives, { creationDate: stored.updatedAt });
 }

@@ -1,4 +1,5 @@
 import { parseLookupQuery } from '../../lookup/query.js';
+import { UnknownStoneError } from '../../lookup/lookup.js';
 import { LOOKUP_KEYS } from '../../lookup/types.js';
 import type { Principal } from '../auth.js';
 import { ApiProblem } from '../problem.js';
@@ -34,12 +35,12 @@ export const lookupStone = defineRoute({
     const answer = await services.lookup(parseLookupQuery(req.query));
     const who = principal as Principal;
     const owner = answer.merged?.record.owner?.org;
-    // A producer sees its own stones, and stones no organisation has claimed on the bridge.
+    // A producer sees its own stones, and stones no organisation has claimed on the bridge; another
+    // organisation's stone is not there for it (404, as for a stone nobody holds).
     if (who.role === 'producer' && owner !== undefined && owner !== who.org) {
-      throw new ApiProblem(
-        'forbidden',
-        `the stone found belongs to ${JSON.stringify(owner)}, not to ${JSON.stringify(who.org)}`,
-      );
+      const query = req.query as Record<string, unknown>;
+      if (typeof query['id'] === 'string') throw new UnknownStoneError(query['id']);
+      throw new ApiProblem('not-found', 'no stone matches the query');
     }
     return { status: 200, body: answer };
   },

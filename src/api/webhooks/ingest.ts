@@ -1,3 +1,4 @@
+import type { Participants } from '../../participants/registry.js';
 import type { PlatformClient, PlatformRecord } from '../../adapters/contract.js';
 import type { AnyAdapter } from '../../adapters/registry.js';
 import { ingestPlatformRecords, type InboundOutcome } from '../../queue/inbound.js';
@@ -34,6 +35,8 @@ export interface InboundContext {
   queues: BridgeQueues;
   adapters: ReadonlyMap<string, AnyAdapter>;
   clients: ReadonlyMap<string, PlatformClient>;
+  /** The participants registry, for custody changes a platform reports. */
+  participants?: Participants;
 }
 
 /**
