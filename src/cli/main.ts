@@ -38,6 +38,11 @@ const commands: Record<string, { usage: string; summary: string; load: () => Pro
     summary: 'find the records platforms disagree on (REDIS_URL); exit 1 when any',
     load: async () => (await import('./reconcile.js')).reconcile,
   },
+  epcis: {
+    usage: 'epcis hash [--prehash] [FILE|-]',
+    summary: 'CBV 2.0 event hash of every event in an EPCIS document, one line each',
+    load: async () => (await import('./epcis.js')).epcis,
+  },
   sim: {
     usage: 'sim tracr|gia [--port N]',
     summary: 'run one platform simulator',
