@@ -160,6 +160,11 @@ export interface AdapterDefinition<Native = unknown, Options extends ConnectOpti
    * `toCanonical` takes; throws MappingError when it is neither. Absent: the input is the native record.
    */
   readNative?(input: unknown): Native;
+  /**
+   * Like `readNative`, for platforms whose answers may hold several records (GIA's aliased report lookups);
+   * `map` translates each. Takes precedence over `readNative` when both are given.
+   */
+  readNatives?(input: unknown): Native[];
   /** Canonical record to the native shape the platform accepts for writes. Pure. */
   fromCanonical(record: DiamondRecord): Translation<Native>;
   /**

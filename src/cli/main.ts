@@ -43,6 +43,11 @@ const commands: Record<string, { usage: string; summary: string; load: () => Pro
     summary: 'retry every sync job a filter matches on a running bridge',
     load: async () => (await import('./jobs.js')).jobs,
   },
+  epcis: {
+    usage: 'epcis hash [--prehash] [FILE|-]',
+    summary: 'CBV 2.0 event hash of every event in an EPCIS document, one line each',
+    load: async () => (await import('./epcis.js')).epcis,
+  },
   sim: {
     usage: 'sim tracr|gia [--port N]',
     summary: 'run one platform simulator',

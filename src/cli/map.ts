@@ -45,23 +45,32 @@ export const map: Command = async (args, io) => {
   }
 
   try {
-    const loss: LossEntry[] = [];
-    const one = (native: unknown, at: string): unknown => {
-      const lost: LossEntry[] = [];
-      const record =
-        from === canonical
-          ? canonicalInput(native, at)
-          : translate(lost, from.toCanonical(from.readNative ? from.readNative(native) : native));
-      const output = to === canonical ? record : translate<unknown>(lost, to.fromCanonical(record));
-      loss.push(...lost.map((entry) => ({ ...entry, pointer: `${at}${entry.pointer}` })));
-      return output;
-    };
-    const output =
-      from === canonical && Array.isArray(input)
-        ? input.map((record, index) => one(record, `/${index}`))
-        : one(input, '');
-    io.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
-    for (const entry of loss) io.stderr.write(`${formatLoss(entry)}\n`);
+    // A list of canonical records, or a response holding several records (GIA's aliased reports), gives
+    // one output each, as an array, and each loss entry and refusal names its record's index.
+    const list = from === canonical && Array.isArray(input);
+    const natives = from === canonical ? (list ? (input as unknown[]) : [input]) : nativesOf(from, input);
+    const several = list || natives.length !== 1;
+    const outputs = natives.map((native, index) => {
+      const at = several ? `/${index}` : '';
+      try {
+        const loss: LossEntry[] = [];
+        const record =
+          from === canonical ? canonicalInput(native, at) : translate(loss, from.toCanonical(native));
+        const output: unknown =
+          to === canonical ? record : translate<unknown>(loss, to.fromCanonical(record));
+        return { output, loss };
+      } catch (error) {
+        if (several && error instanceof MappingError)
+          throw new InvalidCanonical(`record ${index}: ${error.message}`, { cause: error });
+        throw error;
+      }
+    });
+    io.stdout.write(
+      `${JSON.stringify(several ? outputs.map((o) => o.output) : outputs[0]!.output, null, 2)}\n`,
+    );
+    outputs.forEach(({ loss }, index) => {
+      for (const entry of loss) io.stderr.write(`${formatLoss(entry, several ? `/${index}` : '')}\n`);
+    });
     return exitCode.ok;
   } catch (error) {
     if (error instanceof MappingError || error instanceof InvalidCanonical) return fail(io, error.message);
@@ -69,7 +78,14 @@ export const map: Command = async (args, io) => {
   }
 };
 
+/** Input that cannot be translated, in a message of its own: an invalid canonical record, or one record of several. */
 class InvalidCanonical extends Error {}
+
+/** The native records in what was handed over: one, or several when the platform's answer holds several. */
+function nativesOf(adapter: AnyAdapter, input: unknown): unknown[] {
+  if (adapter.readNatives) return adapter.readNatives(input);
+  return [adapter.readNative ? adapter.readNative(input) : input];
+}
 
 function side(name: string, adapters: Map<string, AnyAdapter>): AnyAdapter | typeof canonical {
   if (name === canonical) return canonical;
@@ -93,14 +109,14 @@ function translate<T>(loss: LossEntry[], translation: { value: T; loss: LossEntr
   return translation.value;
 }
 
-function formatLoss(entry: LossEntry): string {
+function formatLoss(entry: LossEntry, record: string): string {
   const change =
     'to' in entry
       ? 'from' in entry
         ? ` (${JSON.stringify(entry.from)} -> ${JSON.stringify(entry.to)})`
         : ` (as ${JSON.stringify(entry.to)})`
       : '';
-  return `${entry.kind} ${entry.pointer}: ${entry.reason}${change}`;
+  return `${entry.kind} ${record}${entry.pointer}: ${entry.reason}${change}`;
 }
 
 function fail(io: CliIO, message: string): number {

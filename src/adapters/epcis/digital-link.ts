@@ -1,87 +1,14 @@
 /**
  * Identifier normalisation for the CBV 2.0 event hash (rules 17 and 18): EPC URIs (`urn:epc:id:sgtin:...`)
- * become canonical GS1 Digital Link URIs, and Digital Link URIs on any domain become constrained canonical
- * ones on id.gs1.org, keeping only the finest level of identification. Anything else is left alone, so the
- * bridge's own HTTP identifiers hash as written.
+ * become canonical GS1 Digital Link URIs (see `epc-uri.ts`), and Digital Link URIs on any domain become
+ * constrained canonical ones on id.gs1.org, keeping only the finest level of identification. Anything else
+ * is left alone, so the bridge's own HTTP identifiers hash as written.
  */
+import { epcToDigitalLink } from './epc-uri.js';
 
-/** GS1 check digit (mod 10, weights 3 and 1 from the right) for a string of digits. */
-export function gs1CheckDigit(digits: string): string {
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    const digit = Number(digits[digits.length - 1 - i]);
-    sum += i % 2 === 0 ? digit * 3 : digit;
-  }
-  return String((10 - (sum % 10)) % 10);
-}
-
-/** Percent-encodes a serial or lot as a Digital Link path segment: RFC 3986 unreserved characters stay. */
-function segment(value: string): string {
-  return encodeURIComponent(safeDecode(value)).replace(
-    /[!'()*]/g,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
-}
-
-function safeDecode(value: string): string {
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return value;
-  }
-}
+export { epcToDigitalLink, gs1CheckDigit } from './epc-uri.js';
 
 const dl = 'https://id.gs1.org/';
-
-/** GTIN-14 from an EPC company prefix and indicator-plus-item reference. */
-function gtin(companyPrefix: string, indicatorItem: string): string {
-  const body = indicatorItem.slice(0, 1) + companyPrefix + indicatorItem.slice(1);
-  return body + gs1CheckDigit(body);
-}
-
-const withCheck = (body: string): string => body + gs1CheckDigit(body);
-
-/** Each EPC scheme's fields (after the scheme name, split on dots) as a Digital Link path. */
-const epcSchemes: Record<string, (fields: string[]) => string | undefined> = {
-  'id:sgtin': ([cp, item, serial]) => `01/${gtin(cp!, item!)}/21/${segment(serial!)}`,
-  'id:sscc': ([cp, ref]) => `00/${withCheck(ref!.slice(0, 1) + cp! + ref!.slice(1))}`,
-  'id:sgln': ([cp, loc, ext]) => `414/${withCheck(cp! + loc!)}${ext === '0' ? '' : `/254/${segment(ext!)}`}`,
-  'id:grai': ([cp, type, serial]) => `8003/${withCheck(`0${cp!}${type!}`)}${segment(serial!)}`,
-  'id:giai': ([cp, ref]) => `8004/${cp!}${segment(ref!)}`,
-  'id:gsrn': ([cp, ref]) => `8018/${withCheck(cp! + ref!)}`,
-  'id:gsrnp': ([cp, ref]) => `8017/${withCheck(cp! + ref!)}`,
-  'id:gdti': ([cp, type, serial]) => `253/${withCheck(cp! + type!)}${segment(serial!)}`,
-  'id:sgcn': ([cp, ref, serial]) => `255/${withCheck(cp! + ref!)}${segment(serial!)}`,
-  'id:pgln': ([cp, ref]) => `417/${withCheck(cp! + ref!)}`,
-  'class:lgtin': ([cp, item, lot]) => `01/${gtin(cp!, item!)}/10/${segment(lot!)}`,
-  'idpat:sgtin': ([cp, item]) => `01/${gtin(cp!, item!)}`,
-  'idpat:grai': ([cp, type]) => `8003/${withCheck(`0${cp!}${type!}`)}`,
-  'idpat:gdti': ([cp, type]) => `253/${withCheck(cp! + type!)}`,
-  'idpat:sgcn': ([cp, ref]) => `255/${withCheck(cp! + ref!)}`,
-};
-
-const fieldCounts: Record<string, number> = {
-  'id:sscc': 2,
-  'id:giai': 2,
-  'id:gsrn': 2,
-  'id:gsrnp': 2,
-  'id:pgln': 2,
-};
-
-/** The canonical GS1 Digital Link URI for an EPC URI, or undefined when it is not one this knows. */
-export function epcToDigitalLink(uri: string): string | undefined {
-  const match = /^urn:epc:(id|class|idpat):([a-z]+):(.+)$/.exec(uri);
-  if (!match) return undefined;
-  const scheme = `${match[1]}:${match[2]}`;
-  const convert = epcSchemes[scheme];
-  if (!convert) return undefined;
-  const fields = match[3]!.split('.');
-  const expected = fieldCounts[scheme] ?? 3;
-  // The company prefix is always digits; references after it may hold letters (GIAI, GDTI serials).
-  if (fields.length !== expected || !/^\d+$/.test(fields[0]!)) return undefined;
-  const path = convert(fields);
-  return path === undefined ? undefined : dl + path;
-}
 
 /** Primary keys, with the qualifiers kept for each, finest first (CBV 2.0 rule 18 III). */
 const primaryKeys: Record<string, string[][]> = {

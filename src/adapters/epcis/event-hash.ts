@@ -5,38 +5,65 @@
  * as soon as any value changes. The bridge uses it as each exported event's `eventID`, so that exporting the
  * same history twice yields the same IDs and an EPCIS repository can drop the duplicates.
  *
- * The pre-hash string concatenates `key=value` pieces, without separators, in the canonical property order;
- * list members are sorted; `recordTime`, `eventID` and `errorDeclaration` are left out (they change when an
- * event is recorded or corrected, not what it says); ILMD and user extensions follow, keys written as
- * `{namespace}localName`, sorted.
+ * The pre-hash string concatenates `key=value` pieces, without separators, in the canonical property order
+ * the reference uses today (destinations before sources; a transaction's, source's or destination's type
+ * before its identifier); list members are sorted; `recordTime`, `eventID` and `errorDeclaration` are left
+ * out (they change when an event is recorded or corrected, not what it says), as are RDF comments and the
+ * fields a document lists under `ignoreFields`; ILMD and user extensions follow, keys written as
+ * `{namespace}localName`, sorted. Values are written by `hash-values.ts`, identifiers by `digital-link.ts`.
  */
 import { createHash } from 'node:crypto';
 import { normaliseIdentifier } from './digital-link.js';
+import { HashNamespaces, ignoreFieldsOf } from './hash-namespaces.js';
+import {
+  asArray,
+  asRecord,
+  byCodeUnit,
+  cbvUrnAsWebUri,
+  isDecimal,
+  numeric,
+  text,
+  utcMillis,
+} from './hash-values.js';
 import type { EpcisContext, EpcisEvent } from './types.js';
 import { cbvRoot } from './vocab.js';
+
+export { contextPrefixes } from './hash-namespaces.js';
+export { utcMillis } from './hash-values.js';
 
 /** The hash algorithm version this module implements, as written after `?ver=`. */
 export const eventHashVersion = 'CBV2.0';
 
-/** Prefixes GS1's EPCIS 2.0 context defines, for expanding names and values written as CURIEs. */
-const gs1Prefixes: Readonly<Record<string, string>> = {
-  gs1: 'https://gs1.org/voc/',
-  cbv: cbvRoot,
-  epcis: 'https://ref.gs1.org/epcis/',
-  cbvmda: 'urn:epcglobal:cbv:mda:',
-};
+/** What the enclosing document tells the hash beyond the event itself. */
+export interface PreHashOptions {
+  /**
+   * Member names (CURIEs under the document's prefixes, or `{namespace}local`) the document asks hashers to
+   * leave out: a repository's `ignoreFields` convention. {@link documentEventHashes} reads them for you.
+   */
+  ignore?: readonly string[];
+}
 
 /** `ni:///sha-256;<hex>?ver=CBV2.0` for `event`; `context` is the enclosing document's `@context`. */
-export function eventHash(event: EpcisEvent, context?: EpcisContext): string {
-  const digest = createHash('sha256').update(preHashString(event, context), 'utf8').digest('hex');
+export function eventHash(event: EpcisEvent, context?: EpcisContext, options: PreHashOptions = {}): string {
+  return hashOfPreHash(preHashString(event, context, options));
+}
+
+/** `ni:///sha-256;<hex>?ver=CBV2.0` for a pre-hash string. */
+export function hashOfPreHash(preHash: string): string {
+  const digest = createHash('sha256').update(preHash, 'utf8').digest('hex');
   return `ni:///sha-256;${digest}?ver=${eventHashVersion}`;
 }
 
 /** The canonical pre-hash string of `event`: what {@link eventHash} digests. */
-export function preHashString(event: EpcisEvent, context?: EpcisContext): string {
-  const prefixes = { ...gs1Prefixes, ...contextPrefixes(context), ...contextPrefixes(event['@context']) };
-  const hasher = new PreHash(prefixes);
-  return hasher.event(event);
+export function preHashString(
+  event: EpcisEvent,
+  context?: EpcisContext,
+  options: PreHashOptions = {},
+): string {
+  // An event may carry the ignore convention itself, as a document, its body or its query results may.
+  const ignore = [...(options.ignore ?? []), ...ignoreFieldsOf(event)];
+  const namespaces = new HashNamespaces([context, event['@context']], ignore);
+  return new PreHash(namespaces).event(event);
 }
 
 /** Standard event members, in canonical order, with how each is written. */
@@ -63,6 +90,7 @@ const vocab =
   (h, value) =>
     h.vocab(value, kind);
 
+/** bizTransaction, source, destination: the type first, then the identifier (CBV 2.0 as the reference reads it). */
 const typed =
   (name: string, member: string, kind: string): Writer =>
   (h, value) =>
@@ -71,7 +99,7 @@ const typed =
       asArray(value).map((item) => {
         const entry = asRecord(item);
         const type = entry.type === undefined ? '' : `type=${h.vocab(entry.type, kind)}`;
-        return `${member}=${h.value(entry[member])}${type}`;
+        return `${type}${member}=${h.value(entry[member])}`;
       }),
     );
 
@@ -171,8 +199,9 @@ const canonicalOrder: [string, Writer][] = [
   ['readPoint', (h, v) => `readPoint${place(h, v)}`],
   ['bizLocation', (h, v) => `bizLocation${place(h, v)}`],
   ['bizTransactionList', typed('bizTransactionList', 'bizTransaction', 'BTT')],
-  ['sourceList', typed('sourceList', 'source', 'SDT')],
+  // The reference's published hashes write destinations before sources.
   ['destinationList', typed('destinationList', 'destination', 'SDT')],
+  ['sourceList', typed('sourceList', 'source', 'SDT')],
   ['sensorElementList', sensorElements],
 ];
 
@@ -181,9 +210,12 @@ const excluded = new Set(['type', '@context', 'eventID', 'recordTime', 'errorDec
 
 /** Sensor report values written as bare GS1 Web Vocabulary terms (`Temperature`, `ALARM_CONDITION`). */
 const gs1VocabMembers = new Set(['type', 'exception']);
+const bareTerm = /^[A-Za-z][\w-]*$/;
+/** Where the EPCIS 2.0 JSON-LD context puts bare sensor terms, whatever a document binds `gs1:` to. */
+const gs1Vocabulary = 'https://gs1.org/voc/';
 
 class PreHash {
-  constructor(private readonly prefixes: Readonly<Record<string, string>>) {}
+  constructor(private readonly namespaces: HashNamespaces) {}
 
   event(event: EpcisEvent): string {
     let out = `eventType=${text(event.type)}`;
@@ -202,8 +234,8 @@ class PreHash {
       const value = record[name];
       if (value === undefined || value === null) continue;
       if (/time/i.test(name)) out += `${name}=${this.time(value)}`;
-      else if (gs1VocabMembers.has(name) && typeof value === 'string' && /^\w+$/.test(value))
-        out += `${name}=${this.prefixes.gs1}${value}`;
+      else if (gs1VocabMembers.has(name) && typeof value === 'string' && bareTerm.test(value))
+        out += `${name}=${gs1Vocabulary}${value}`;
       else if (name === 'component' && typeof value === 'string' && /^\w+$/.test(value))
         out += `${name}=${cbvRoot}Comp-${value}`;
       else out += `${name}=${this.value(value)}`;
@@ -216,6 +248,7 @@ class PreHash {
   /** ILMD and user extensions: every member as `{namespace}local[=value]` with its children, sorted. */
   extensions(members: Record<string, unknown>): string {
     return Object.entries(members)
+      .filter(([key]) => !this.namespaces.isIgnored(key))
       .flatMap(([key, value]) => this.generic(key, value))
       .sort(byCodeUnit)
       .join('');
@@ -223,7 +256,7 @@ class PreHash {
 
   private generic(key: string, value: unknown): string[] {
     if (key.startsWith('@') || key === '#text') return [];
-    const name = this.expandName(key);
+    const name = this.namespaces.expandName(key);
     if (Array.isArray(value)) return value.flatMap((item) => this.generic(key, item));
     if (value !== null && typeof value === 'object') {
       const record = value as Record<string, unknown>;
@@ -234,23 +267,13 @@ class PreHash {
     return [written === '' ? name : `${name}=${written}`];
   }
 
-  private expandName(key: string): string {
-    const colon = key.indexOf(':');
-    if (colon <= 0) return key;
-    const namespace = this.prefixes[key.slice(0, colon)];
-    return namespace === undefined ? key : `{${namespace}}${key.slice(colon + 1)}`;
-  }
-
   /** A plain value: trimmed, CBV URNs as web URIs, numbers without trailing zeros, identifiers canonical. */
   value(value: unknown): string {
     if (typeof value === 'boolean') return String(value);
     if (typeof value === 'number') return numeric(value);
-    let written = text(value);
-    for (const [urn, term] of cbvUrns)
-      if (written.startsWith(urn)) written = cbvRoot + term + written.slice(urn.length);
-    if (decimal.test(written)) return numeric(Number(written));
-    const expanded = this.expandCurie(written);
-    return normaliseIdentifier(expanded);
+    const written = cbvUrnAsWebUri(text(value));
+    if (isDecimal(written)) return numeric(Number(written));
+    return normaliseIdentifier(this.namespaces.expandValue(written));
   }
 
   /** A CBV vocabulary value: a bare short name (`shipping`) as its web URI, anything else as a value. */
@@ -263,90 +286,8 @@ class PreHash {
   time(value: unknown): string {
     return utcMillis(text(value)) ?? text(value);
   }
-
-  private expandCurie(value: string): string {
-    const match = /^([A-Za-z][\w.-]*):(?!\/\/)(.*)$/.exec(value);
-    const namespace = match ? this.prefixes[match[1]!] : undefined;
-    return namespace === undefined ? value : namespace + match![2]!;
-  }
-}
-
-const cbvUrns: [string, string][] = [
-  ['urn:epcglobal:cbv:bizstep:', 'BizStep-'],
-  ['urn:epcglobal:cbv:disp:', 'Disp-'],
-  ['urn:epcglobal:cbv:btt:', 'BTT-'],
-  ['urn:epcglobal:cbv:sdt:', 'SDT-'],
-  ['urn:epcglobal:cbv:er:', 'ER-'],
-];
-
-const decimal = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-
-function numeric(value: number): string {
-  // Integers in full digits (as 1000000, not 1e6); fractions in their shortest form, which has no trailing zeros.
-  return Number.isInteger(value) && Math.abs(value) < 1e21 ? value.toFixed(0) : String(value);
-}
-
-const rfc3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|z|[+-]\d{2}:?\d{2})$/;
-
-/** `2024-03-05T12:00:00.0004+02:00` as `2024-03-05T10:00:00.000Z`: UTC, milliseconds rounded half up. */
-export function utcMillis(timestamp: string): string | undefined {
-  const m = rfc3339.exec(timestamp.trim());
-  if (!m) return undefined;
-  const [, year, month, day, hour, minute, second, fraction = '', zone = 'Z'] = m;
-  const millis = Math.round(Number(`0.${fraction || '0'}`) * 1000);
-  let offsetMinutes = 0;
-  if (zone.toUpperCase() !== 'Z') {
-    const digits = zone.replace(':', '');
-    offsetMinutes =
-      (zone.startsWith('-') ? -1 : 1) * (Number(digits.slice(1, 3)) * 60 + Number(digits.slice(3, 5)));
-  }
-  const utc =
-    Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second)) +
-    millis -
-    offsetMinutes * 60_000;
-  return Number.isNaN(utc) ? undefined : new Date(utc).toISOString();
-}
-
-/** The prefix definitions of a JSON-LD context (string members of its objects); URLs are not fetched. */
-export function contextPrefixes(context: unknown): Record<string, string> {
-  const prefixes: Record<string, string> = {};
-  for (const entry of Array.isArray(context) ? context : [context]) {
-    if (entry === null || typeof entry !== 'object') continue;
-    for (const [prefix, namespace] of Object.entries(entry as Record<string, unknown>)) {
-      if (typeof namespace === 'string' && !prefix.startsWith('@')) prefixes[prefix] = namespace;
-    }
-  }
-  return prefixes;
 }
 
 function list(name: string, members: string[]): string {
   return members.length === 0 ? '' : name + members.sort(byCodeUnit).join('');
-}
-
-function asArray(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : value === undefined || value === null ? [] : [value];
-}
-
-function asRecord(value: unknown): Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : {};
-}
-
-function text(value: unknown): string {
-  return typeof value === 'string'
-    ? value.trim()
-    : typeof value === 'number'
-      ? numeric(value)
-      : typeof value === 'boolean'
-        ? String(value)
-        : // An object where a plain value belongs is malformed; its JSON still tells two such events apart.
-          value === undefined || value === null
-          ? ''
-          : JSON.stringify(value);
-}
-
-/** Case-sensitive ordering by UTF-16 code unit, which matches code-point order for the ASCII the hash sees. */
-function byCodeUnit(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

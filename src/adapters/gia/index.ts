@@ -6,7 +6,7 @@ import { defineAdapter } from '../define.js';
 import { connectGia, type GiaConnectOptions } from './client.js';
 import type { GiaRecord } from './native.js';
 import { intakeFromCanonical } from './intake.js';
-import { fromCanonical, toCanonical } from './transform.js';
+import { fromCanonical, readNatives, toCanonical } from './transform.js';
 
 export {
   createMemoryReportCache,
@@ -16,13 +16,17 @@ export {
 } from './cache.js';
 export { connectGia, type GiaConnectOptions } from './client.js';
 export { giaQueryDocument } from './graphql.js';
-export type { GiaRecord, GiaResponseBody, GradingReport, IntakeRecord } from './native.js';
+export type { GiaRecord, GradingReport, IntakeRecord } from './native.js';
+export type { GiaResponseBody, GiaResponseErrorEntry } from './response.js';
 export {
   describesReport,
   fromCanonical,
+  GiaResponseError,
   intakeFromCanonical,
   intakeToCanonical,
   reportFromCanonical,
+  readGiaResponse,
+  readNatives,
   reportToCanonical,
   toCanonical,
   unwrapGiaResponse,
@@ -43,6 +47,7 @@ export const giaAdapter = defineAdapter<GiaRecord, GiaConnectOptions>({
   },
   authoritative: ['grading'],
   toCanonical,
+  readNatives,
   fromCanonical,
   // The bridge writes only what a producer may: the rough data GIA's Mine-to-Market intake takes.
   writeShape: intakeFromCanonical,

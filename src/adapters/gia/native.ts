@@ -3,8 +3,6 @@
  * rough record of the Mine-to-Market intake. Every field is optional or nullable as on the wire, because a
  * GraphQL answer carries only what was asked and answers null for what a report lacks.
  */
-import { MappingError } from '../../mapping/errors.js';
-
 /** GIA's `RoundMeasurements` or `FancyMeasurements` (the `__typename` may be absent in a lab's body). */
 export interface GiaMeasurements {
   __typename?: 'RoundMeasurements' | 'FancyMeasurements';
@@ -83,6 +81,11 @@ export interface GiaAssociatedReference {
   reference_id: string;
 }
 
+/** GIA's `IndustryDisclosures`: `disclosed_source {name, code}` ("South Africa"; the code is for GIA's use). */
+export interface GiaIndustryDisclosures {
+  disclosed_source?: { name?: string | null; code?: string | null } | null;
+}
+
 /** A grading report as `getReport` answers it. */
 export interface GradingReport {
   report_number: string;
@@ -92,6 +95,8 @@ export interface GradingReport {
   report_type_code?: string | null;
   results?: GiaDiamondResults | null;
   associated_references?: GiaAssociatedReference[] | null;
+  /** The stone's source as disclosed to GIA by the industry: a country name and GIA's own code for it. */
+  industry_disclosures?: GiaIndustryDisclosures | null;
   /** Per call: set when the requested number was superseded by this report's number. */
   info_message?: string | null;
   /** Per call: presigned asset URLs that expire an hour after the call. */
@@ -121,37 +126,9 @@ export interface IntakeRecord {
 /** Either native record the GIA platform holds. */
 export type GiaRecord = GradingReport | IntakeRecord;
 
-/** A whole GraphQL response body, as `tracebridge map --from gia` may be given one. */
-export interface GiaResponseBody {
-  data?: { getReport?: GradingReport | null } | null;
-  errors?: unknown[];
-}
-
 /** Whether a native record is an intake record rather than a grading report. */
 export function isIntakeRecord(record: GiaRecord): record is IntakeRecord {
   return (
     typeof (record as Partial<IntakeRecord>).rough_control_no === 'string' && !('report_number' in record)
   );
-}
-
-/**
- * The record inside what a person or a client hands over: a whole GraphQL response body
- * (`{data: {getReport: ...}}`) is unwrapped, a bare `GradingReport` or intake record is answered as is.
- */
-export function unwrapGiaResponse(input: unknown): GiaRecord {
-  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-    throw new MappingError('', input, 'a GIA GradingReport, a GraphQL response body or an intake record');
-  }
-  if (!('data' in input) && !('errors' in input)) return input as GiaRecord;
-  const body = input as GiaResponseBody;
-  const report = body.data?.getReport;
-  if (report === null || report === undefined || typeof report !== 'object') {
-    const errors = (body.errors ?? []).map((e) => (e as { message?: unknown }).message).filter(Boolean);
-    throw new MappingError(
-      '/data/getReport',
-      report ?? null,
-      `a GradingReport${errors.length > 0 ? ` (the response carries errors: ${errors.join('; ')})` : ''}`,
-    );
-  }
-  return report;
 }

@@ -25,7 +25,7 @@ import {
   printFluorescence,
 } from '../../mapping/vocab/fluorescence.js';
 import { parseShape, printShape } from '../../mapping/vocab/shape.js';
-import type { Measurements, PolishedColor, PolishedStone } from '../../types/diamond.js';
+import type { FancyIntensity, Measurements, PolishedColor, PolishedStone } from '../../types/diamond.js';
 import type { GiaColorGrade, GiaDiamondResults, GiaMeasurements } from './native.js';
 import { printCaratWeight, printHue, printMeasurements, type Residual } from './printed.js';
 
@@ -136,9 +136,18 @@ function polishedStone(
     present(data?.measurements) ? dataMeasurements(data.measurements) : undefined,
   );
   if (measurements) polished.measurements = measurements;
-  const color = both('color_grade', results.color_grade, parseColor, () =>
-    dataColor(data?.color_grades ?? data?.color, loss),
-  );
+  const fromData = dataColor(data?.color_grades ?? data?.color, loss);
+  // A printed grade that names only the intensity ("Fancy Intense") takes its hue from the data block.
+  const printedColor = (value: unknown, pointer: string): PolishedColor => {
+    try {
+      return parseColor(value, pointer);
+    } catch (error) {
+      if (fromData?.scale !== 'fancy') throw error;
+      const { intensity, hue } = parseColoredDiamondGrade(String(value), pointer, error);
+      return { scale: 'fancy', intensity, hue: hue ?? fromData.hue };
+    }
+  };
+  const color = both('color_grade', results.color_grade, printedColor, () => fromData);
   if (color) polished.color = color;
   const clarity = both('clarity_grade', results.clarity_grade, parseClarity, () =>
     code(data?.clarity, '/results/data/clarity', parseClarity),
@@ -198,7 +207,7 @@ function dataColor(grade: GiaColorGrade | null | undefined, loss: LossReport): P
   const pointer = '/results/data/color_grades';
   if (grade.__typename === 'CDColorGrade' || present(grade.colored_diamond_color_grade_code)) {
     const whole = present(grade.colored_diamond_color_grade)
-      ? parseFancyColor(grade.colored_diamond_color_grade, `${pointer}/colored_diamond_color_grade`)
+      ? parseColoredDiamondGrade(grade.colored_diamond_color_grade, `${pointer}/colored_diamond_color_grade`)
       : undefined;
     const intensity = present(grade.colored_diamond_color_grade_code)
       ? parseFancyIntensity(
@@ -212,7 +221,7 @@ function dataColor(grade: GiaColorGrade | null | undefined, loss: LossReport): P
     if (intensity === undefined || hue === undefined) {
       throw new MappingError(pointer, grade, 'a coloured diamond grade with an intensity and a hue');
     }
-    if (whole && (whole.intensity !== intensity || whole.hue !== hue)) {
+    if (whole && (whole.intensity !== intensity || (whole.hue !== undefined && whole.hue !== hue))) {
       loss.conflict(
         `${pointer}/colored_diamond_color_grade`,
         grade.colored_diamond_color_grade,
@@ -225,6 +234,27 @@ function dataColor(grade: GiaColorGrade | null | undefined, loss: LossReport): P
   return present(grade.color_grade_code)
     ? { scale: 'DZ', grade: parseDZGrade(grade.color_grade_code, `${pointer}/color_grade_code`) }
     : undefined;
+}
+
+/**
+ * GIA's `colored_diamond_color_grade`: the whole grade ("Fancy Intense Yellow"), or only its intensity
+ * ("Fancy Intense", as GIA's ColoredDiamondColorGradeCode names it) with the hue given apart in
+ * `colored_diamond_color_description`.
+ */
+function parseColoredDiamondGrade(
+  value: string,
+  pointer: string,
+  refusal?: unknown,
+): { intensity: FancyIntensity; hue?: string } {
+  try {
+    return parseFancyColor(value, pointer);
+  } catch (error) {
+    try {
+      return { intensity: parseFancyIntensity(value, pointer) };
+    } catch {
+      throw refusal ?? error;
+    }
+  }
 }
 
 /** Takes from the data block what the polished block regenerates exactly. */

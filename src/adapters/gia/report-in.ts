@@ -63,7 +63,7 @@ export function reportToCanonical(report: GradingReport): Translation<DiamondRec
   }
   const tracrId = readTracrId(report, rest);
   if (tracrId !== undefined) identifiers.tracrId = tracrId;
-  const origin = readOrigin(results, identifiers, loss, rest);
+  const origin = readOrigin(report, results, identifiers, loss, rest);
 
   const reportDate = readReportDate(report, loss, rest);
   const grading: NonNullable<DiamondRecord['grading']> = { lab: 'GIA', reportNumber };
@@ -100,8 +100,25 @@ function readTracrId(report: GradingReport, rest: Residual): string | undefined 
   return tracr?.reference_id;
 }
 
-/** Origin from the report's printed country and the Mine-to-Market block; the report's own country wins. */
+/** The country GIA's industry disclosure names, when it names one ("South Africa"); its code is GIA's own. */
+export function disclosedCountry(report: GradingReport): ParsedCountry | undefined {
+  const name = report.industry_disclosures?.disclosed_source?.name;
+  if (!present(name)) return undefined;
+  try {
+    return parseCountry(name, '/industry_disclosures/disclosed_source/name');
+  } catch {
+    // A source that is not one country stays in extensions.gia as GIA wrote it, code and all.
+    return undefined;
+  }
+}
+
+/**
+ * Origin from the report's printed country, the industry's disclosed source and the Mine-to-Market block,
+ * in that order of precedence; a source that disagrees with the one used is a conflict in the loss report.
+ * The disclosure itself stays in `extensions.gia` with GIA's code.
+ */
 function readOrigin(
+  report: GradingReport,
   results: GiaDiamondResults,
   identifiers: NonNullable<DiamondRecord['identifiers']>,
   loss: LossReport,
@@ -111,17 +128,28 @@ function readOrigin(
   const printed = present(results.country_of_origin)
     ? parseCountry(results.country_of_origin, '/results/country_of_origin')
     : undefined;
+  const disclosed = disclosedCountry(report);
   const m2m = results.m2m_rough_data ?? undefined;
   const declared = present(m2m?.country_of_origin)
     ? parseCountry(m2m.country_of_origin, '/results/m2m_rough_data/country_of_origin')
     : undefined;
-  const country = printed ?? declared;
-  if (printed && declared && canonicalJson(printed) !== canonicalJson(declared)) {
+  const country = printed ?? disclosed ?? declared;
+  if (printed && disclosed && canonicalJson(printed) !== canonicalJson(disclosed)) {
+    loss.conflict(
+      '/industry_disclosures/disclosed_source/name',
+      report.industry_disclosures?.disclosed_source?.name,
+      printed,
+      "the disclosed source disagrees with the report's country of origin; the report wins",
+    );
+  }
+  if (country && declared && canonicalJson(country) !== canonicalJson(declared)) {
     loss.conflict(
       '/results/m2m_rough_data/country_of_origin',
       m2m?.country_of_origin,
-      printed,
-      "the producer's declared country disagrees with the report's country of origin; the report wins",
+      country,
+      printed
+        ? "the producer's declared country disagrees with the report's country of origin; the report wins"
+        : "the producer's declared country disagrees with the disclosed source; the disclosure wins",
     );
   }
   if (country)

@@ -11,14 +11,20 @@ import { parseCaratWeight, parseMeasurements, parseReportDate } from '../../mapp
 import { giaCaratWeight } from '../../mapping/units.js';
 import { parseClarity, printClarity } from '../../mapping/vocab/clarity.js';
 import { parseColor, parseHue, printColor } from '../../mapping/vocab/color.js';
-import { parseCountry } from '../../mapping/vocab/country.js';
+import { parseCountry, type ParsedCountry } from '../../mapping/vocab/country.js';
 import { parseFinish, printFinish } from '../../mapping/vocab/finish.js';
 import { parseFluorescence, printFluorescence } from '../../mapping/vocab/fluorescence.js';
 import { parseShape, printShape } from '../../mapping/vocab/shape.js';
 import type { CustodyEvent, DiamondRecord, Origin, PolishedStone } from '../../types/diamond.js';
 import type { GiaAssociatedReference, GiaDiamondData, GiaDiamondResults, GradingReport } from './native.js';
 import { mergeOver, printCaratWeight, printHue, printMeasurements, printReportDate } from './printed.js';
-import { diamondResultsType, gradedEvent, printCountry, tracrReference } from './report-in.js';
+import {
+  diamondResultsType,
+  disclosedCountry,
+  gradedEvent,
+  printCountry,
+  tracrReference,
+} from './report-in.js';
 
 type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json =>
@@ -105,7 +111,9 @@ export function reportFromCanonical(record: DiamondRecord): Translation<GradingR
   if (f)
     results.fluorescence = printedOr(restResults.fluorescence, f, parseFluorescence, printFluorescence(f));
   if (identifiers?.inscription !== undefined) results.inscriptions = identifiers.inscription;
-  writeOrigin(record.origin, identifiers?.roughControlNumber, restResults, results, loss);
+  // A country the report had only from the industry disclosure (kept in the residual) is not printed again.
+  const disclosed = disclosedCountry(rest as GradingReport);
+  writeOrigin(record.origin, identifiers?.roughControlNumber, restResults, results, loss, disclosed);
   // A report read without a data block comes back without one; anything else gets GIA's machine-readable view.
   if (!isObject(rest.results) || isObject(restResults.data)) {
     results.data = dataBlock(polished, reported, isObject(restResults.data) ? restResults.data : {});
@@ -146,6 +154,7 @@ function writeOrigin(
   restResults: Json,
   results: GiaDiamondResults,
   loss: LossReport,
+  disclosed?: ParsedCountry,
 ): void {
   const country =
     origin?.country !== undefined
@@ -154,7 +163,11 @@ function writeOrigin(
         ? { aggregated: true as const }
         : undefined;
   const restM2m = isObject(restResults.m2m_rough_data) ? restResults.m2m_rough_data : {};
-  if (country) {
+  const onlyDisclosed =
+    restResults.country_of_origin === undefined &&
+    disclosed !== undefined &&
+    canonicalJson(disclosed) === canonicalJson(country);
+  if (country && !onlyDisclosed) {
     results.country_of_origin = printedOr(
       restResults.country_of_origin,
       country,

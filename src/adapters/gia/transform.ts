@@ -11,18 +11,30 @@
 import type { Translation } from '../../mapping/loss.js';
 import type { DiamondRecord } from '../../types/diamond.js';
 import { intakeFromCanonical, intakeToCanonical } from './intake.js';
-import { isIntakeRecord, unwrapGiaResponse, type GiaRecord, type GiaResponseBody } from './native.js';
+import { isIntakeRecord, type GiaRecord } from './native.js';
 import { reportFromCanonical } from './report-out.js';
 import { reportToCanonical } from './report-in.js';
+import { readGiaResponse, unwrapGiaResponse, type GiaResponseBody } from './response.js';
 
 export { intakeFromCanonical, intakeToCanonical } from './intake.js';
 export { reportFromCanonical } from './report-out.js';
 export { reportToCanonical } from './report-in.js';
-export { unwrapGiaResponse } from './native.js';
+export { GiaResponseError, readGiaResponse, unwrapGiaResponse } from './response.js';
 
 /** A grading report, intake record or GraphQL response body to the canonical record, with its loss report. */
 export function toCanonical(input: GiaRecord | GiaResponseBody): Translation<DiamondRecord> {
-  const record = unwrapGiaResponse(input);
+  return recordToCanonical(unwrapGiaResponse(input));
+}
+
+/**
+ * What a person hands `map --from gia`, as the records it holds: a bare record, or a response body with one
+ * lookup or several (aliased reports). GIA's own refusals throw GiaResponseError with GIA's words.
+ */
+export function readNatives(input: unknown): GiaRecord[] {
+  return readGiaResponse(input);
+}
+
+function recordToCanonical(record: GiaRecord): Translation<DiamondRecord> {
   return isIntakeRecord(record) ? intakeToCanonical(record) : reportToCanonical(record);
 }
 

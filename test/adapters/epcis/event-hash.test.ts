@@ -4,6 +4,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { eventHash, preHashString, utcMillis } from '../../../src/adapters/epcis/event-hash.js';
+import { documentEventHashes, NotAnEpcisDocument } from '../../../src/adapters/epcis/hash-document.js';
 import type { EpcisContext, EpcisEvent } from '../../../src/adapters/epcis/types.js';
 
 /**
@@ -93,16 +94,17 @@ function reverseKeys(value: unknown): unknown {
 }
 
 describe('CBV 2.0 event hash', () => {
+  // The reference writes a transaction's type before its identifier since CBV 2.0 (it wrote it after before).
   test('reproduces the reference hash of an ObjectEvent with EPC URIs, a read point and a transaction', () => {
     expect(preHashString(singleEvent)).toBe(
       'eventType=ObjectEventeventTime=2022-02-17T02:33:31.116ZeventTimeZoneOffset=-06:00' +
         'epcListepc=https://id.gs1.org/01/10614141073464/21/2017epc=https://id.gs1.org/01/10614141073464/21/2018' +
         'action=OBSERVEbizStep=https://ref.gs1.org/cbv/BizStep-shippingdisposition=https://ref.gs1.org/cbv/Disp-in_transit' +
         'readPointid=https://id.gs1.org/414/0614141073467/254/1234' +
-        'bizTransactionListbizTransaction=http://transaction.acme.com/po/12345678type=https://ref.gs1.org/cbv/BTT-po',
+        'bizTransactionListtype=https://ref.gs1.org/cbv/BTT-pobizTransaction=http://transaction.acme.com/po/12345678',
     );
     expect(eventHash(singleEvent)).toBe(
-      'ni:///sha-256;3e0f2437f4cb5e8a1b832b769c0eed1bf3e1421f14061132e9800ded03f10182?ver=CBV2.0',
+      'ni:///sha-256;ffa491b16867e34a7791a8d5389d826afc24e63a121026b6a4004ace38631b4b?ver=CBV2.0',
     );
   });
 
@@ -225,5 +227,116 @@ describe('CBV 2.0 event hash', () => {
     expect(utcMillis('2005-04-03T20:33:31.116000-06:00')).toBe('2005-04-04T02:33:31.116Z');
     expect(utcMillis('2024-01-01T00:00:00.9996Z')).toBe('2024-01-01T00:00:01.000Z');
     expect(utcMillis('yesterday')).toBeUndefined();
+  });
+
+  test.each([
+    ['2023-02-02T11:04:03.1415Z', '2023-02-02T11:04:03.142Z'],
+    ['2023-02-02T11:04:03.1414999Z', '2023-02-02T11:04:03.141Z'],
+    ['2023-02-02T11:04:03.0005Z', '2023-02-02T11:04:03.001Z'],
+    ['2023-12-31T23:59:59.9995Z', '2024-01-01T00:00:00.000Z'],
+    ['2023-02-02T11:04:03.1Z', '2023-02-02T11:04:03.100Z'],
+    ['2023-02-02T11:04:03+0530', '2023-02-02T05:34:03.000Z'],
+    ['2023-02-02T11:04:03-06', '2023-02-02T17:04:03.000Z'],
+  ])('rounds the timestamp %s on its fourth decimal, half up, to %s', (written, expected) => {
+    expect(utcMillis(written)).toBe(expected);
+  });
+
+  test('leaves comments out, as rdfs:comment, plain comment or under another prefix, at any depth', () => {
+    const commented = {
+      ...stoneEvent,
+      'rdfs:comment': 'observed at the sorting house',
+      comment: 'a note',
+      ilmd: { ...stoneEvent.ilmd, 'r:comment': 'inside the ILMD' },
+    };
+    const context = [...(stoneContext as unknown[]), { r: 'http://www.w3.org/2000/01/rdf-schema#' }];
+    expect(eventHash(commented as EpcisEvent, context as EpcisContext)).toBe(hashOf(stoneEvent));
+  });
+
+  test('leaves out the fields a document lists under ignoreFields, whatever prefix names them', () => {
+    const stored = { ...stoneEvent, 'tb:storedHash': 'ni:///sha-256;00?ver=CBV2.0', 'repo:captureID': 'c-1' };
+    const context = [
+      ...(stoneContext as unknown[]),
+      { repo: 'https://repo.example/', alias: 'https://ns.tracebridge.dev/epcis/' },
+    ];
+    const ignore = ['alias:storedHash', 'repo:captureID'];
+    expect(eventHash(stored, context as EpcisContext, { ignore })).toBe(hashOf(stoneEvent));
+    expect(eventHash(stored, context as EpcisContext)).not.toBe(hashOf(stoneEvent));
+    const selfDeclared = { ...stored, 'repo:ignoreFields': ignore };
+    expect(eventHash(selfDeclared, context as EpcisContext)).toBe(hashOf(stoneEvent));
+  });
+
+  test('expands GS1 vocabulary CURIEs in values and keeps other CURIEs as written', () => {
+    const curies = { ...singleEvent, bizStep: 'cbv:BizStep-shipping', 'tb:grade': 'tb:excellent' };
+    const bare = { ...singleEvent, 'tb:grade': 'tb:excellent' };
+    expect(eventHash(curies, stoneContext)).toBe(eventHash(bare, stoneContext));
+    expect(preHashString(bare, stoneContext)).toContain(
+      '{https://ns.tracebridge.dev/epcis/}grade=tb:excellent',
+    );
+  });
+
+  test('writes an undeclared cbvmda prefix as the reference does, and a declared one as declared', () => {
+    const event = { ...singleEvent, ilmd: { 'cbvmda:lotNumber': 'LOT1' } };
+    expect(preHashString(event)).toContain('{urn:epcglobal:cbv:mda}lotNumber=LOT1');
+    expect(preHashString(event, [{ cbvmda: 'urn:epcglobal:cbv:mda:' }])).toContain(
+      '{urn:epcglobal:cbv:mda:}lotNumber=LOT1',
+    );
+  });
+});
+
+describe('the event hashes of a whole document', () => {
+  const document = {
+    '@context': stoneContext,
+    type: 'EPCISDocument',
+    schemaVersion: '2.0',
+    creationDate: '2024-03-06T00:00:00Z',
+  };
+
+  test('hashes every event of an EPCISDocument in document order', () => {
+    const hashes = documentEventHashes({ ...document, epcisBody: { eventList: [stoneEvent, singleEvent] } });
+    expect(hashes.map((entry) => entry.hash)).toEqual([
+      hashOf(stoneEvent),
+      eventHash(singleEvent, stoneContext),
+    ]);
+    expect(hashes[0]!.preHash).toBe(preHashString(stoneEvent, stoneContext));
+  });
+
+  test('hashes the events of an EPCISQueryDocument and honours ignoreFields on its query results', () => {
+    const stored = { ...stoneEvent, 'tb:storedHash': 'x' };
+    const query = {
+      ...document,
+      type: 'EPCISQueryDocument',
+      epcisBody: {
+        queryResults: {
+          queryName: 'SimpleEventQuery',
+          'tb:ignoreFields': ['tb:storedHash'],
+          resultsBody: { eventList: [stored] },
+        },
+      },
+    };
+    expect(documentEventHashes(query).map((entry) => entry.hash)).toEqual([hashOf(stoneEvent)]);
+  });
+
+  test.each([
+    [[], 'expected a JSON object'],
+    [
+      { type: 'DiamondRecord' },
+      '/type: expected "EPCISDocument" or "EPCISQueryDocument", got "DiamondRecord"',
+    ],
+    [{ type: 'EPCISDocument' }, '/epcisBody: expected an object'],
+    [
+      { type: 'EPCISDocument', epcisBody: { eventList: {} } },
+      '/epcisBody/eventList: expected a list of events',
+    ],
+    [
+      { type: 'EPCISQueryDocument', epcisBody: { eventList: [] } },
+      '/epcisBody/queryResults/resultsBody/eventList',
+    ],
+    [
+      { type: 'EPCISDocument', epcisBody: { eventList: [{ eventTime: 'x' }] } },
+      '/epcisBody/eventList/0/type',
+    ],
+  ])('refuses %j, naming the field', (input, message) => {
+    expect(() => documentEventHashes(input)).toThrow(NotAnEpcisDocument);
+    expect(() => documentEventHashes(input)).toThrow(message);
   });
 });
