@@ -63,7 +63,7 @@ export function createApp(services: ApiServices): BridgeApp {
     const chain: RequestHandler[] = [];
     if (route.access !== 'public' || route.rateLimited !== false)
       chain.push(authenticate(services, limiter, route));
-    if (route.method === 'post')
+    if (route.method === 'post' && !route.streamedBody)
       chain.push(...jsonBody({ limitBytes: services.bodyLimitBytes ?? 1024 * 1024 }));
     chain.push(handle(route, services, metrics, schemas, () => document));
     app[route.method](route.path, ...chain);

@@ -15,6 +15,7 @@ import { createFeedProcessor, scheduleFeeds } from './feeds.js';
 import { FEED_QUEUE, syncQueueName } from './job-ids.js';
 import { jitterBackoff } from './policy.js';
 import { createQueues, queueConnection, type BridgeQueues } from './queues.js';
+import { createImportWorker } from '../import/jobs.js';
 import { createReconcileWorker } from '../reconcile/jobs.js';
 import { createSyncProcessor } from './sync-worker.js';
 
@@ -132,6 +133,17 @@ export async function startWorkers(
       store,
       adapters: [...adapters.values()],
       clients,
+      lockDuration: config.retry.lockDurationMs,
+      stalledInterval: config.retry.stalledIntervalMs,
+    }),
+  );
+  // Bulk imports queued by the API, registered through the same ingest path as single stones.
+  workers.push(
+    createImportWorker({
+      connection,
+      prefix: config.prefix,
+      ingest: { store, queues, adapters },
+      batchSize: config.importBatchSize,
       lockDuration: config.retry.lockDurationMs,
       stalledInterval: config.retry.stalledIntervalMs,
     }),

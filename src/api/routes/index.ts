@@ -1,6 +1,7 @@
 import { listAdapters } from './adapters.js';
 import { getDiamond, registerDiamond } from './diamonds.js';
 import { getDiamondEpcis } from './epcis.js';
+import { getImport, getImportRefusedCsv, getImportRefusedNdjson, startImport } from './imports.js';
 import { getSyncJob, listSyncJobs, retrySyncJob } from './jobs.js';
 import { lookupStone } from './lookup.js';
 import { confirmMatch, listMatches, rejectMatch } from './matches.js';
@@ -18,6 +19,10 @@ export const apiRoutes: readonly RouteDefinition[] = [
   listSyncJobs,
   getSyncJob,
   retrySyncJob,
+  startImport,
+  getImport,
+  getImportRefusedCsv,
+  getImportRefusedNdjson,
   startReconcile,
   getReconcile,
   applyReconcile,

@@ -74,6 +74,11 @@ export interface RouteDefinition {
   query?: ParameterSpec[];
   /** Schema of the JSON request body. */
   requestBody?: SchemaName;
+  /**
+   * A body that is not JSON, left unread for the handler to stream (a bulk import's file): the content
+   * types it accepts, documented in the OpenAPI document.
+   */
+  streamedBody?: { contentTypes: readonly string[]; description: string };
   responses: Record<number, ResponseSpec>;
   handler(context: RouteContext): Promise<RouteResult>;
 }
