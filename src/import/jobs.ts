@@ -58,7 +58,7 @@ export function createImportWorker(options: ImportWorkerOptions): Worker<ImportJ
   worker.on('failed', (job, error) => {
     if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
     options.ingest.store.imports
-      .finish(job.data.importId, 'failed', `the import stopped: ${error.message}`)
+      .finish(job.data.importId, 'failed', { error: `the import stopped: ${error.message}` })
       .catch(() => undefined);
   });
   return worker;

@@ -82,7 +82,7 @@ export async function executeImport(
     const reached = Math.floor(last.end / SPOOL_CHUNK_BYTES);
     const passedChunks: number[] = [];
     for (; keptChunk < reached; keptChunk++) passedChunks.push(keptChunk);
-    await imports.commit(importId, {
+    const committed = await imports.commit(importId, attempt, {
       offset: last.end,
       line: last.nextLine,
       counts: delta,
@@ -90,6 +90,7 @@ export async function executeImport(
       refused,
       passedChunks,
     });
+    if (!committed) throw new ImportSuperseded(importId, attempt);
     for (const name of Object.keys(counts) as (keyof ImportCounts)[]) counts[name] += delta[name];
     batch = [];
     keys = new Set();
@@ -129,11 +130,23 @@ export async function executeImport(
   } catch (error) {
     if (!(error instanceof ImportFileError)) throw error;
     await flush();
-    await imports.finish(importId, 'failed', error.message);
+    await imports.finish(importId, 'failed', { error: error.message, attempt });
     return (await imports.get(importId))!;
   }
-  await imports.finish(importId, 'done');
+  if (!(await imports.finish(importId, 'done', { attempt }))) throw new ImportSuperseded(importId, attempt);
   return (await imports.get(importId))!;
+}
+
+/**
+ * A later attempt took the import over (this one's worker lost its lock, and BullMQ handed the job to
+ * another): this attempt stops without writing another row of progress.
+ */
+export class ImportSuperseded extends Error {
+  override readonly name = 'ImportSuperseded';
+
+  constructor(importId: string, attempt: number) {
+    super(`[tracebridge] [import] attempt ${attempt} at import ${importId} was taken over by a later one`);
+  }
 }
 
 function csvColumns(state: ImportState): Column[] {

@@ -88,10 +88,21 @@ export interface Imports {
   chunk(id: string, index: number): Promise<Buffer | null>;
   /** Counts an attempt at running the import; answers its number (1 the first time). */
   attempt(id: string): Promise<number>;
-  /** Adds a batch's counts, errors and refused rows and moves the offset, all at once; drops passed chunks. */
-  commit(id: string, commit: ImportCommit): Promise<void>;
-  /** Marks the import done or failed and drops what is left of its spool. */
-  finish(id: string, status: 'done' | 'failed', error?: string): Promise<void>;
+  /**
+   * Adds a batch's counts, errors and refused rows and moves the offset, all at once, and drops passed
+   * chunks; only while `attempt` is the latest attempt and the import runs. Answers false, having written
+   * nothing, when a later attempt has taken the import over (this one lost its worker's lock).
+   */
+  commit(id: string, attempt: number, commit: ImportCommit): Promise<boolean>;
+  /**
+   * Marks a running import done or failed and drops what is left of its spool; with `attempt`, only while
+   * that is the latest attempt. Answers whether it did.
+   */
+  finish(
+    id: string,
+    status: 'done' | 'failed',
+    options?: { error?: string; attempt?: number },
+  ): Promise<boolean>;
   /** A page of the import's row errors, in file order. */
   errors(id: string, page: { offset: number; limit: number }): Promise<unknown[]>;
   /** The refused rows' bytes, a page at a time, in file order. */
@@ -158,28 +169,43 @@ export function createImports(redis: RedisClient, keys: StoreKeys): Imports {
     async attempt(id) {
       return redis.hincrby(keys.importRun(id), 'attempt', 1);
     },
-    async commit(id, { offset, line, counts, errors, refused, passedChunks }) {
-      const key = keys.importRun(id);
-      const multi = redis.multi().hset(key, { offset, line });
-      for (const name of ['read', 'registered', 'unchanged', 'refused'] as const)
-        if (counts[name] > 0) multi.hincrby(key, name, counts[name]);
-      if (errors.length > 0)
-        multi.rpush(keys.importErrors(id), ...errors.map((error) => JSON.stringify(error)));
-      if (refused.length > 0) multi.rpush(keys.importRefused(id), ...refused);
-      // Chunks wholly behind the offset will not be read again, even by a resumed run.
-      if (passedChunks.length > 0) multi.hdel(keys.importSpool(id), ...passedChunks.map(String));
-      await multi.exec();
+    async commit(id, attempt, { offset, line, counts, errors, refused, passedChunks }) {
+      const reply = await redis.eval(
+        COMMIT_LUA,
+        4,
+        keys.importRun(id),
+        keys.importErrors(id),
+        keys.importRefused(id),
+        keys.importSpool(id),
+        attempt,
+        offset,
+        line,
+        counts.read,
+        counts.registered,
+        counts.unchanged,
+        counts.refused,
+        errors.length,
+        refused.length,
+        passedChunks.length,
+        ...errors.map((error) => JSON.stringify(error)),
+        ...refused,
+        // Chunks wholly behind the offset will not be read again, even by a resumed run.
+        ...passedChunks.map(String),
+      );
+      return reply === 1;
     },
-    async finish(id, status, error) {
-      await redis
-        .multi()
-        .hset(keys.importRun(id), {
-          status,
-          finishedAt: new Date().toISOString(),
-          ...(error === undefined ? {} : { error: error.slice(0, 2000) }),
-        })
-        .del(keys.importSpool(id))
-        .exec();
+    async finish(id, status, { error, attempt } = {}) {
+      const reply = await redis.eval(
+        FINISH_LUA,
+        2,
+        keys.importRun(id),
+        keys.importSpool(id),
+        attempt ?? '',
+        status,
+        new Date().toISOString(),
+        error === undefined ? '' : error.slice(0, 2000),
+      );
+      return reply === 1;
     },
     async errors(id, { offset, limit }) {
       const key = keys.importErrors(id);
@@ -196,6 +222,35 @@ export function createImports(redis: RedisClient, keys: StoreKeys): Imports {
     },
   };
 }
+
+// KEYS: run, errors, refused, spool. ARGV: attempt, offset, line, the four counts, how many errors,
+// refused rows and passed chunks, then those. The attempt fences off a runner that lost its lock.
+const COMMIT_LUA = `
+if redis.call('HGET', KEYS[1], 'attempt') ~= ARGV[1] or redis.call('HGET', KEYS[1], 'status') ~= 'running' then
+  return 0
+end
+redis.call('HSET', KEYS[1], 'offset', ARGV[2], 'line', ARGV[3])
+local names = { 'read', 'registered', 'unchanged', 'refused' }
+for i = 1, 4 do
+  local n = tonumber(ARGV[3 + i])
+  if n > 0 then redis.call('HINCRBY', KEYS[1], names[i], n) end
+end
+local a = 11
+for i = 1, tonumber(ARGV[8]) do redis.call('RPUSH', KEYS[2], ARGV[a]); a = a + 1 end
+for i = 1, tonumber(ARGV[9]) do redis.call('RPUSH', KEYS[3], ARGV[a]); a = a + 1 end
+for i = 1, tonumber(ARGV[10]) do redis.call('HDEL', KEYS[4], ARGV[a]); a = a + 1 end
+return 1
+`;
+
+// KEYS: run, spool. ARGV: attempt ('' for any), status, finishedAt, error ('' for none).
+const FINISH_LUA = `
+if redis.call('HGET', KEYS[1], 'status') ~= 'running' then return 0 end
+if ARGV[1] ~= '' and redis.call('HGET', KEYS[1], 'attempt') ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'status', ARGV[2], 'finishedAt', ARGV[3])
+if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'error', ARGV[4]) end
+redis.call('DEL', KEYS[2])
+return 1
+`;
 
 function parseState(key: string, fields: Record<string, Buffer>): ImportState {
   const text = (name: string): string | undefined => fields[name]?.toString('utf8');

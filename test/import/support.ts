@@ -93,8 +93,6 @@ export function startImportWorker(bridge: TestBridge, options: { batchSize?: num
     connection: services.queues!.feeds.opts.connection,
     prefix: services.queues!.prefix,
     ingest: { store: services.store, queues: services.queues!, adapters: services.adapters },
-    stalledInterval: 1_000,
-    lockDuration: 2_000,
     ...options,
   });
 }
