@@ -25,6 +25,7 @@ import type { ApiServices } from './services.js';
 /** The pages mounted outside the route table, documented in the OpenAPI document with the routes. */
 export const mountedPages: readonly DocumentedPage[] = [
   { path: '/', summary: 'The provenance lookup page' },
+  { path: '/producer', summary: "The producer's import page" },
   { path: '/admin/queues', summary: 'Queue dashboard (Bull Board)', roles: ['admin'] },
 ];
 
