@@ -43,13 +43,17 @@ async function upload(body: string | Buffer, type: string, options: { map?: unkn
 }
 
 async function finished(id: string, query = '') {
-  return waitUntil(`import ${id} finishes`, async () => {
-    const answer = await request(bridge.app)
-      .get(`/v1/imports/${id}${query}`)
-      .set('authorization', bearer.producer);
-    expect(answer.status).toBe(200);
-    return answer.body.status === 'running' ? undefined : answer.body;
-  });
+  return waitUntil(
+    `import ${id} finishes`,
+    async () => {
+      const answer = await request(bridge.app)
+        .get(`/v1/imports/${id}${query}`)
+        .set('authorization', bearer.producer);
+      expect(answer.status).toBe(200);
+      return answer.body.status === 'running' ? undefined : answer.body;
+    },
+    280_000,
+  );
 }
 
 async function stoneByControlNumber(value: string) {
@@ -87,7 +91,7 @@ describe('POST /v1/imports', () => {
     expect(second.rows).toEqual({ read: 10_000, registered: 0, unchanged: 10_000, refused: 0 });
     expect(await store().diamonds.count()).toBe(count);
     expect((await store().diamonds.get(stone!.record.id!))?.version).toBe(versions[0]!.version);
-  }, 180_000);
+  }, 600_000);
 
   it('imports 10,000 canonical NDJSON records, and an edited record updates its stone only', async () => {
     const before = await store().diamonds.count();
@@ -102,7 +106,7 @@ describe('POST /v1/imports', () => {
     expect(again.rows).toEqual({ read: 10_000, registered: 1, unchanged: 9_999, refused: 0 });
     expect(await store().diamonds.count()).toBe(before + 10_000);
     expect((await stoneByControlNumber('RC-NJ-1'))?.record.rough?.caratWeight).toBe(0.6);
-  }, 180_000);
+  }, 600_000);
 
   it('registers the good rows of a file with 3% bad ones and lists exactly the bad ones, which come back to fix', async () => {
     const isBad = (n: number) => n % 33 === 0;
@@ -159,7 +163,7 @@ describe('POST /v1/imports', () => {
       refused: 0,
     });
     expect((await stoneByControlNumber('RC-BAD-000033'))?.record.rough?.caratWeight).toBe(producerCarats(33));
-  }, 120_000);
+  }, 600_000);
 
   it('refuses a header naming an unknown column before reading the file, keeping nothing', async () => {
     const keys = await store().redis.dbsize();

@@ -60,13 +60,13 @@ describe('tracebridge import', () => {
     expect(again.stdout).toMatch(/10000 rows read, 0 registered, 10000 unchanged, 0 refused/);
     expect(again.code).toBe(0);
     expect(await bridge.built.services.store.diamonds.count()).toBe(stones);
-  }, 240_000);
+  }, 600_000);
 
   it('reads 10,000 NDJSON records from standard input', async () => {
     const run = await runCli(['import', '-'], producerNdjson(10_000, 'STDIN'));
     expect(run.stdout).toMatch(/10000 rows read, 10000 registered, 0 unchanged, 0 refused/);
     expect(run.code).toBe(0);
-  }, 240_000);
+  }, 600_000);
 
   it('exits 1 for a file with 3% bad rows, listing exactly the bad lines', async () => {
     const isBad = (n: number) => n % 33 === 0;
@@ -80,7 +80,7 @@ describe('tracebridge import', () => {
       .filter(isBad)
       .map((n) => n + 1);
     expect(listed).toEqual(expected);
-  }, 120_000);
+  }, 300_000);
 
   it('exits 2 for a file refused whole, an unreadable file, a bad column map and no key', async () => {
     const unknown = await runCli(['import', file('unknown.csv', 'Colour Code\nD\n')]);

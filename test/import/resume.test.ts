@@ -86,10 +86,14 @@ describe('a killed import', () => {
     expect(atKill.rows.read).toBeLessThan(rows);
 
     startWorkerProcess();
-    const done = await waitUntil('the import finishes in the second worker', async () => {
-      const state = await imports.get(id);
-      return state?.status === 'done' ? state : undefined;
-    });
+    const done = await waitUntil(
+      'the import finishes in the second worker',
+      async () => {
+        const state = await imports.get(id);
+        return state?.status === 'done' ? state : undefined;
+      },
+      280_000,
+    );
     expect(done.attempt).toBeGreaterThanOrEqual(2);
     expect(done.rows.read).toBe(rows);
     expect(done.rows.refused).toBe(0);
@@ -102,5 +106,5 @@ describe('a killed import', () => {
     for await (const stoneId of store.diamonds.ids()) ids.push(stoneId);
     const stored = await store.diamonds.getMany(ids);
     expect(stored.filter((stone) => stone?.version !== 1)).toEqual([]);
-  }, 180_000);
+  }, 400_000);
 });
