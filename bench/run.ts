@@ -6,12 +6,19 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { packageRoot } from '../src/package-root.js';
 import type { Benchmark, Figure } from './figure.js';
+import { importBenchmark } from './import.js';
 import { lookupBenchmark } from './lookup.js';
 import { mappingBenchmark } from './mapping.js';
 import { reconcileBenchmark } from './reconcile.js';
 import { syncBenchmark } from './sync.js';
 
-const benchmarks: Benchmark[] = [mappingBenchmark, syncBenchmark, lookupBenchmark, reconcileBenchmark];
+const benchmarks: Benchmark[] = [
+  mappingBenchmark,
+  syncBenchmark,
+  lookupBenchmark,
+  reconcileBenchmark,
+  importBenchmark,
+];
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);

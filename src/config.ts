@@ -86,6 +86,8 @@ export interface BridgeConfig {
   queueDefaults: PlatformQueueConfig;
   /** How often each change feed is pulled, in milliseconds. */
   feedIntervalMs: number;
+  /** Rows a bulk import registers per batch and progress commit (`TRACEBRIDGE_IMPORT_BATCH_SIZE`). Default 200. */
+  importBatchSize: number;
   retry: RetryConfig;
   retention: RetentionConfig;
   /** How much of the audit log Redis keeps. */
@@ -176,6 +178,7 @@ export function loadConfig(options: ConfigOptions = {}, env: Env = process.env):
     queues,
     queueDefaults,
     feedIntervalMs: options.feedIntervalMs ?? read.int('TRACEBRIDGE_FEED_INTERVAL_MS', 50) ?? 5_000,
+    importBatchSize: options.importBatchSize ?? read.int('TRACEBRIDGE_IMPORT_BATCH_SIZE', 1) ?? 200,
     retry: {
       backoffBaseMs: read.int('TRACEBRIDGE_BACKOFF_BASE_MS', 1) ?? 1_000,
       backoffMaxMs: read.int('TRACEBRIDGE_BACKOFF_MAX_MS', 1) ?? 300_000,

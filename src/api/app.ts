@@ -26,6 +26,7 @@ import type { ApiServices } from './services.js';
 /** The pages mounted outside the route table, documented in the OpenAPI document with the routes. */
 export const mountedPages: readonly DocumentedPage[] = [
   { path: '/', summary: 'The provenance lookup page' },
+  { path: '/producer', summary: "The producer's import page" },
   { path: '/admin/queues', summary: 'Queue dashboard (Bull Board)', roles: ['admin'] },
 ];
 
@@ -69,7 +70,7 @@ export function createApp(services: ApiServices): BridgeApp {
     const chain: RequestHandler[] = [];
     if (route.access !== 'public' || route.rateLimited !== false)
       chain.push(authenticate(services, limiter, route));
-    if (route.method === 'post')
+    if (route.method === 'post' && !route.streamedBody)
       chain.push(...jsonBody({ limitBytes: services.bodyLimitBytes ?? 1024 * 1024 }));
     if (route.idempotent) chain.push(keyedRequests);
     chain.push(handle(route, services, metrics, schemas, () => document));

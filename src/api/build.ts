@@ -109,6 +109,7 @@ export async function buildServices(options: BuildOptions): Promise<BuiltService
     keyring: createKeyring([...settings.apiKeys, ...(options.extraKeys ?? [])]),
     webhookSecrets: settings.webhookSecrets,
     rateLimit: settings.rateLimit,
+    importMaxBytes: settings.importMaxBytes,
     metrics,
     logger,
     clock: Date.now,

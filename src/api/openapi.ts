@@ -84,7 +84,7 @@ export function openApiDocument(
     if (route.access !== 'public') problems.push(401);
     if (Array.isArray(route.access)) problems.push(403);
     if (route.rateLimited !== false) problems.push(429);
-    if (route.requestBody) problems.push(400, 413, 415);
+    if (route.requestBody || route.streamedBody) problems.push(400, 413, 415);
     if ((route.query ?? []).length > 0 || (route.pathParams ?? []).length > 0) problems.push(400);
     if (route.idempotent) {
       for (const [status, description] of Object.entries(idempotencyProblems)) {
@@ -140,7 +140,17 @@ export function openApiDocument(
               content: { 'application/json': { schema: ref(route.requestBody) } },
             },
           }
-        : {}),
+        : route.streamedBody
+          ? {
+              requestBody: {
+                required: true,
+                description: route.streamedBody.description,
+                content: Object.fromEntries(
+                  route.streamedBody.contentTypes.map((type) => [type, { schema: { type: 'string' } }]),
+                ),
+              },
+            }
+          : {}),
       responses: Object.fromEntries(Object.entries(responses).sort(([a], [b]) => a.localeCompare(b))),
     };
   }

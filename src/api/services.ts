@@ -44,4 +44,6 @@ export interface ApiServices {
   healthTimeoutMs?: number;
   /** Largest JSON body accepted, in bytes. Default 1 MiB. */
   bodyLimitBytes?: number;
+  /** Largest bulk import file accepted, in bytes. Default 1 GiB. */
+  importMaxBytes?: number;
 }

@@ -11,17 +11,21 @@ export interface ApiSettings {
   webhookSecrets: Record<string, string>;
   rateLimit: RateLimitSettings;
   lookupTimeoutMs: number;
+  /** The largest bulk import file accepted, in bytes (`TRACEBRIDGE_IMPORT_MAX_BYTES`, default 1 GiB). */
+  importMaxBytes: number;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** Reads `TRACEBRIDGE_API_KEYS`, `TRACEBRIDGE_WEBHOOK_SECRETS`, `TRACEBRIDGE_API_RATE_LIMIT`, `TRACEBRIDGE_LOOKUP_TIMEOUT_MS`. */
+/** Reads `TRACEBRIDGE_API_KEYS`, `TRACEBRIDGE_WEBHOOK_SECRETS`, `TRACEBRIDGE_API_RATE_LIMIT`, `TRACEBRIDGE_LOOKUP_TIMEOUT_MS`,
+ * `TRACEBRIDGE_IMPORT_MAX_BYTES`. */
 export function readApiSettings(env: Env = process.env): ApiSettings {
   return {
     apiKeys: parseApiKeys(env.TRACEBRIDGE_API_KEYS),
     webhookSecrets: parseSecrets(env.TRACEBRIDGE_WEBHOOK_SECRETS),
     rateLimit: { limit: int(env, 'TRACEBRIDGE_API_RATE_LIMIT', 600, 0), windowMs: 60_000 },
     lookupTimeoutMs: int(env, 'TRACEBRIDGE_LOOKUP_TIMEOUT_MS', 3_000, 1),
+    importMaxBytes: int(env, 'TRACEBRIDGE_IMPORT_MAX_BYTES', 1024 * 1024 * 1024, 1),
   };
 }
 

@@ -18,6 +18,12 @@ const commands: Record<string, { usage: string; summary: string; load: () => Pro
     summary: 'translate one record between canonical and an adapter',
     load: async () => (await import('./map.js')).map,
   },
+  import: {
+    usage: 'import [--columns MAP] [--format csv|ndjson] [FILE|-]',
+    summary:
+      'register stones in bulk from CSV or NDJSON through a running bridge; exit 1 when rows are refused',
+    load: async () => (await import('./import.js')).importCommand,
+  },
   worker: {
     usage: 'worker [--grace SECONDS]',
     summary: 'run the sync and change-feed workers (REDIS_URL)',

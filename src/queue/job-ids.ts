@@ -54,6 +54,19 @@ export function reconcileJobId(runId: string): string {
   return `reconcile-${runId}`;
 }
 
+/** The queue bulk imports wait in. */
+export const IMPORT_QUEUE = 'imports';
+
+/** What an import's job carries. */
+export interface ImportJobData {
+  importId: string;
+}
+
+/** The job ID of an import: one job per import, however often it is queued. */
+export function importJobId(importId: string): string {
+  return `import-${importId}`;
+}
+
 /** `sync-<target>-<diamondId>-<first 16 hex digits of the content hash>`. */
 export function syncJobId(target: string, diamondId: string, hash: string): string {
   return `sync-${target}-${diamondId}-${hash.slice(0, 16)}`;

@@ -13,7 +13,9 @@ import {
   syncJobId,
   syncQueueName,
   RECONCILE_QUEUE,
+  IMPORT_QUEUE,
   type FeedJobData,
+  type ImportJobData,
   type ReconcileJobData,
   type SyncJobData,
   type SyncJobResult,
@@ -29,6 +31,7 @@ export interface BridgeQueues {
   sync(platform: string): Queue<SyncJobData, SyncJobResult>;
   readonly feeds: Queue<FeedJobData>;
   readonly reconcile: Queue<ReconcileJobData>;
+  readonly imports: Queue<ImportJobData>;
   close(): Promise<void>;
 }
 
@@ -101,6 +104,16 @@ export function createQueues(
       removeOnFail: { count: 1_000, age: 7 * 24 * 3600 },
     },
   });
+  const imports = new Queue<ImportJobData>(IMPORT_QUEUE, {
+    ...common,
+    defaultJobOptions: {
+      // An import resumes from its last committed batch, so a retry after a Redis hiccup loses nothing.
+      attempts: 5,
+      backoff: { type: 'exponential', delay: 2_000 },
+      removeOnComplete: { count: 1_000 },
+      removeOnFail: { count: 1_000, age: 7 * 24 * 3600 },
+    },
+  });
   return {
     prefix: config.prefix,
     platforms: [...platforms],
@@ -115,8 +128,9 @@ export function createQueues(
     },
     feeds,
     reconcile,
+    imports,
     async close() {
-      await Promise.all([...sync.values(), feeds, reconcile].map((queue) => queue.close()));
+      await Promise.all([...sync.values(), feeds, reconcile, imports].map((queue) => queue.close()));
     },
   };
 }

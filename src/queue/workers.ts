@@ -16,6 +16,7 @@ import { watchHealth, type HealthWatch } from './health-watch.js';
 import { FEED_QUEUE, syncQueueName } from './job-ids.js';
 import { jitterBackoff } from './policy.js';
 import { createQueues, queueConnection, type BridgeQueues } from './queues.js';
+import { createImportWorker } from '../import/jobs.js';
 import { createParticipants } from '../participants/registry.js';
 import { createReconcileWorker } from '../reconcile/jobs.js';
 import { createSyncProcessor } from './sync-worker.js';
@@ -136,6 +137,17 @@ export async function startWorkers(
       store,
       adapters: [...adapters.values()],
       clients,
+      lockDuration: config.retry.lockDurationMs,
+      stalledInterval: config.retry.stalledIntervalMs,
+    }),
+  );
+  // Bulk imports queued by the API, registered through the same ingest path as single stones.
+  workers.push(
+    createImportWorker({
+      connection,
+      prefix: config.prefix,
+      ingest: { store, queues, adapters },
+      batchSize: config.importBatchSize,
       lockDuration: config.retry.lockDurationMs,
       stalledInterval: config.retry.stalledIntervalMs,
     }),

@@ -8,6 +8,7 @@ import {
 import { createCursors, type Cursors } from './cursors.js';
 import { createDiamonds, type Diamonds } from './diamonds.js';
 import { createIdentityMap, type IdentityMap } from './identity.js';
+import { createImports, type Imports } from './imports.js';
 import { DEFAULT_PREFIX, storeKeys, type StoreKeys } from './keys.js';
 import { createMirrors, type Mirrors } from './mirrors.js';
 import type { RedisClient } from './scripts.js';
@@ -32,6 +33,15 @@ export type {
 } from './diamonds.js';
 export * from './errors.js';
 export type { IdentityMap, LinkOptions, LinkOutcome } from './identity.js';
+export {
+  SPOOL_CHUNK_BYTES,
+  type ImportCommit,
+  type ImportCounts,
+  type Imports,
+  type ImportState,
+  type ImportStatus,
+  type NewImport,
+} from './imports.js';
 export {
   DEFAULT_PREFIX,
   IDENTIFIER_NAMES,
@@ -62,6 +72,8 @@ export interface Store {
   readonly audit: AuditLog;
   /** The canonical view last read from each platform, per stone. */
   readonly mirrors: Mirrors;
+  /** Bulk imports: spooled uploads, progress, row errors and refused rows. */
+  readonly imports: Imports;
 }
 
 /**
@@ -84,5 +96,6 @@ export function createStore(
     cursors: createCursors(redis, keys, diamonds),
     audit: createAuditLog(redis, keys, retention),
     mirrors: createMirrors(redis, keys),
+    imports: createImports(redis, keys),
   };
 }

@@ -53,6 +53,16 @@ export interface StoreKeys {
   readonly rejectedMatches: string;
   /** List, newest first and capped: change-feed items that could not be stored, as JSON, for operators. */
   readonly rejectedChanges: string;
+  /** Hash: a bulk import's status, format, scope, counts and the byte offset it has durably reached. */
+  importRun(importId: string): string;
+  /** Hash: chunk number -> the bytes of an uploaded file not yet imported. */
+  importSpool(importId: string): string;
+  /** List: an import's row errors as JSON, in file order. */
+  importErrors(importId: string): string;
+  /** List: the refused rows' bytes exactly as in the file, in file order. */
+  importRefused(importId: string): string;
+  /** Sorted set: import IDs scored by start time (ms). */
+  readonly importRuns: string;
 }
 
 // The braces part must be the whole hash tag: one non-empty `{...}` at the start and no braces after it,
@@ -88,6 +98,11 @@ export function storeKeys(prefix: string = DEFAULT_PREFIX): StoreKeys {
     openMatchProposals: `${prefix}match:open`,
     rejectedMatches: `${prefix}match:rejected`,
     rejectedChanges: `${prefix}feed:rejected`,
+    importRun: (importId) => `${prefix}import:${assertOpaqueId(importId, 'import id')}`,
+    importSpool: (importId) => `${prefix}import:${assertOpaqueId(importId, 'import id')}:spool`,
+    importErrors: (importId) => `${prefix}import:${assertOpaqueId(importId, 'import id')}:errors`,
+    importRefused: (importId) => `${prefix}import:${assertOpaqueId(importId, 'import id')}:refused`,
+    importRuns: `${prefix}imports`,
   };
 }
 

@@ -29,10 +29,14 @@ const files: Readonly<Record<string, string>> = {
   '/web/lookup.css': 'lookup.css',
   '/web/lookup.js': 'lookup.js',
   '/web/icon.svg': 'icon.svg',
+  '/producer': 'producer.html',
+  '/web/producer.css': 'producer.css',
+  '/web/producer.js': 'producer.js',
 };
 
 /**
- * The provenance lookup page (`GET /`) and its stylesheet, script and icon, for the API to mount with
+ * The provenance lookup page (`GET /`), the producer's import page (`GET /producer`) and their stylesheets,
+ * scripts and icon, for the API to mount with
  * `app.use(webRoutes())`. Requests for anything else fall through to the next handler.
  */
 export function webRoutes(): Router {

@@ -1,6 +1,7 @@
 import { listAdapters } from './adapters.js';
 import { getDiamond, registerDiamond } from './diamonds.js';
 import { getDiamondEpcis, getDiamondEpcisLoss } from './epcis.js';
+import { getImport, getImportRefusedCsv, getImportRefusedNdjson, startImport } from './imports.js';
 import { getSyncJob, listSyncJobs, retrySyncJob, retrySyncJobs } from './jobs.js';
 import { lookupStone } from './lookup.js';
 import { confirmMatch, listMatches, rejectMatch } from './matches.js';
@@ -20,6 +21,10 @@ export const apiRoutes: readonly RouteDefinition[] = [
   getSyncJob,
   retrySyncJob,
   retrySyncJobs,
+  startImport,
+  getImport,
+  getImportRefusedCsv,
+  getImportRefusedNdjson,
   startReconcile,
   getReconcile,
   applyReconcile,

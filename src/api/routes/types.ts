@@ -79,6 +79,11 @@ export interface RouteDefinition {
    * request answers the first answer instead of creating again (src/api/idempotency.ts).
    */
   idempotent?: true;
+  /**
+   * A body that is not JSON, left unread for the handler to stream (a bulk import's file): the content
+   * types it accepts, documented in the OpenAPI document.
+   */
+  streamedBody?: { contentTypes: readonly string[]; description: string };
   responses: Record<number, ResponseSpec>;
   handler(context: RouteContext): Promise<RouteResult>;
 }

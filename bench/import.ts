@@ -1,0 +1,128 @@
+/**
+ * Bulk import throughput: a producer's CSV of 100,000 rough stones through the whole import (spooled into
+ * Redis, read, mapped through a column map, validated, registered through the ingest path with their sync
+ * jobs queued), in rows per second, against writing the same records straight into Redis with pipelined
+ * commands (the record and its identifier index entries, 1,000 stones a pipeline), the least any import
+ * must do.
+ */
+import { Readable } from 'node:stream';
+import { Redis } from 'ioredis';
+import { giaAdapter } from '../src/adapters/gia/index.js';
+import { tracrAdapter } from '../src/adapters/tracr/index.js';
+import type { AnyAdapter } from '../src/adapters/registry.js';
+import { loadConfig } from '../src/config.js';
+import { executeImport } from '../src/import/run.js';
+import { spoolUpload } from '../src/import/upload.js';
+import { createQueues, queueConnection } from '../src/queue/queues.js';
+import { createStore, newDiamondId } from '../src/store/index.js';
+import { startRedis } from '../test/support/redis.js';
+import { figure, type Benchmark } from './figure.js';
+import { secondsSince } from './support.js';
+
+const rows = Number(process.env.TRACEBRIDGE_BENCH_IMPORT_ROWS ?? 100_000);
+const pipelineSize = 1_000;
+
+const columns = {
+  'Control No': 'identifiers.roughControlNumber',
+  'Lot Ref': 'identifiers.producerRef',
+  'Wt (g)': { path: 'rough.caratWeight', unit: 'g' },
+  Mine: 'origin.mine',
+  Country: 'origin.country',
+};
+
+function grams(n: number): number {
+  return ((n % 900) + 100) / 1000;
+}
+
+// The file, a few thousand rows a piece, as a network stream would deliver it.
+function* csvPieces(): Generator<Buffer> {
+  yield Buffer.from('Control No,Lot Ref,Wt (g),Mine,Country\r\n');
+  for (let start = 1; start <= rows; start += 5_000) {
+    const lines: string[] = [];
+    for (let n = start; n < Math.min(start + 5_000, rows + 1); n++)
+      lines.push(`RC-B-${n},LOT-B-${n},${grams(n)},Jwaneng,Botswana\r\n`);
+    yield Buffer.from(lines.join(''));
+  }
+}
+
+export const importBenchmark: Benchmark = {
+  name: 'import',
+  async run() {
+    const redis = await startRedis();
+    const client = new Redis(redis.url, { maxRetriesPerRequest: 3 });
+    const connection = queueConnection(redis.url);
+    try {
+      const config = loadConfig({ redisUrl: redis.url, prefix: '{tbbench}' }, {});
+      const store = createStore(client, { prefix: '{tbbench}:' });
+      const queues = createQueues(connection, config, ['gia', 'tracr']);
+      const adapters = new Map<string, AnyAdapter>([
+        ['gia', giaAdapter as AnyAdapter],
+        ['tracr', tracrAdapter as AnyAdapter],
+      ]);
+
+      const importStarted = process.hrtime.bigint();
+      const id = await spoolUpload(store, Readable.from(csvPieces()), {
+        format: 'csv',
+        columns,
+        actor: 'bench',
+        org: 'bench-mining',
+        maxBytes: 1024 * 1024 * 1024,
+      });
+      const state = await executeImport({ store, queues, adapters }, id);
+      const importSeconds = secondsSince(importStarted);
+      if (state.rows.registered !== rows)
+        throw new Error(`the import registered ${state.rows.registered} of ${rows} rows`);
+      process.stderr.write(`  import: ${(rows / importSeconds).toFixed(0)} rows/s\n`);
+      await queues.close();
+
+      const baselineSeconds = await writeDirect(client);
+      process.stderr.write(`  direct pipelined writes: ${(rows / baselineSeconds).toFixed(0)} rows/s\n`);
+      return [
+        figure(
+          `import: rows/s of a ${rows}-row CSV through the import (spool, map, validate, register, queue sync) vs pipelined direct Redis writes`,
+          { value: rows / importSeconds, baseline: rows / baselineSeconds, unit: 'rows/s' },
+          { ratio: 0.5, better: 'higher' },
+        ),
+      ];
+    } finally {
+      connection.disconnect();
+      client.disconnect();
+      await redis.stop();
+    }
+  },
+};
+
+// The same stones as canonical records, written as a store would hold them, with nothing checked.
+async function writeDirect(client: Redis): Promise<number> {
+  const prefix = '{tbdirect}:';
+  const records = Array.from({ length: rows }, (_, i) => {
+    const n = i + 1;
+    const id = newDiamondId();
+    return {
+      id,
+      rcn: `RC-B-${n}`,
+      ref: `LOT-B-${n}`,
+      json: JSON.stringify({
+        schemaVersion: '1',
+        id,
+        kind: 'rough',
+        owner: { org: 'bench-mining' },
+        identifiers: { roughControlNumber: `RC-B-${n}`, producerRef: `LOT-B-${n}` },
+        origin: { mine: 'Jwaneng', country: 'BW' },
+        rough: { caratWeight: grams(n) * 5 },
+      }),
+    };
+  });
+  const started = process.hrtime.bigint();
+  for (let i = 0; i < records.length; i += pipelineSize) {
+    const pipeline = client.pipeline();
+    for (const record of records.slice(i, i + pipelineSize)) {
+      pipeline.hset(`${prefix}diamond:${record.id}`, { record: record.json, version: 1 });
+      pipeline.hset(`${prefix}identifier:roughControlNumber`, record.rcn, record.id);
+      pipeline.hset(`${prefix}identifier:producerRef`, record.ref, record.id);
+      pipeline.zadd(`${prefix}diamonds`, 0, record.id);
+    }
+    await pipeline.exec();
+  }
+  return secondsSince(started);
+}

@@ -1,0 +1,166 @@
+/**
+ * Running an import: the spooled file is read a chunk at a time from the last durable offset, each record
+ * becomes a row, rows are registered a batch at a time, and each batch's outcome is committed in one step
+ * with the offset just past it. A killed run, started again, reads on from that offset; the batch it was in
+ * the middle of is registered again, which changes nothing twice.
+ */
+import type { IngestContext } from '../queue/ingest.js';
+import { SPOOL_CHUNK_BYTES, type ImportCounts, type ImportState } from '../store/index.js';
+import { parseColumnMap, resolveHeader, type Column } from './columns.js';
+import { CsvReader } from './csv.js';
+import { ImportFileError } from './errors.js';
+import { NdjsonReader } from './ndjson.js';
+import { registerRows, type RowOutcome } from './register-rows.js';
+import { readCsvRow, readNdjsonRow, type CandidateRow, type ReadRow, type RowError } from './rows.js';
+
+/** Options for {@link executeImport}. */
+export interface ExecuteImportOptions {
+  /** Rows registered per batch (one save and one progress commit each). Default 200. */
+  batchSize?: number;
+  /** Called after every committed batch. */
+  onProgress?: (state: { offset: number; bytes: number; rows: ImportCounts }) => void;
+}
+
+/** A read record with where it ends, waiting for its batch. */
+interface Pending {
+  read: ReadRow;
+  end: number;
+  nextLine: number;
+}
+
+/**
+ * Runs (or resumes) the import `importId` to its end and marks it done; answers its final state. A file
+ * that cannot be read at all (a record longer than the limit) marks it failed. Throws only when the bridge
+ * itself fails (Redis), leaving the import to be resumed.
+ */
+export async function executeImport(
+  context: IngestContext,
+  importId: string,
+  options: ExecuteImportOptions = {},
+): Promise<ImportState> {
+  const { imports } = context.store;
+  const state = await imports.get(importId);
+  if (!state) throw new Error(`[tracebridge] [import] no import ${importId} is stored`);
+  if (state.status !== 'running') return state;
+  const attempt = await imports.attempt(importId);
+  const batchSize = options.batchSize ?? 200;
+  const scope = { actor: state.actor, ...(state.org === undefined ? {} : { org: state.org }) };
+  const columns = state.format === 'csv' ? csvColumns(state) : undefined;
+  const width = state.header?.length ?? 0;
+  const start = { offset: state.offset, line: state.line };
+  const reader = state.format === 'csv' ? new CsvReader(start) : new NdjsonReader(start);
+  const counts: ImportCounts = { ...state.rows };
+  let batch: Pending[] = [];
+  let keys = new Set<string>();
+  // Rows of the first batch after a restart may have been stored without their sync jobs being queued.
+  let requeueUnchanged = attempt > 1;
+  let nextChunk = Math.floor(state.offset / SPOOL_CHUNK_BYTES);
+  const firstChunk = nextChunk;
+  let keptChunk = firstChunk; // the first chunk not yet dropped
+
+  const flush = async (): Promise<void> => {
+    if (batch.length === 0) return;
+    const candidates = batch.flatMap((entry) => ('row' in entry.read ? [entry.read.row] : []));
+    const registered = await registerRows(context, candidates, scope, { requeueUnchanged });
+    requeueUnchanged = false;
+    const outcomes = new Map<number, RowOutcome>(registered.map((outcome) => [outcome.line, outcome]));
+    const delta: ImportCounts = { read: batch.length, registered: 0, unchanged: 0, refused: 0 };
+    const errors: RowError[] = [];
+    const refused: Buffer[] = [];
+    for (const entry of batch) {
+      const outcome: RowOutcome =
+        'refused' in entry.read
+          ? { ...entry.read.refused, outcome: 'refused' }
+          : outcomes.get(entry.read.row.line)!;
+      delta[outcome.outcome]++;
+      if (outcome.outcome === 'refused') {
+        errors.push(...outcome.errors);
+        refused.push(outcome.raw);
+      }
+    }
+    const last = batch.at(-1)!;
+    const reached = Math.floor(last.end / SPOOL_CHUNK_BYTES);
+    const passedChunks: number[] = [];
+    for (; keptChunk < reached; keptChunk++) passedChunks.push(keptChunk);
+    const committed = await imports.commit(importId, attempt, {
+      offset: last.end,
+      line: last.nextLine,
+      counts: delta,
+      errors,
+      refused,
+      passedChunks,
+    });
+    if (!committed) throw new ImportSuperseded(importId, attempt);
+    for (const name of Object.keys(counts) as (keyof ImportCounts)[]) counts[name] += delta[name];
+    batch = [];
+    keys = new Set();
+    options.onProgress?.({ offset: last.end, bytes: state.bytes, rows: { ...counts } });
+  };
+
+  const take = async (read: ReadRow, end: number, nextLine: number): Promise<void> => {
+    const rowKeys = 'row' in read ? stoneKeys(read.row) : [];
+    // Two rows for one stone in a batch would race each other: the later one waits for the next batch.
+    if (rowKeys.some((key) => keys.has(key))) await flush();
+    for (const key of rowKeys) keys.add(key);
+    batch.push({ read, end, nextLine });
+    if (batch.length >= batchSize) await flush();
+  };
+
+  try {
+    for (;;) {
+      const chunk = await imports.chunk(importId, nextChunk);
+      const records = chunk
+        ? reader.push(
+            nextChunk === firstChunk ? chunk.subarray(state.offset - nextChunk * SPOOL_CHUNK_BYTES) : chunk,
+          )
+        : reader.end();
+      for (const record of records) {
+        if (reader instanceof CsvReader) {
+          const csv = record as ReturnType<CsvReader['push']>[number];
+          await take(readCsvRow(csv, columns!, width), csv.end, csv.nextLine);
+        } else {
+          const line = record as ReturnType<NdjsonReader['push']>[number];
+          await take(readNdjsonRow(line), line.end, line.line + 1);
+        }
+      }
+      if (!chunk) break;
+      nextChunk++;
+    }
+    await flush();
+  } catch (error) {
+    if (!(error instanceof ImportFileError)) throw error;
+    await flush();
+    await imports.finish(importId, 'failed', { error: error.message, attempt });
+    return (await imports.get(importId))!;
+  }
+  if (!(await imports.finish(importId, 'done', { attempt }))) throw new ImportSuperseded(importId, attempt);
+  return (await imports.get(importId))!;
+}
+
+/**
+ * A later attempt took the import over (this one's worker lost its lock, and BullMQ handed the job to
+ * another): this attempt stops without writing another row of progress.
+ */
+export class ImportSuperseded extends Error {
+  override readonly name = 'ImportSuperseded';
+
+  constructor(importId: string, attempt: number) {
+    super(`[tracebridge] [import] attempt ${attempt} at import ${importId} was taken over by a later one`);
+  }
+}
+
+function csvColumns(state: ImportState): Column[] {
+  const map = state.columns === undefined ? {} : parseColumnMap(JSON.parse(state.columns));
+  return resolveHeader(state.header ?? [], map);
+}
+
+// What may make two rows the same stone within a batch: any one of these shared.
+function stoneKeys(row: CandidateRow): string[] {
+  const identifiers = (row.fields.identifiers ?? {}) as Record<string, unknown>;
+  const parts: [string, unknown][] = [
+    ['id', row.fields.id],
+    ['producerRef', identifiers.producerRef],
+    ['roughControlNumber', identifiers.roughControlNumber],
+  ];
+  return parts.flatMap(([name, value]) => (typeof value === 'string' ? [`${name}:${value.trim()}`] : []));
+}

@@ -1,0 +1,195 @@
+/**
+ * The producer's import page in a real Chromium, over the real API, Redis, both simulators and an import
+ * worker: a file chosen from the keyboard with one bad row, live progress to the end, the refused row with
+ * its line, column, value and reason, then the fixed row dropped on the page and imported again.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Worker } from 'bullmq';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBridge, type TestBridge } from '../api/support.js';
+import {
+  producerColumns,
+  producerCsv,
+  producerHeader,
+  producerRow,
+  startImportWorker,
+} from '../import/support.js';
+import { launchChromium, listen, type Listening } from './browser.js';
+
+const screenshots = join(dirname(fileURLToPath(import.meta.url)), 'screenshots');
+
+let bridge: TestBridge;
+let worker: Worker;
+let server: Listening;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  bridge = await startBridge();
+  worker = startImportWorker(bridge);
+  server = await listen(bridge.app);
+  mkdirSync(screenshots, { recursive: true });
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await Promise.all(contexts.map((context) => context.close()));
+  await browser?.close();
+  await server?.close();
+  await worker?.close();
+  await bridge?.close();
+});
+
+async function openPage(viewport: { width: number; height: number }): Promise<Page> {
+  const context = await browser.newContext({ viewport, timezoneId: 'UTC', locale: 'en-GB' });
+  contexts.push(context);
+  const page = await context.newPage();
+  const response = await page.goto(`${server.url}/producer`);
+  expect(response?.status()).toBe(200);
+  return page;
+}
+
+const inPage = <T>(page: Page, expression: string): Promise<T> => page.evaluate<T>(expression);
+const activeId = (page: Page) => inPage<string | undefined>(page, 'document.activeElement?.id');
+const csvFile = (name: string, text: string) => ({ name, mimeType: 'text/csv', buffer: Buffer.from(text) });
+const mapFile = {
+  name: 'columns.json',
+  mimeType: 'application/json',
+  buffer: Buffer.from(JSON.stringify(producerColumns)),
+};
+
+/** Chooses a file for the input focused now, from the keyboard: Space opens the file chooser. */
+async function chooseByKeyboard(
+  page: Page,
+  file: { name: string; mimeType: string; buffer: Buffer },
+): Promise<void> {
+  const chooser = page.waitForEvent('filechooser');
+  await page.keyboard.press('Space');
+  await (await chooser).setFiles(file);
+}
+
+describe("the producer's import page", () => {
+  it('serves its files under the strict Content-Security-Policy', async () => {
+    for (const path of ['/producer', '/web/producer.js', '/web/producer.css']) {
+      const response = await fetch(`${server.url}${path}`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-security-policy')).toMatch(
+        /default-src 'none'; script-src 'self'/,
+      );
+    }
+  });
+
+  it('imports a file from the keyboard alone with live progress, lists the refused row, and takes the fixed row dropped on it', async () => {
+    const page = await openPage({ width: 1280, height: 900 });
+    const bad = (n: number) => n === 7;
+    await page.keyboard.press('Tab'); // the link to the lookup page
+    await page.keyboard.press('Tab');
+    expect(await activeId(page)).toBe('api-key');
+    await page.keyboard.type('demo-producer-key');
+    await page.keyboard.press('Tab');
+    expect(await activeId(page)).toBe('file');
+    await chooseByKeyboard(page, csvFile('week15.csv', producerCsv(600, { batch: 'PAGE', bad })));
+    await page.keyboard.press('Tab');
+    expect(await activeId(page)).toBe('columns');
+    await chooseByKeyboard(page, mapFile);
+    await page.keyboard.press('Tab');
+    expect(await activeId(page)).toBe('submit');
+    expect(await inPage(page, 'getComputedStyle(document.activeElement).outlineStyle')).toBe('solid');
+    await page.keyboard.press('Enter');
+
+    await expect
+      .poll(() => page.locator('#status').textContent(), { timeout: 60_000 })
+      .toMatch(/done: 599 registered, 0 unchanged, 1 refused/);
+    expect(await page.locator('#progress').getAttribute('value')).toBe('100');
+    const refused = page.locator('#refused tbody tr');
+    await expect.poll(() => refused.count()).toBe(1);
+    expect(await refused.locator('td').allTextContents()).toEqual([
+      '8',
+      'Wt (g)',
+      '0.5 ct',
+      expect.stringMatching(/in grams/),
+    ]);
+    expect(await inPage(page, 'location.href')).toBe(`${server.url}/producer`);
+    await page.screenshot({ path: join(screenshots, 'producer-desktop.png'), fullPage: true });
+
+    // The fixed row, dropped on the box as a file.
+    const fixed = `${producerHeader}\r\n${producerRow(7, 'PAGE')}\r\n`;
+    await inPage(
+      page,
+      `(() => {
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([${JSON.stringify(fixed)}], 'fixed.csv', { type: 'text/csv' }));
+        document.getElementById('drop').dispatchEvent(
+          new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }),
+        );
+      })()`,
+    );
+    await expect.poll(() => page.locator('#file-hint').textContent()).toMatch(/fixed\.csv \(dropped\)/);
+    await page.locator('#submit').click();
+    await expect
+      .poll(() => page.locator('#status').textContent(), { timeout: 60_000 })
+      .toMatch(/fixed\.csv done: 1 registered, 0 unchanged, 0 refused/);
+    expect(await page.locator('#refused-section').isHidden()).toBe(true);
+    const id = await bridge.built.services.store.identity.findByIdentifier(
+      'roughControlNumber',
+      'RC-PAGE-000007',
+    );
+    expect(id).toMatch(/^tb_/);
+  });
+
+  it('labels every control, and gives its table a caption and scoped headers', async () => {
+    const page = await openPage({ width: 1280, height: 900 });
+    const unnamed = await inPage<string[]>(
+      page,
+      `[...document.querySelectorAll('input, select, button, [role=region], progress')]
+        .filter((control) => ![
+          control.getAttribute('aria-label'),
+          document.getElementById(control.getAttribute('aria-labelledby'))?.textContent,
+          ...[...(control.labels ?? [])].map((label) => label.textContent),
+          control.tagName === 'BUTTON' ? control.textContent : '',
+        ].join('').trim())
+        .map((control) => control.outerHTML)`,
+    );
+    expect(unnamed).toEqual([]);
+    const tables = await inPage<{ caption: string; unscoped: number }[]>(
+      page,
+      `[...document.querySelectorAll('table')].map((table) => ({
+        caption: table.caption?.textContent?.trim() ?? '',
+        unscoped: [...table.querySelectorAll('th')].filter((th) => !th.getAttribute('scope')).length,
+      }))`,
+    );
+    expect(tables).toHaveLength(1);
+    expect(tables[0]!.caption).toMatch(/\w/);
+    expect(tables[0]!.unscoped).toBe(0);
+    expect(await page.locator('#status').getAttribute('aria-live')).toBe('polite');
+  });
+
+  it('fits a phone screen without the page scrolling sideways, refused rows shown', async () => {
+    const page = await openPage({ width: 390, height: 844 });
+    await page.locator('#api-key').fill('demo-producer-key');
+    await page
+      .locator('#file')
+      .setInputFiles(csvFile('phone.csv', producerCsv(40, { batch: 'PHONE', bad: (n) => n % 10 === 0 })));
+    await page.locator('#columns').setInputFiles(mapFile);
+    await page.locator('#submit').click();
+    await expect.poll(() => page.locator('#refused tbody tr').count(), { timeout: 60_000 }).toBe(4);
+    const widths = await inPage<{ document: number; body: number; viewport: number }>(
+      page,
+      '({ document: document.documentElement.scrollWidth, body: document.body.scrollWidth, viewport: window.innerWidth })',
+    );
+    expect(widths.document).toBeLessThanOrEqual(widths.viewport);
+    expect(widths.body).toBeLessThanOrEqual(widths.viewport);
+    await page.screenshot({ path: join(screenshots, 'producer-phone.png'), fullPage: true });
+  });
+
+  it('asks for a key when the key is refused, and moves focus to the key field', async () => {
+    const page = await openPage({ width: 1280, height: 900 });
+    await page.locator('#api-key').fill('not-a-valid-key-at-all');
+    await page.locator('#file').setInputFiles(csvFile('any.csv', producerCsv(2, { batch: 'NOKEY' })));
+    await page.locator('#submit').click();
+    await expect.poll(() => page.locator('#status').textContent()).toMatch(/key was refused/);
+    expect(await activeId(page)).toBe('api-key');
+  });
+});
