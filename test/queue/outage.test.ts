@@ -40,7 +40,15 @@ describe('sync through a long platform outage', () => {
   };
   const clients = (): Map<string, PlatformClient> =>
     new Map([
-      ['inventory', inventoryAdapter.connect({ url: shop.url, apiKey: 'shop-key', accountId: 'shop-1', timeoutMs: 5_000 })],
+      [
+        'inventory',
+        inventoryAdapter.connect({
+          url: shop.url,
+          apiKey: 'shop-key',
+          accountId: 'shop-1',
+          timeoutMs: 5_000,
+        }),
+      ],
     ]);
   const stones = (count: number) => Array.from({ length: count }, () => shelfStone(7_000 + ++serial));
 
