@@ -17,6 +17,7 @@ import {
   repoRoot,
   setFaults,
   shelfStone,
+  shopClients,
   testConfig,
   waitUntil,
 } from './support.js';
@@ -88,18 +89,7 @@ describe('durability of sync jobs', () => {
   let shop: Shop;
   const skusOf = (bridgeId: string): number =>
     [...shop.room.items.values()].filter((entry) => entry.item.bridgeId === bridgeId).length;
-  const clients = (): Map<string, PlatformClient> =>
-    new Map([
-      [
-        'inventory',
-        inventoryAdapter.connect({
-          url: shop.url,
-          apiKey: 'shop-key',
-          accountId: 'shop-1',
-          timeoutMs: 5_000,
-        }),
-      ],
-    ]);
+  const clients = (): Map<string, PlatformClient> => shopClients(shop.url);
 
   beforeAll(async () => {
     shop = await startInventory(0, 'shop-key');

@@ -15,6 +15,7 @@ import {
   openBridge,
   setFaults,
   shelfStone,
+  shopClients,
   testConfig,
   waitUntil,
   type TestBridge,
@@ -26,13 +27,7 @@ describe('sync jobs to the stock system', () => {
   let redis: TestRedis;
   let shop: Shop;
   let bridge: TestBridge | undefined;
-  const client = (apiKey = 'shop-key'): Map<string, PlatformClient> =>
-    new Map([
-      [
-        'inventory',
-        inventoryAdapter.connect({ url: shop.url, apiKey, accountId: 'shop-1', timeoutMs: 5_000 }),
-      ],
-    ]);
+  const client = (apiKey = 'shop-key'): Map<string, PlatformClient> => shopClients(shop.url, apiKey);
   const open = (options: Parameters<typeof testConfig>[1] = {}): TestBridge => {
     bridge = openBridge(testConfig(redis, options), [inventoryAdapter]);
     return bridge;

@@ -16,6 +16,7 @@ import {
   openBridge,
   setFaults,
   shelfStone,
+  shopClients,
   testConfig,
   waitUntil,
   type TestBridge,
@@ -38,18 +39,7 @@ describe('sync through a long platform outage', () => {
     open.push(bridge);
     return bridge;
   };
-  const clients = (): Map<string, PlatformClient> =>
-    new Map([
-      [
-        'inventory',
-        inventoryAdapter.connect({
-          url: shop.url,
-          apiKey: 'shop-key',
-          accountId: 'shop-1',
-          timeoutMs: 5_000,
-        }),
-      ],
-    ]);
+  const clients = (): Map<string, PlatformClient> => shopClients(shop.url);
   const stones = (count: number) => Array.from({ length: count }, () => shelfStone(7_000 + ++serial));
 
   beforeAll(async () => {

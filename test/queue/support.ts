@@ -205,3 +205,10 @@ export async function jobCounts(queues: BridgeQueues): Promise<Record<string, nu
   }
   return totals;
 }
+
+/** A client of the example stock system at `url` for the shop's own account, as the workers' client map. */
+export function shopClients(url: string, apiKey = 'shop-key'): Map<string, PlatformClient> {
+  return new Map([
+    ['inventory', inventoryAdapter.connect({ url, apiKey, accountId: 'shop-1', timeoutMs: 5_000 })],
+  ]);
+}

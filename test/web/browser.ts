@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 /** Debian's Chromium; the tests never download a browser. */
 export const chromiumPath = '/usr/bin/chromium';
@@ -50,3 +50,37 @@ export async function listen(app: Express): Promise<Listening> {
       }),
   };
 }
+
+/** Evaluates `expression` in the page. */
+export const inPage = <T>(page: Page, expression: string): Promise<T> => page.evaluate<T>(expression);
+
+/** The id of the element that has keyboard focus. */
+export const activeId = (page: Page): Promise<string | undefined> =>
+  inPage<string | undefined>(page, 'document.activeElement?.id');
+
+/**
+ * The outer HTML of every control in `selector` with no accessible name: no aria-label, aria-labelledby,
+ * <label>, or (for a button) text of its own.
+ */
+export const unnamedControls = (page: Page, selector: string): Promise<string[]> =>
+  inPage<string[]>(
+    page,
+    `[...document.querySelectorAll(${JSON.stringify(selector)})]
+      .filter((control) => ![
+        control.getAttribute('aria-label'),
+        document.getElementById(control.getAttribute('aria-labelledby'))?.textContent,
+        ...[...(control.labels ?? [])].map((label) => label.textContent),
+        control.tagName === 'BUTTON' ? control.textContent : '',
+      ].join('').trim())
+      .map((control) => control.outerHTML)`,
+  );
+
+/** Each table's caption and how many of its header cells lack a scope. */
+export const tableHeadings = (page: Page): Promise<{ caption: string; unscoped: number }[]> =>
+  inPage(
+    page,
+    `[...document.querySelectorAll('table')].map((table) => ({
+      caption: table.caption?.textContent?.trim() ?? '',
+      unscoped: [...table.querySelectorAll('th')].filter((th) => !th.getAttribute('scope')).length,
+    }))`,
+  );

@@ -17,7 +17,15 @@ import {
   producerRow,
   startImportWorker,
 } from '../import/support.js';
-import { launchChromium, listen, type Listening } from './browser.js';
+import {
+  activeId,
+  inPage,
+  launchChromium,
+  listen,
+  tableHeadings,
+  unnamedControls,
+  type Listening,
+} from './browser.js';
 
 const screenshots = join(dirname(fileURLToPath(import.meta.url)), 'screenshots');
 
@@ -51,8 +59,6 @@ async function openPage(viewport: { width: number; height: number }): Promise<Pa
   return page;
 }
 
-const inPage = <T>(page: Page, expression: string): Promise<T> => page.evaluate<T>(expression);
-const activeId = (page: Page) => inPage<string | undefined>(page, 'document.activeElement?.id');
 const csvFile = (name: string, text: string) => ({ name, mimeType: 'text/csv', buffer: Buffer.from(text) });
 const mapFile = {
   name: 'columns.json',
@@ -141,25 +147,8 @@ describe("the producer's import page", () => {
 
   it('labels every control, and gives its table a caption and scoped headers', async () => {
     const page = await openPage({ width: 1280, height: 900 });
-    const unnamed = await inPage<string[]>(
-      page,
-      `[...document.querySelectorAll('input, select, button, [role=region], progress')]
-        .filter((control) => ![
-          control.getAttribute('aria-label'),
-          document.getElementById(control.getAttribute('aria-labelledby'))?.textContent,
-          ...[...(control.labels ?? [])].map((label) => label.textContent),
-          control.tagName === 'BUTTON' ? control.textContent : '',
-        ].join('').trim())
-        .map((control) => control.outerHTML)`,
-    );
-    expect(unnamed).toEqual([]);
-    const tables = await inPage<{ caption: string; unscoped: number }[]>(
-      page,
-      `[...document.querySelectorAll('table')].map((table) => ({
-        caption: table.caption?.textContent?.trim() ?? '',
-        unscoped: [...table.querySelectorAll('th')].filter((th) => !th.getAttribute('scope')).length,
-      }))`,
-    );
+    expect(await unnamedControls(page, 'input, select, button, [role=region], progress')).toEqual([]);
+    const tables = await tableHeadings(page);
     expect(tables).toHaveLength(1);
     expect(tables[0]!.caption).toMatch(/\w/);
     expect(tables[0]!.unscoped).toBe(0);
