@@ -5,17 +5,12 @@ import Ajv from 'ajv';
 import addFormatsPlugin from 'ajv-formats';
 import { packageRoot } from '../../../src/package-root.js';
 import type { DiamondRecord } from '../../../src/types/diamond.js';
+import { standardsDir } from '../../support/standards.js';
 
 /**
- * GS1's EPCIS material: `$TRACEBRIDGE_STANDARDS_DIR/epcis` (or `$TRACEBRIDGE_STANDARDS/epcis`), by default
- * `../shared/standards/epcis` beside the repository. The material is GS1's and is never copied in.
+ * GS1's EPCIS material: `epcis/` of the standards folder (test/support/standards.ts). The material is GS1's and is never copied in.
  */
-export const epcisStandards = join(
-  process.env.TRACEBRIDGE_STANDARDS_DIR ??
-    process.env.TRACEBRIDGE_STANDARDS ??
-    join(packageRoot, '..', 'shared', 'standards'),
-  'epcis',
-);
+export const epcisStandards = join(standardsDir, 'epcis');
 
 // ajv is CommonJS: under nodenext its default export arrives as the module object, the class under `default`.
 const ajv = new Ajv.default({ allErrors: true, strict: false });

@@ -4,9 +4,7 @@ import { join } from 'node:path';
 import { buildSchema, parse, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { giaQueryDocument } from '../../../src/adapters/gia/index.js';
-import { packageRoot } from '../../../src/package-root.js';
-
-const standardsDir = process.env.TRACEBRIDGE_STANDARDS ?? join(packageRoot, '..', 'shared', 'standards');
+import { standardsDir } from '../../support/standards.js';
 
 describe('gia query document', () => {
   it("validates against GIA's published schema, so the client works against GIA itself", () => {

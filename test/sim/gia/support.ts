@@ -1,14 +1,10 @@
-import { join } from 'node:path';
-import { packageRoot } from '../../../src/package-root.js';
 import {
   startGiaSimulator,
   type GiaSimulatorOptions,
   type RunningGiaSimulator,
 } from '../../../sim/gia/index.js';
 
-/** Where the third-party standards live: `TRACEBRIDGE_STANDARDS`, else `../shared/standards` beside the repo. */
-export const standardsDir: string =
-  process.env.TRACEBRIDGE_STANDARDS ?? join(packageRoot, '..', 'shared', 'standards');
+export { standardsDir } from '../../support/standards.js';
 
 /** The key every test plan uses unless a test says otherwise. */
 export const testKey = 'gia-test-key';
