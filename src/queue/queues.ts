@@ -139,7 +139,7 @@ export async function enqueueSync(
     [...byTarget].map(async ([target, list]) => {
       const queue = queues.sync(target);
       await Promise.all(
-        list.filter((request) => request.changed).map((request) => reviveFinished(queue, request)),
+        list.filter((request) => request.changed).map((request) => takeOverExisting(queue, request)),
       );
       const jobs = list.map(({ target: _target, changed: _changed, ...data }) => ({
         name: 'sync',
@@ -153,9 +153,21 @@ export async function enqueueSync(
   return added.flat();
 }
 
-async function reviveFinished(queue: Queue<SyncJobData, SyncJobResult>, request: SyncRequest): Promise<void> {
+/**
+ * A job with this request's ID already exists: it takes this request's data, so it carries the new
+ * request's guard (`afterVersion`) rather than the one it was first enqueued with, and a finished one runs
+ * again. Without the new guard, an A -> B -> A change from a feed could run before A's save, write B, and
+ * leave A unsynced. A running job's data is its worker's to change, so it is left alone.
+ */
+async function takeOverExisting(
+  queue: Queue<SyncJobData, SyncJobResult>,
+  request: SyncRequest,
+): Promise<void> {
   const job = await queue.getJob(syncJobId(request.target, request.diamondId, request.hash));
   if (!job) return;
   const state = await job.getState();
+  if (state === 'active') return;
+  const { target: _target, changed: _changed, ...data } = request;
+  await job.updateData(data);
   if (state === 'completed' || state === 'failed') await job.retry(state);
 }

@@ -118,8 +118,9 @@ async function syncStone(
     nativeHash = sha256Hex(held.native);
     view = held.canonical;
   } else {
-    // Tied to the content version, not the job: retries of this change share it, and a later change of the
-    // same stone (even back to earlier content) gets a new one.
+    // Names this change of the stone (its stored version): retries of it share the key, and a later change
+    // (even back to earlier content) gets a new one. Acts a stone takes once, such as its registration on
+    // a ledger, are named by the adapter from the bridge ID the record carries, never from this key.
     const key = `sync-${target}-${diamondId}-v${stored.version}`;
     // What was just read spares the client its own read; "nothing there" only when nothing was filtered out.
     const putting = context.batcher.put(toWrite, key, held ?? (exhaustive ? null : undefined));

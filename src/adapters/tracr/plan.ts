@@ -19,11 +19,16 @@ import { canonicalJson } from '../../mapping/content-hash.js';
 import type { TracrDiamond, TracrPolished, TracrTransaction } from './native.js';
 import { refusal } from './refusals.js';
 
-/** One transaction to sign: `step` names it within the write, and with the idempotency key makes its nonce. */
+/** One transaction to sign: `step` names the act, and with the stone's bridge ID makes its nonce (signing.ts). */
 export interface PlannedStep {
   step: 'register' | 'split' | 'update' | 'polish' | 'grade' | 'inscribe' | 'transfer';
   type: TracrTransaction['type'];
   payload: Record<string, unknown>;
+  /**
+   * For a content change (update, grade, inscription, transfer): the ledger state it applies to, the
+   * stone's last transaction. Absent for the acts a stone takes once (register, split, polish).
+   */
+  basis?: string;
 }
 
 const DECLARED = ['mine', 'producerRef', 'kpCertificate', 'boxId'] as const;
@@ -82,6 +87,7 @@ export function planSplit(parent: TracrDiamond, desired: TracrDiamond): PlannedS
 /** The transactions that bring `current` (a stone the ledger holds) to `desired`. */
 export function planChanges(current: TracrDiamond, desired: TracrDiamond): PlannedStep[] {
   const diamondId = current.diamondId;
+  const basis = current.lastTxId ?? '';
   const steps: PlannedStep[] = [];
   if (current.kind === 'POLISHED' && desired.kind === 'ROUGH')
     refuse(`${diamondId} is polished on the ledger; a stone cannot become rough again`, 'kind');
@@ -98,7 +104,7 @@ export function planChanges(current: TracrDiamond, desired: TracrDiamond): Plann
     if (corrections) set['polished'] = corrections;
   }
   if (Object.keys(set).length > 0)
-    steps.push({ step: 'update', type: 'UPDATE', payload: { diamondId, set } });
+    steps.push({ step: 'update', type: 'UPDATE', payload: { diamondId, set }, basis });
 
   if (current.kind === 'ROUGH' && desired.polished) {
     if ((current.childIds ?? []).length > 0)
@@ -108,17 +114,18 @@ export function planChanges(current: TracrDiamond, desired: TracrDiamond): Plann
   if (desired.grading && canonicalJson(desired.grading) !== canonicalJson(current.grading)) {
     if (desired.grading.reportDate === undefined)
       refuse('the ledger records a grading with its report date', 'grading.reportDate');
-    steps.push({ step: 'grade', type: 'GRADE', payload: { diamondId, ...desired.grading } });
+    steps.push({ step: 'grade', type: 'GRADE', payload: { diamondId, ...desired.grading }, basis });
   }
   if (desired.inscription !== null && desired.inscription !== current.inscription)
     steps.push({
       step: 'inscribe',
       type: 'INSCRIBE',
       payload: { diamondId, inscription: desired.inscription },
+      basis,
     });
   const to = desired.owner?.participantId;
   if (to !== undefined && to !== current.owner?.participantId)
-    steps.push({ step: 'transfer', type: 'TRANSFER', payload: { diamondId, to } });
+    steps.push({ step: 'transfer', type: 'TRANSFER', payload: { diamondId, to }, basis });
   return steps;
 }
 

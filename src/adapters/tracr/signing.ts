@@ -78,13 +78,29 @@ export function transactionId(tx: unknown): string {
   return sha256Hex(tx);
 }
 
+/** What names one act on the ledger: the step, and for a content change what it sets and on what. */
+export interface LedgerAct {
+  step: string;
+  payload?: unknown;
+  /** The ledger state a content change applies to (its last transaction); absent for once-only acts. */
+  basis?: string;
+}
+
 /**
- * The nonce of one step of one write: derived from the write's idempotency key and the step's name, so a
- * retry after a lost reply signs the same nonce again and the ledger answers with the original transaction
- * instead of writing a second one. Within the ledger's nonce alphabet and length.
+ * The nonce of one act on one stone, so that the ledger answers a resubmission with the original
+ * transaction instead of writing a second one, whether the first is committed or still pending. `stone`
+ * is the bridge's ID for the stone. An act a stone takes once in its life (registration, the split that
+ * makes it, its polish) is named by the stone and the act alone, so editing the stone while such a write
+ * is in doubt signs the same nonce again. A content change (update, grade, inscription, transfer) is
+ * named by what it sets and the state it applies to: a retry of the same change is one transaction, a
+ * later change (even back to earlier content) is a new one. Within the ledger's nonce alphabet and length.
  */
-export function stepNonce(idempotencyKey: string, step: string): string {
-  return `tb.${sha256Hex({ idempotencyKey, step }).slice(0, 48)}`;
+export function actNonce(stone: string, act: LedgerAct): string {
+  const named =
+    act.basis === undefined
+      ? { stone, act: act.step }
+      : { stone, act: act.step, sets: act.payload, basis: act.basis };
+  return `tb.${sha256Hex(named).slice(0, 48)}`;
 }
 
 /** Hex SHA-256 over byte strings, for leaves and nodes of the Merkle tree. */

@@ -1,5 +1,5 @@
 /**
- * Getting signed transactions onto the ledger: signing with derived nonces, submitting (alone or in batches of
+ * Getting signed transactions onto the ledger: signing with nonces that name each act, submitting (alone or in batches of
  * the ledger's declared maximum), and waiting until a block holds each one, with its inclusion proof checked.
  */
 import type { KeyObject } from 'node:crypto';
@@ -9,7 +9,7 @@ import type { CommittedTransaction, LedgerReader } from './ledger.js';
 import type { TracrEnvelope, TracrTxStatus } from './native.js';
 import type { PlannedStep } from './plan.js';
 import { batchItemError, refusal } from './refusals.js';
-import { signTransaction, stepNonce } from './signing.js';
+import { actNonce, signTransaction } from './signing.js';
 
 /** What writing needs from the connected client. */
 export interface WriterContext {
@@ -25,13 +25,13 @@ export interface WriterContext {
   role?: string;
 }
 
-/** Signs one planned step as the context's participant, with the nonce the write's key gives it. */
-export function sign(ctx: WriterContext, idempotencyKey: string, step: PlannedStep): TracrEnvelope {
+/** Signs one planned step on `stone` (its bridge ID) as the context's participant, with the act's nonce. */
+export function sign(ctx: WriterContext, stone: string, step: PlannedStep): TracrEnvelope {
   return signTransaction(
     {
       type: step.type,
       participantId: ctx.participantId,
-      nonce: stepNonce(idempotencyKey, step.step),
+      nonce: actNonce(stone, step),
       // A resubmission may carry a new timestamp: the nonce, not the body, names the write.
       timestamp: Date.now(),
       payload: step.payload,

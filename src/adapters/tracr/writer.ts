@@ -1,18 +1,20 @@
 /**
  * Writes stones to the ledger in rounds: read each stone's current state (verified), plan the
- * transactions it still needs (plan.ts), sign them with nonces derived from the idempotency key, submit
+ * transactions it still needs (plan.ts), sign them with nonces that name each act (signing.ts), submit
  * them together (the batch route carries up to the ledger's declared maximum), wait until a block holds
  * them and check their inclusion proofs, then read again. A stone is done when nothing is left to do.
  *
  * A retry after a lost reply signs the same nonces, so the ledger answers with the original transactions
  * and nothing is written twice, even when the retry happens before the first attempt reached a block.
+ * A registration's nonce names the stone (its bridge ID) and nothing else, so a stone edited while its
+ * registration is in doubt is still registered once; the edit follows as an update.
  */
 import type { PutItem, PutResult } from '../contract.js';
 import type { CommittedTransaction } from './ledger.js';
 import type { TracrDiamond, TracrTxStatus } from './native.js';
 import { planChanges, planRegistration, planSplit, type PlannedStep } from './plan.js';
 import { mapOrRefuse, refusal } from './refusals.js';
-import { stepNonce } from './signing.js';
+import { actNonce } from './signing.js';
 import { retryLater, sign, submitAll, waitAllCommitted, type WriterContext } from './submit.js';
 import { fromCanonical } from './transform.js';
 
@@ -20,7 +22,8 @@ export type { WriterContext } from './submit.js';
 
 /** One stone being written. */
 interface Write {
-  key: string;
+  /** The bridge's ID for the stone (the idempotency key for a record that has none): names its acts. */
+  stone: string;
   desired: TracrDiamond;
   /** The stone's Tracr ID, once known. */
   ref: string | undefined;
@@ -47,7 +50,7 @@ export async function writeStones(
 ): Promise<PromiseSettledResult<PutResult>[]> {
   const writes: Write[] = items.map(({ record, idempotencyKey, held }) => {
     const write: Write = {
-      key: idempotencyKey,
+      stone: record.id ?? idempotencyKey,
       // Replaced just below; a record that cannot be mapped fails before anything is read or written.
       desired: { kind: 'ROUGH' } as TracrDiamond,
       ref: undefined,
@@ -91,7 +94,7 @@ export async function writeStones(
     if (ready.length === 0) continue;
     const answers = await submitAll(
       ctx,
-      ready.map(({ write, step }) => sign(ctx, write.key, step)),
+      ready.map(({ write, step }) => sign(ctx, write.stone, step)),
     );
     const accepted: { write: Write; status: TracrTxStatus }[] = [];
     ready.forEach(({ write, step }, index) => {
@@ -222,7 +225,7 @@ async function ownPart(ctx: WriterContext, write: Write, parent: TracrDiamond): 
     if (typeof txId !== 'string') return undefined;
     const committed = await ctx.ledger.transaction(txId);
     const { participantId, nonce } = committed.tx;
-    return participantId === ctx.participantId && nonce === stepNonce(write.key, step)
+    return participantId === ctx.participantId && nonce === actNonce(write.stone, { step })
       ? committed
       : undefined;
   };
