@@ -4,6 +4,8 @@
  * given and what was expected, so a typo in a deployment fails at start-up rather than at the first sync.
  */
 
+import { DEFAULT_AUDIT_RETENTION, type AuditRetention } from './store/audit.js';
+
 /** Queue settings for one target platform. */
 export interface PlatformQueueConfig {
   /**
@@ -70,10 +72,13 @@ export interface BridgeConfig {
   feedIntervalMs: number;
   retry: RetryConfig;
   retention: RetentionConfig;
+  /** How much of the audit log Redis keeps. */
+  audit: AuditRetention;
 }
 
 /** Values given in code; each wins over the environment. */
-export type ConfigOptions = Partial<Omit<BridgeConfig, 'tracr' | 'gia' | 'retry' | 'retention'>> & {
+export type ConfigOptions = Partial<Omit<BridgeConfig, 'tracr' | 'gia' | 'retry' | 'retention' | 'audit'>> & {
+  audit?: Partial<AuditRetention>;
   tracr?: Partial<BridgeConfig['tracr']>;
   gia?: Partial<BridgeConfig['gia']>;
   retry?: Partial<RetryConfig>;
@@ -168,6 +173,12 @@ export function loadConfig(options: ConfigOptions = {}, env: Env = process.env):
       failedAgeSec: read.int('TRACEBRIDGE_KEEP_FAILED_SEC', 0) ?? 14 * 24 * 3_600,
       ...options.retention,
     },
+    audit: {
+      maxLen: read.int('TRACEBRIDGE_AUDIT_MAX_LEN', 0) ?? DEFAULT_AUDIT_RETENTION.maxLen,
+      stoneMaxLen: read.int('TRACEBRIDGE_AUDIT_STONE_MAX_LEN', 0) ?? DEFAULT_AUDIT_RETENTION.stoneMaxLen,
+      maxAgeMs: read.duration('TRACEBRIDGE_AUDIT_MAX_AGE') ?? DEFAULT_AUDIT_RETENTION.maxAgeMs,
+      ...options.audit,
+    },
   };
 }
 
@@ -205,6 +216,8 @@ export function jobConcurrencyFor(
   return Math.max(concurrency, Math.min(fed, MAX_BATCHED_JOBS));
 }
 
+const durationUnits = { d: 86_400_000, h: 3_600_000, m: 60_000, s: 1_000 } as const;
+
 function readers(env: Env) {
   const text = (name: string): string | undefined => {
     const value = env[name]?.trim();
@@ -227,6 +240,16 @@ function readers(env: Env) {
         throw new ConfigError(name, value, `a whole number from ${min} to ${max}`);
       }
       return number;
+    },
+    /** A duration as `<n>d`, `<n>h`, `<n>m` or `<n>s` (`400d`); 0 means no limit. In milliseconds. */
+    duration(name: string): number | undefined {
+      const value = text(name);
+      if (value === undefined) return undefined;
+      const match = /^(\d+)\s*(d|h|m|s)$/.exec(value);
+      const ms = match ? Number(match[1]) * durationUnits[match[2] as keyof typeof durationUnits] : NaN;
+      if (!Number.isSafeInteger(ms) && value !== '0')
+        throw new ConfigError(name, value, 'a duration such as 400d, 72h, 90m or 3600s (or 0 for no limit)');
+      return value === '0' ? 0 : ms;
     },
     url(name: string, protocols = ['http:', 'https:']): string | undefined {
       const value = text(name);

@@ -10,6 +10,7 @@ import { validateDiamond } from '../mapping/validate.js';
 import { webRoutes } from '../web/index.js';
 import { bearerKey, type Principal, type Role } from './auth.js';
 import { problemHandler } from './errors.js';
+import { idempotency } from './idempotency.js';
 import { jsonBody, type RequestWithRawBody } from './json-body.js';
 import { createMetrics, type BridgeMetrics } from './metrics.js';
 import { observeRequests } from './observe.js';
@@ -45,6 +46,11 @@ export function createApp(services: ApiServices): BridgeApp {
     prefix: services.store.keys.prefix,
   });
   const document = openApiDocument(apiRoutes, mountedPages);
+  const keyedRequests = idempotency({
+    redis: services.store.redis,
+    prefix: services.store.keys.prefix,
+    logger: services.logger,
+  });
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
@@ -65,6 +71,7 @@ export function createApp(services: ApiServices): BridgeApp {
       chain.push(authenticate(services, limiter, route));
     if (route.method === 'post')
       chain.push(...jsonBody({ limitBytes: services.bodyLimitBytes ?? 1024 * 1024 }));
+    if (route.idempotent) chain.push(keyedRequests);
     chain.push(handle(route, services, metrics, schemas, () => document));
     app[route.method](route.path, ...chain);
   }

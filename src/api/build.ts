@@ -53,7 +53,7 @@ export async function buildServices(options: BuildOptions): Promise<BuiltService
   const metrics = createMetrics();
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2, lazyConnect: false });
   redis.on('error', (error: Error) => logger.warn({ err: error }, 'redis connection error'));
-  const store = createStore(redis, { prefix: `${config.prefix}:` });
+  const store = createStore(redis, { prefix: `${config.prefix}:`, audit: config.audit });
   const adapters = await loadAdapters({
     ...(config.adapters === undefined ? {} : { enabled: config.adapters }),
     modules: config.adapterModules,

@@ -4,8 +4,11 @@ import { ApiProblem, type FieldProblem } from './problem.js';
 /**
  * The API's own JSON body reader. It keeps the raw bytes (webhook signatures are computed over them),
  * refuses anything that is not a JSON object or array, and refuses, before any handler sees the body,
- * what would be dangerous further in: prototype keys, absurd nesting, malformed Unicode, invisible
- * direction overrides and markup or statement syntax in text.
+ * what would be dangerous further in: prototype keys, absurd nesting, malformed Unicode, control
+ * characters and invisible direction overrides. Text is otherwise taken as the trade writes it ("Lot 7 --
+ * re-cut", "<0.5 ct melee", "4C's = colour, clarity, cut, carat"): it is data, stored exactly, and made
+ * safe where it is shown instead (text nodes on the lookup page, escaped HTML in reports, formula-guarded
+ * CSV cells).
  */
 
 /** Options for {@link jsonBody}. */
@@ -25,12 +28,6 @@ export interface RequestWithRawBody extends Request {
 // Keys that reach into an object's prototype when a body is merged into another object.
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
-// Text a diamond record carries: names, references, grades, dates, notes, and a lab's printed values kept
-// verbatim ("34.5°", "Pinpoints are not shown; clouds", prices with currency signs). Letters and digits of any
-// script, spaces, line breaks and the punctuation and symbols trade documents use. Markup (< >), template and
-// expression syntax ({ } ` \ |) and assignment (=) never belong in a stone's record and are refused rather
-// than escaped later.
-const ALLOWED_TEXT = /^[\p{L}\p{M}\p{N}\p{Sc}\p{Zs}\n\t.,'’"“”()&/#:;+_@*%!?°×±~[\]-]*$/u;
 // Without the u flag a regular expression sees UTF-16 code units, so it can spot an unpaired half.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 // Invisible characters that reorder or hide text (Trojan Source), and control characters.
@@ -96,16 +93,14 @@ export function parseStrictJson(bytes: Buffer, maxDepth = 32): unknown {
   return value;
 }
 
-/** Every string's problem in `text`, or undefined when it is acceptable in a record. */
+/** The problem with `text` as a string anywhere in a body, or undefined when it is acceptable. */
 export function textProblem(text: string): string | undefined {
   if (LONE_SURROGATE.test(text)) return 'contains a lone UTF-16 surrogate (malformed Unicode)';
-  if (INVISIBLE.test(text)) return 'contains a control, zero-width or direction-override character';
-  if (!ALLOWED_TEXT.test(text)) {
-    const bad = [...text].find((c) => !ALLOWED_TEXT.test(c)) ?? '';
-    return `contains ${JSON.stringify(bad)}, which no diamond record field uses (markup or expression syntax)`;
+  const invisible = INVISIBLE.exec(text)?.[0];
+  if (invisible !== undefined) {
+    const code = `U+${(invisible.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+    return `contains ${code}, a control, zero-width or direction-override character`;
   }
-  // A comment opener: the tail of a query-injection payload, never part of a name, grade or note.
-  if (text.includes('--')) return 'contains "--", which no diamond record field uses (comment syntax)';
   return undefined;
 }
 

@@ -29,6 +29,20 @@ const standardProblems = {
   500: 'Internal error.',
 } as const;
 
+const idempotencyProblems = {
+  409: 'A request with the same Idempotency-Key is still in progress; retry after Retry-After seconds.',
+  422: 'The Idempotency-Key was first used with another request body.',
+} as const;
+
+const idempotencyKeyParameter = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  description:
+    'Any unique string (a UUID): a repeat of the same request with the same key within 24 hours answers the first answer (with Idempotent-Replayed: true) instead of doing the work again. Keys belong to the API key that sends them.',
+  schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]+$' },
+};
+
 /** The OpenAPI document for `routes` and `pages`. */
 export function openApiDocument(
   routes: readonly RouteDefinition[],
@@ -72,6 +86,17 @@ export function openApiDocument(
     if (route.rateLimited !== false) problems.push(429);
     if (route.requestBody) problems.push(400, 413, 415);
     if ((route.query ?? []).length > 0 || (route.pathParams ?? []).length > 0) problems.push(400);
+    if (route.idempotent) {
+      for (const [status, description] of Object.entries(idempotencyProblems)) {
+        const documented = responses[status] as { description: string } | undefined;
+        if (documented) documented.description = `${documented.description} ${description}`;
+        else
+          responses[status] = {
+            description,
+            content: { 'application/problem+json': { schema: ref('problem') } },
+          };
+      }
+    }
     for (const status of problems) {
       responses[status] ??= {
         description: standardProblems[status as keyof typeof standardProblems],
@@ -93,6 +118,7 @@ export function openApiDocument(
         description: p.description,
         schema: p.schema,
       })),
+      ...(route.idempotent ? [idempotencyKeyParameter] : []),
     ];
     (paths[path] ??= {})[route.method] = {
       operationId: route.operationId,

@@ -42,7 +42,12 @@ export const reconcile: Command = async (args, io) => {
     return exitCode.usage;
   }
   try {
-    return await run(createStore(redis, { prefix: `${config.prefix}:` }), config, options, io);
+    return await run(
+      createStore(redis, { prefix: `${config.prefix}:`, audit: config.audit }),
+      config,
+      options,
+      io,
+    );
   } finally {
     redis.disconnect();
   }

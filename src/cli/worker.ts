@@ -30,7 +30,7 @@ export const worker: Command = async (args, io) => {
     io.stderr.write(`tracebridge worker: ${adapter} not connected: ${reason}\n`);
   const connection = queueConnection(config.redisUrl);
   connection.on('error', () => undefined);
-  const store = createStore(connection, { prefix: `${config.prefix}:` });
+  const store = createStore(connection, { prefix: `${config.prefix}:`, audit: config.audit });
   const running = await startWorkers(config, {
     adapters,
     clients,

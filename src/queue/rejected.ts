@@ -4,7 +4,7 @@
  * holds, two stones matching with certainty). Each is written to the audit log and to a capped list an
  * operator reads, then skipped: one bad record must not hold the feed's cursor back forever.
  */
-import { parseJson } from '../store/audit.js';
+import { parseJson, trimAuditInMulti } from '../store/audit.js';
 import type { Store } from '../store/index.js';
 
 /** How many rejected changes the list keeps, newest first; older ones stay in the audit log only. */
@@ -49,7 +49,9 @@ export async function recordRejectedChanges(
     actor,
   }));
   const { keys } = store;
+  const { retention } = store.audit;
   const multi = store.redis.multi();
+  const stones = new Set<string>();
   for (const entry of entries) {
     const fields = [
       'at',
@@ -66,9 +68,16 @@ export async function recordRejectedChanges(
       JSON.stringify({ ref: entry.ref, reason: entry.reason }),
     ];
     multi.xadd(keys.auditLog, '*', ...fields);
-    if (entry.diamondId !== undefined) multi.xadd(keys.stoneAudit(entry.diamondId), '*', ...fields);
+    if (entry.diamondId !== undefined) {
+      multi.xadd(keys.stoneAudit(entry.diamondId), '*', ...fields);
+      stones.add(entry.diamondId);
+    }
     multi.lpush(keys.rejectedChanges, JSON.stringify(entry));
   }
+  const now = Date.now();
+  trimAuditInMulti(multi, keys.auditLog, retention.maxLen, retention, now);
+  for (const id of stones)
+    trimAuditInMulti(multi, keys.stoneAudit(id), retention.stoneMaxLen, retention, now);
   multi.ltrim(keys.rejectedChanges, 0, REJECTED_CHANGES_KEPT - 1);
   const replies = (await multi.exec()) ?? [];
   for (const [error] of replies) if (error) throw error;

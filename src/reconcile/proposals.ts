@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../mapping/content-hash.js';
-import { parseJson } from '../store/audit.js';
+import { AUDIT_TRIM_LUA, auditRetentionArg, parseJson } from '../store/audit.js';
 import { StoreInputError, type Store } from '../store/index.js';
 import { assertDiamondId, assertPlatformName, assertSafeText } from '../store/keys.js';
 import { runScript, type StoreScript } from '../store/scripts.js';
@@ -54,9 +54,10 @@ return 'created'
 `);
 
 // KEYS: proposal hash, open index, rejected set, audit log, stone audit.
-// ARGV: proposal id, status, proposal JSON, pair, audit at, actor, action, diamond id, platform, detail.
+// ARGV: proposal id, status, proposal JSON, pair, audit at, actor, action, diamond id, platform, detail,
+// audit retention.
 // Decides an open proposal; a decided one answers its status and changes nothing.
-const decideScript = script(`
+const decideScript = script(`${AUDIT_TRIM_LUA}
 local status = redis.call('HGET', KEYS[1], 'status')
 if not status then return 'unknown' end
 if status ~= 'open' then return status end
@@ -67,7 +68,7 @@ if ARGV[2] == 'rejected' then
   local entry = { 'at', ARGV[5], 'actor', ARGV[6], 'action', ARGV[7], 'diamondId', ARGV[8],
     'platform', ARGV[9], 'detail', ARGV[10] }
   redis.call('XADD', KEYS[5], '*', unpack(entry))
-  redis.call('XADD', KEYS[4], '*', unpack(entry))
+  trimAudit(KEYS[5], KEYS[4], redis.call('XADD', KEYS[4], '*', unpack(entry)), ARGV[11])
 end
 return 'decided'
 `);
@@ -231,6 +232,7 @@ async function decide(
         grade: proposal.grade,
         score: proposal.score,
       }),
+      auditRetentionArg(store.audit.retention),
     ],
   )) as string;
   if (reply !== 'decided') {

@@ -1,13 +1,82 @@
+import type { ChainableCommander } from 'ioredis';
 import { CorruptEntryError } from './errors.js';
 import { assertDiamondId, type StoreKeys } from './keys.js';
 import type { RedisClient } from './scripts.js';
 
 /**
  * The audit log: every change the store makes is appended, in the same atomic step as the change, to one
- * stream per stone and to one global stream. Nothing trims the per-stone streams; the global stream is
- * trimmed only when the store is created with `auditMaxLen` (approximate MAXLEN, so Redis trims whole
- * listpack nodes cheaply and keeps at least that many entries).
+ * stream per stone and to one global stream. Both are trimmed as they are written, by length and by age
+ * ({@link AuditRetention}), so under `maxmemory-policy noeviction` the log can never fill Redis and
+ * refuse the writes of the stones themselves. Trimming is approximate (`MAXLEN ~`, `MINID ~`): Redis
+ * drops whole listpack nodes cheaply, so a stream keeps at least what was asked and at most one node
+ * (`stream-node-max-entries`, 100 by default) more. A longer record belongs in an archive fed from the
+ * global stream.
  */
+
+/** How much of the audit log Redis keeps; 0 turns a limit off. */
+export interface AuditRetention {
+  /** Entries kept in the global stream (`TRACEBRIDGE_AUDIT_MAX_LEN`). */
+  maxLen: number;
+  /** Entries kept in each stone's stream (`TRACEBRIDGE_AUDIT_STONE_MAX_LEN`). */
+  stoneMaxLen: number;
+  /** Entries older than this are dropped from both, in milliseconds (`TRACEBRIDGE_AUDIT_MAX_AGE`). */
+  maxAgeMs: number;
+}
+
+/** One million entries globally, a thousand per stone, a year and a month of age. */
+export const DEFAULT_AUDIT_RETENTION: AuditRetention = {
+  maxLen: 1_000_000,
+  stoneMaxLen: 1_000,
+  maxAgeMs: 400 * 24 * 3_600_000,
+};
+
+/** Checks a retention, naming the field that is not a whole number of 0 or more. */
+export function auditRetention(given: Partial<AuditRetention> = {}): AuditRetention {
+  const retention = { ...DEFAULT_AUDIT_RETENTION, ...given };
+  for (const [field, value] of Object.entries(retention)) {
+    if (!Number.isSafeInteger(value) || value < 0)
+      throw new RangeError(`audit retention ${field} ${value} must be a whole number, 0 or more`);
+  }
+  return retention;
+}
+
+/** The retention as one script argument, read by {@link AUDIT_TRIM_LUA}. */
+export function auditRetentionArg(retention: AuditRetention): string {
+  return `${retention.maxLen} ${retention.stoneMaxLen} ${retention.maxAgeMs}`;
+}
+
+/**
+ * Lua for scripts that append audit entries: `trimAudit(stoneKey, globalKey, id, retention)` trims both
+ * streams after an append whose global entry ID is `id` (its milliseconds date the age limit, so the
+ * script needs no clock), with `retention` from {@link auditRetentionArg}.
+ */
+export const AUDIT_TRIM_LUA = `
+local function trimAuditStream(key, id, maxLen, maxAgeMs)
+  if maxLen > 0 then redis.call('XTRIM', key, 'MAXLEN', '~', maxLen) end
+  local ms = tonumber(string.match(id, '^(%d+)'))
+  if maxAgeMs > 0 and ms and ms > maxAgeMs then
+    redis.call('XTRIM', key, 'MINID', '~', string.format('%.0f', ms - maxAgeMs))
+  end
+end
+local function trimAudit(stoneKey, globalKey, id, retention)
+  local maxLen, stoneMaxLen, maxAgeMs = string.match(retention or '', '^(%d+) (%d+) (%d+)$')
+  if not maxLen then return end
+  trimAuditStream(globalKey, id, tonumber(maxLen), tonumber(maxAgeMs))
+  trimAuditStream(stoneKey, id, tonumber(stoneMaxLen), tonumber(maxAgeMs))
+end
+`;
+
+/** Queues the trims of {@link AUDIT_TRIM_LUA} on a MULTI that appended to `key` at `nowMs`. */
+export function trimAuditInMulti(
+  multi: ChainableCommander,
+  key: string,
+  maxLen: number,
+  retention: AuditRetention,
+  nowMs: number,
+): void {
+  if (maxLen > 0) multi.xtrim(key, 'MAXLEN', '~', maxLen);
+  if (retention.maxAgeMs > 0) multi.xtrim(key, 'MINID', '~', Math.max(0, nowMs - retention.maxAgeMs));
+}
 
 /** One entry of the audit log. */
 export interface AuditEntry {
@@ -40,6 +109,8 @@ export interface RecentOptions {
 
 /** Reads the audit log. Appending happens only inside the store's scripts. */
 export interface AuditLog {
+  /** How much of the log is kept; every append trims by it. */
+  readonly retention: AuditRetention;
   /** Every change to one stone, oldest first. */
   history(id: string): Promise<AuditEntry[]>;
   /** The latest changes across all stones, newest first. */
@@ -49,8 +120,13 @@ export interface AuditLog {
 const ENTRY_ID = /^\d+-\d+$/;
 
 /** The audit log reader over `keys`. */
-export function createAuditLog(redis: RedisClient, keys: StoreKeys): AuditLog {
+export function createAuditLog(
+  redis: RedisClient,
+  keys: StoreKeys,
+  retention: AuditRetention = DEFAULT_AUDIT_RETENTION,
+): AuditLog {
   return {
+    retention,
     async history(id) {
       const key = keys.stoneAudit(assertDiamondId(id));
       const entries = await redis.xrange(key, '-', '+');

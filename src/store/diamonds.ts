@@ -108,7 +108,7 @@ export interface Diamonds {
 }
 
 /** The records part of the store over `keys`. */
-export function createDiamonds(redis: RedisClient, keys: StoreKeys, auditMaxLen?: number): Diamonds {
+export function createDiamonds(redis: RedisClient, keys: StoreKeys, auditTrim = ''): Diamonds {
   const readEntry = (id: string, fields: Record<string, string>): StoredDiamond | null =>
     Object.keys(fields).length === 0 ? null : parseStored(keys.diamond(id), fields);
 
@@ -128,7 +128,7 @@ export function createDiamonds(redis: RedisClient, keys: StoreKeys, auditMaxLen?
       assertSafeText(options.actor, 'actor'),
       assertSafeText(options.action, 'action', 64),
       options.platform === undefined ? '' : assertPlatformName(options.platform),
-      auditMaxLen ?? '',
+      auditTrim,
       cursor ? assertPlatformName(cursor.adapter, 'adapter') : '',
       cursor ? assertSafeText(cursor.cursor, `${cursor.adapter} cursor`, MAX_CURSOR_LENGTH) : '',
       prepared.length,

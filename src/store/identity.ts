@@ -53,7 +53,7 @@ export interface IdentityMap {
 }
 
 /** The identity map over `keys`. */
-export function createIdentityMap(redis: RedisClient, keys: StoreKeys, auditMaxLen?: number): IdentityMap {
+export function createIdentityMap(redis: RedisClient, keys: StoreKeys, auditTrim = ''): IdentityMap {
   const linkAs = async (
     id: string,
     platform: string,
@@ -73,7 +73,7 @@ export function createIdentityMap(redis: RedisClient, keys: StoreKeys, auditMaxL
         new Date().toISOString(),
         assertSafeText(actor, 'actor'),
         assertSafeText(action, 'action', 64),
-        auditMaxLen ?? '',
+        auditTrim,
         source,
       ],
     )) as string[];

@@ -1,4 +1,10 @@
-import { createAuditLog, type AuditLog } from './audit.js';
+import {
+  auditRetention,
+  auditRetentionArg,
+  createAuditLog,
+  type AuditLog,
+  type AuditRetention,
+} from './audit.js';
 import { createCursors, type Cursors } from './cursors.js';
 import { createDiamonds, type Diamonds } from './diamonds.js';
 import { createIdentityMap, type IdentityMap } from './identity.js';
@@ -6,7 +12,13 @@ import { DEFAULT_PREFIX, storeKeys, type StoreKeys } from './keys.js';
 import { createMirrors, type Mirrors } from './mirrors.js';
 import type { RedisClient } from './scripts.js';
 
-export type { AuditEntry, AuditLog, RecentOptions } from './audit.js';
+export {
+  DEFAULT_AUDIT_RETENTION,
+  type AuditEntry,
+  type AuditLog,
+  type AuditRetention,
+  type RecentOptions,
+} from './audit.js';
 export type { Cursors } from './cursors.js';
 export type {
   ChangeContext,
@@ -35,11 +47,8 @@ export type { RedisClient } from './scripts.js';
 export interface StoreOptions {
   /** Key prefix; its leading braces part is the Redis Cluster hash tag. Default `{tracebridge}:`. */
   prefix?: string;
-  /**
-   * Trim the global audit stream to about this many entries (approximate MAXLEN). Default: never trim.
-   * Per-stone audit streams are never trimmed.
-   */
-  auditMaxLen?: number;
+  /** How much of the audit log to keep; see {@link DEFAULT_AUDIT_RETENTION} for the defaults. */
+  audit?: Partial<AuditRetention>;
 }
 
 /** The bridge's own state in Redis. */
@@ -61,20 +70,19 @@ export interface Store {
  */
 export function createStore(
   redis: RedisClient,
-  { prefix = DEFAULT_PREFIX, auditMaxLen }: StoreOptions = {},
+  { prefix = DEFAULT_PREFIX, audit }: StoreOptions = {},
 ): Store {
-  if (auditMaxLen !== undefined && (!Number.isInteger(auditMaxLen) || auditMaxLen < 1)) {
-    throw new RangeError(`auditMaxLen ${auditMaxLen} must be a positive integer`);
-  }
+  const retention = auditRetention(audit);
+  const auditTrim = auditRetentionArg(retention);
   const keys = storeKeys(prefix);
-  const diamonds = createDiamonds(redis, keys, auditMaxLen);
+  const diamonds = createDiamonds(redis, keys, auditTrim);
   return {
     redis,
     keys,
     diamonds,
-    identity: createIdentityMap(redis, keys, auditMaxLen),
+    identity: createIdentityMap(redis, keys, auditTrim),
     cursors: createCursors(redis, keys, diamonds),
-    audit: createAuditLog(redis, keys),
+    audit: createAuditLog(redis, keys, retention),
     mirrors: createMirrors(redis, keys),
   };
 }

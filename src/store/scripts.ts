@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
+import { AUDIT_TRIM_LUA } from './audit.js';
 import { IDENTIFIER_NAMES } from './keys.js';
 
 /** A connected ioredis client: a single server, or a cluster (every store key shares one hash slot). */
@@ -33,20 +34,16 @@ export async function runScript(
   }
 }
 
-// Shared Lua: append one audit entry to the global stream (trimmed approximately only when the operator
-// asked for a maximum length) and, under the same entry ID, to the stone's stream. The global ID is above
-// every ID the stone's stream holds, since each of those is also a global one; only a stone stream that
-// outlived a deleted global stream can refuse it, and then gets an ID of its own.
-const AUDIT_LUA = `
-local function audit(stoneKey, globalKey, maxLen, entry)
-  local id
-  if maxLen ~= '' then
-    id = redis.call('XADD', globalKey, 'MAXLEN', '~', maxLen, '*', unpack(entry))
-  else
-    id = redis.call('XADD', globalKey, '*', unpack(entry))
-  end
+// Shared Lua: append one audit entry to the global stream and, under the same entry ID, to the stone's
+// stream, then trim both by the retention (store/audit.ts). The global ID is above every ID the stone's
+// stream holds, since each of those is also a global one; only a stone stream that outlived a deleted
+// global stream can refuse it, and then gets an ID of its own.
+const AUDIT_LUA = `${AUDIT_TRIM_LUA}
+local function audit(stoneKey, globalKey, retention, entry)
+  local id = redis.call('XADD', globalKey, '*', unpack(entry))
   local same = redis.pcall('XADD', stoneKey, id, unpack(entry))
   if type(same) == 'table' and same.err then redis.call('XADD', stoneKey, '*', unpack(entry)) end
+  trimAudit(stoneKey, globalKey, id, retention)
 end
 `;
 
@@ -57,7 +54,7 @@ const NAMES_LUA = `{${IDENTIFIER_NAMES.map((name) => `'${name}'`).join(', ')}}`;
  *
  * KEYS: members, auditLog, cursors, one identifier hash per IDENTIFIER_NAMES entry, then per stone its
  * diamond hash and its audit stream.
- * ARGV: at, actor, action, platform, maxLen, cursorAdapter, cursor, count, then per stone: id,
+ * ARGV: at, actor, action, platform, audit retention, cursorAdapter, cursor, count, then per stone: id,
  * expectedVersion, hash, record JSON, detail JSON, one value per identifier name ('' when absent),
  * number of sources, then (platform, source JSON) pairs.
  *
@@ -147,7 +144,7 @@ return reply
  * (`sources.<platform>`).
  *
  * KEYS: diamond hash, platform refs, stone refs, auditLog, stone audit.
- * ARGV: id, platform, ref, at, actor, action, maxLen, source JSON ('' for a bare link).
+ * ARGV: id, platform, ref, at, actor, action, audit retention, source JSON ('' for a bare link).
  * Replies {'ok', 'linked'|'unchanged'}, {'unknown'}, or {'identity', ownerId} having written nothing.
  */
 export const linkScript = defineScript(`${AUDIT_LUA}

@@ -1,7 +1,9 @@
 /* eslint-disable @typescript-eslint/no-unsafe-member-access -- supertest answers are untyped JSON; each test asserts their shape */
 /**
  * Hostile input: each case gets a 4xx problem+json, never a 5xx, and leaves Redis exactly as it was
- * (every key and value; rate-limit counters aside, which count every request by design).
+ * (every key and value; rate-limit counters aside, which count every request by design). Markup, statement
+ * and formula syntax in text is not hostile input to refuse but data to store exactly and escape on output:
+ * the last suite shows it round-trips.
  */
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -59,18 +61,22 @@ function nested(depth: number): string {
   return `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
 }
 
-const hostileStrings = [
+// Refused in every string: they hide or reorder what a person reads, or are not text at all.
+const hostileStrings = ['tb_x\u202egnp.exe', 'GIA \ud800 2141438171', 'zero\u200bwidth', 'null\u0000byte'];
+
+// Accepted wherever the field's own rules allow them, stored exactly, escaped where shown.
+const markupStrings = [
   '<script>alert(1)</script>',
   '"><img src=x onerror=alert(1)>',
   "'; DROP TABLE diamonds; --",
   "1' OR '1'='1",
   "admin'--",
-  'tb_x\u202egnp.exe',
-  'GIA \ud800 2141438171',
-  'zero\u200bwidth',
-  'null\u0000byte',
+  '=HYPERLINK("http://evil.example")',
   '{tracebridge}:diamonds',
 ];
+
+// Fields of free text: nothing but the byte-level rules above applies to them.
+const freeText = ['/origin/producer', '/origin/mine', '/events/0/note', '/events/0/actor'];
 
 /** Raw bodies: [name, body text]. */
 const rawBodies: [string, string][] = [
@@ -212,6 +218,44 @@ describe('hostile input elsewhere', () => {
       expect(answer.status).toBeLessThan(500);
       expect(answer.type).toBe('application/problem+json');
       expect(await redisSnapshot(bridge)).toEqual(before);
+    });
+  }
+});
+
+describe('markup, statements and formulas in text', () => {
+  const cases = stringFields(valid).flatMap((pointer) => markupStrings.map((text) => ({ pointer, text })));
+  let serial = 0;
+  for (const { pointer, text } of cases) {
+    it(`${JSON.stringify(text)} at ${pointer} is stored exactly or refused by that field's own rule`, async () => {
+      serial += 1;
+      const body = withField(pointer, text) as typeof valid;
+      // Each case is its own stone: its identifiers are its own unless the case is about one of them.
+      const identifiers = pointer.startsWith('/identifiers/')
+        ? { [pointer.split('/')[2] as string]: text }
+        : { producerRef: `MARKUP-${serial}` };
+      const { grading: _grading, ...rest } = body;
+      const record = {
+        ...rest,
+        identifiers,
+        ...(pointer.startsWith('/grading/') ? { grading: body.grading } : {}),
+      };
+      const answer = await request(bridge.app)
+        .post('/v1/diamonds')
+        .set('authorization', bearer.admin)
+        .send(record);
+      if (freeText.includes(pointer)) expect(answer.status).toBe(202);
+      if (answer.status !== 202) {
+        expect(answer.status).toBeGreaterThanOrEqual(400);
+        expect(answer.status).toBeLessThan(500);
+        expect(answer.body.errors?.length ?? 0).toBeGreaterThan(0);
+        return;
+      }
+      const stored = await request(bridge.app)
+        .get(`/v1/diamonds/${answer.body.id as string}`)
+        .set('authorization', bearer.admin);
+      let value: unknown = stored.body.record;
+      for (const step of pointer.split('/').slice(1)) value = (value as Record<string, unknown>)[step];
+      expect(value).toBe(text);
     });
   }
 });

@@ -2,8 +2,9 @@
 /** Signed webhooks: a good signature stores the stone as the change feed would; bad ones and replays are refused. */
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { giaSampleAvailability, giaSampleReports, giaSampleSupersession } from '../../sim/gia/samples.js';
 import { signWebhook } from '../../src/api/webhooks/signature.js';
-import { bearer, redisSnapshot, startBridge, type TestBridge } from './support.js';
+import { bearer, redisSnapshot, setFaults, startBridge, type TestBridge } from './support.js';
 
 const secret = 'gia-webhook-secret-0123456789';
 let bridge: TestBridge;
@@ -99,5 +100,44 @@ describe('POST /v1/webhooks/:adapter', () => {
     const wrong = await deliver(JSON.stringify({ refs: [] }));
     expect(wrong.status).toBe(400);
     expect(wrong.body.errors[0].pointer).toBe('/refs');
+  });
+});
+
+describe('a delivery whose ingestion failed', () => {
+  // A report no other test here names, served to the plan as usual.
+  const reportNumber = giaSampleReports
+    .map((report) => report.report_number)
+    .find(
+      (number) =>
+        !['2141438169', '2141438171', giaSampleSupersession.superseded, giaSampleSupersession.by].includes(
+          number,
+        ) && giaSampleAvailability[number] === undefined,
+    ) as string;
+
+  it('is not lost: the identical re-delivery is ingested once, and a re-delivery after that is a duplicate', async () => {
+    const timestamp = Math.floor(Date.now() / 1000);
+    const body = JSON.stringify({ event: 'report.updated', refs: [reportNumber] });
+    await setFaults(bridge.gia, { errorRate: 1 });
+    let failed;
+    try {
+      failed = await deliver(body, { timestamp });
+    } finally {
+      await setFaults(bridge.gia, { errorRate: 0 });
+    }
+    expect(failed.status).toBeGreaterThanOrEqual(500);
+
+    const redelivered = await deliver(body, { timestamp });
+    expect(redelivered.status).toBe(200);
+    const [receipt] = redelivered.body.received;
+    expect(receipt).toMatchObject({ ref: reportNumber, status: 'stored' });
+
+    const duplicate = await deliver(body, { timestamp });
+    expect(duplicate.status).toBe(409);
+    const history = await bridge.built.services.store.audit.history(receipt.diamondId as string);
+    // One save (the stone created) and its link; a second ingestion would add another save or link.
+    expect(history.filter((entry) => entry.outcome !== undefined).map((entry) => entry.outcome)).toEqual([
+      'created',
+    ]);
+    expect(history).toHaveLength(2);
   });
 });

@@ -100,8 +100,11 @@ describe('change-feed cursors and the audit log', () => {
     await expect(store.audit.recent({ before: '1-0 +' })).rejects.toThrow('audit before');
   });
 
-  it('trims only the global log when auditMaxLen is set, never a stone history', async () => {
-    const store = createStore(redis, { prefix: freshPrefix(), auditMaxLen: 10 });
+  it('trims only the global log when only its length is limited', async () => {
+    const store = createStore(redis, {
+      prefix: freshPrefix(),
+      audit: { maxLen: 10, stoneMaxLen: 0, maxAgeMs: 0 },
+    });
     let id = '';
     for (let i = 0; i < 300; i++) {
       id = (

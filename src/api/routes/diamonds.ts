@@ -30,6 +30,7 @@ export const registerDiamond = defineRoute({
   tag: 'diamonds',
   access: ['admin', 'producer'],
   requestBody: 'diamond',
+  idempotent: true,
   responses: {
     202: { description: 'Stored; the sync jobs are queued.', schema: 'register-result' },
     409: { description: 'An identifier of the record already belongs to another stone.', schema: 'problem' },

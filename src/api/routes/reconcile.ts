@@ -26,6 +26,7 @@ export const startReconcile = defineRoute({
   tag: 'reconcile',
   access: ['admin'],
   requestBody: 'reconcile-request',
+  idempotent: true,
   responses: {
     202: { description: 'The run is queued.', schema: 'reconcile-started' },
     503: { description: 'The queues are not running.', schema: 'problem' },

@@ -74,6 +74,11 @@ export interface RouteDefinition {
   query?: ParameterSpec[];
   /** Schema of the JSON request body. */
   requestBody?: SchemaName;
+  /**
+   * The route creates something: it takes an `Idempotency-Key` header, and a repeat with the same key and
+   * request answers the first answer instead of creating again (src/api/idempotency.ts).
+   */
+  idempotent?: true;
   responses: Record<number, ResponseSpec>;
   handler(context: RouteContext): Promise<RouteResult>;
 }

@@ -1,5 +1,4 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { RedisClient } from '../../store/scripts.js';
 import { ApiProblem } from '../problem.js';
 
 /**
@@ -29,13 +28,10 @@ export interface VerifyOptions {
   timestamp: string | undefined;
   rawBody: Buffer;
   now: number;
-  redis: RedisClient;
-  /** The store's key prefix, so replay marks share the bridge's hash tag. */
-  prefix: string;
 }
 
-/** Throws a 401 problem unless the delivery is signed, fresh, and not seen before. */
-export async function verifyWebhook(options: VerifyOptions): Promise<void> {
+/** Throws a 401 problem unless the delivery is signed and fresh. */
+export function verifyWebhook(options: VerifyOptions): void {
   const { adapter, secret, signature, timestamp, rawBody, now } = options;
   if (signature === undefined || timestamp === undefined) {
     throw new ApiProblem(
@@ -63,10 +59,5 @@ export async function verifyWebhook(options: VerifyOptions): Promise<void> {
       'unauthenticated',
       `the ${SIGNATURE_HEADER} of this ${adapter} webhook does not match its body`,
     );
-  }
-  const mark = `${options.prefix}webhook:${adapter}:${signature.slice(7)}`;
-  const first = await options.redis.set(mark, String(sentAt), 'PX', 2 * REPLAY_WINDOW_MS, 'NX');
-  if (first === null) {
-    throw new ApiProblem('conflict', `this ${adapter} webhook delivery was already received (a replay)`);
   }
 }
