@@ -40,7 +40,7 @@ describe('the sync engine against a model of what was acknowledged', () => {
     async () => {
       let run = 0;
       const details = await fc.check(
-        fc.asyncProperty(sequenceArbitrary(6), async (commands) => {
+        fc.asyncProperty(sequenceArbitrary(5), async (commands) => {
           run += 1;
           const violations = await runSequence(world, bridge, commands, run, 4, tally);
           if (violations.length > 0)
@@ -53,6 +53,9 @@ describe('the sync engine against a model of what was acknowledged', () => {
             : { seed: envInt('TRACEBRIDGE_MODEL_SEED')! }),
           ...(process.env.TRACEBRIDGE_MODEL_PATH ? { path: process.env.TRACEBRIDGE_MODEL_PATH } : {}),
         },
+      );
+      process.stdout.write(
+        `model-based sync: ${tally.sequences} sequences, ${tally.checks} stones checked on both platforms; commands run: ${JSON.stringify(tally.commands)}\n`,
       );
       if (details.failed) expect.fail(describeFailure(details));
       expect(tally.sequences).toBeGreaterThanOrEqual(runs);

@@ -187,8 +187,9 @@ export async function checkInvariants(model: Model, world: World, quiet: Settled
   }
 
   // No job failed for a retryable reason.
-  for (const job of await failedJobs(world.apiUrl)) {
-    if (sequenceIds.has(job.data.diamondId) && failedForRetryableReason(job))
+  const failed = (await failedJobs(world.apiUrl)).filter((job) => sequenceIds.has(job.data.diamondId));
+  for (const job of failed) {
+    if (failedForRetryableReason(job))
       violations.push(
         `job ${job.id} failed for a retryable reason after ${job.attemptsMade}/${job.attempts} attempts: ${job.failedReason}`,
       );
@@ -253,6 +254,17 @@ export async function checkInvariants(model: Model, world: World, quiet: Settled
       violations.push(
         `stone ${stone.id}: the intake holds ${JSON.stringify(got)} for ${stone.key}, the last stored version is ${JSON.stringify(want)}`,
       );
+  }
+
+  // What the bridge holds for each stone named above, so that a failure shows the whole story.
+  const named = [...quiet.stones.values()].filter((stone) =>
+    violations.some((violation) => violation.includes(stone.record.id)),
+  );
+  if (named.length > 0) {
+    violations.push(...named.map((stone) => `the bridge holds ${stone.record.id}: ${JSON.stringify(stone)}`));
+    violations.push(
+      ...failed.map((job) => `job ${job.id} failed after ${job.attemptsMade} attempts: ${job.failedReason}`),
+    );
   }
 
   // No webhook lost: a delivery whose ingestion failed is taken when sent again, never refused as a replay.
