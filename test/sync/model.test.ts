@@ -48,6 +48,9 @@ describe('the sync engine against a model of what was acknowledged', () => {
         }),
         {
           numRuns: runs,
+          // Shrinking re-runs sequences against real processes: bounded, so a failure reports in minutes.
+          interruptAfterTimeLimit: 20 * 60_000,
+          markInterruptAsFailure: true,
           ...(envInt('TRACEBRIDGE_MODEL_SEED') === undefined
             ? {}
             : { seed: envInt('TRACEBRIDGE_MODEL_SEED')! }),
