@@ -16,7 +16,10 @@ export interface PlatformQueueConfig {
   concurrency: number;
   /** Most jobs started per second across all workers (BullMQ limiter); 0 means no limit. */
   ratePerSec: number;
-  /** Attempts per sync job before it is failed and kept for inspection. */
+  /**
+   * @deprecated Read for compatibility and ignored: sync jobs retry by age ({@link RetryConfig.maxAgeMs}),
+   * never by a count, so an outage longer than any count fails nothing.
+   */
   attempts: number;
 }
 
@@ -32,6 +35,16 @@ export interface RetryConfig {
   backoffBaseMs: number;
   /** Longest backoff, in milliseconds (a platform's Retry-After may ask for more, and gets it). */
   backoffMaxMs: number;
+  /**
+   * How long a sync job keeps retrying retryable failures, from its first attempt, before it fails for
+   * good (`TRACEBRIDGE_RETRY_MAX_AGE`: `7d`, `36h`, `90m`, `45s` or milliseconds). Default 7 days.
+   */
+  maxAgeMs: number;
+  /**
+   * How often each platform's health is asked, in milliseconds; while it fails, the platform's sync queue
+   * is paused and no attempt is spent, and it resumes by itself when health answers again. 0: never asked.
+   */
+  healthIntervalMs: number;
   /** How long a worker's claim on a job lasts without renewal; a killed worker's jobs return after it. */
   lockDurationMs: number;
   /** How often workers look for jobs whose worker died. */
@@ -162,6 +175,8 @@ export function loadConfig(options: ConfigOptions = {}, env: Env = process.env):
     retry: {
       backoffBaseMs: read.int('TRACEBRIDGE_BACKOFF_BASE_MS', 1) ?? 1_000,
       backoffMaxMs: read.int('TRACEBRIDGE_BACKOFF_MAX_MS', 1) ?? 300_000,
+      maxAgeMs: read.duration('TRACEBRIDGE_RETRY_MAX_AGE') ?? 7 * DAY_MS,
+      healthIntervalMs: read.int('TRACEBRIDGE_HEALTH_INTERVAL_MS', 0) ?? 10_000,
       lockDurationMs: read.int('TRACEBRIDGE_LOCK_DURATION_MS', 1_000) ?? 30_000,
       stalledIntervalMs: read.int('TRACEBRIDGE_STALLED_INTERVAL_MS', 500) ?? 30_000,
       ...options.retry,
@@ -216,7 +231,16 @@ export function jobConcurrencyFor(
   return Math.max(concurrency, Math.min(fed, MAX_BATCHED_JOBS));
 }
 
-const durationUnits = { d: 86_400_000, h: 3_600_000, m: 60_000, s: 1_000 } as const;
+const DAY_MS = 24 * 3_600_000;
+const DURATION_UNITS: Record<string, number> = { d: DAY_MS, h: 3_600_000, m: 60_000, s: 1_000, ms: 1 };
+
+/** A duration as people write it: `7d`, `36h`, `90m`, `45s`, `1500ms` or bare milliseconds; undefined if not one. */
+export function parseDuration(text: string): number | undefined {
+  const match = /^(\d+(?:\.\d+)?)\s*(d|h|m|s|ms)?$/.exec(text.trim());
+  if (!match) return undefined;
+  const ms = Number(match[1]) * DURATION_UNITS[match[2] ?? 'ms']!;
+  return Number.isFinite(ms) && ms >= 1 ? Math.round(ms) : undefined;
+}
 
 function readers(env: Env) {
   const text = (name: string): string | undefined => {
@@ -241,15 +265,19 @@ function readers(env: Env) {
       }
       return number;
     },
-    /** A duration as `<n>d`, `<n>h`, `<n>m` or `<n>s` (`400d`); 0 means no limit. In milliseconds. */
+    /** A duration as `7d`, `36h`, `90m`, `45s`, `1500ms` or bare milliseconds; `0` means no limit. */
     duration(name: string): number | undefined {
       const value = text(name);
       if (value === undefined) return undefined;
-      const match = /^(\d+)\s*(d|h|m|s)$/.exec(value);
-      const ms = match ? Number(match[1]) * durationUnits[match[2] as keyof typeof durationUnits] : NaN;
-      if (!Number.isSafeInteger(ms) && value !== '0')
-        throw new ConfigError(name, value, 'a duration such as 400d, 72h, 90m or 3600s (or 0 for no limit)');
-      return value === '0' ? 0 : ms;
+      if (value === '0') return 0;
+      const ms = parseDuration(value);
+      if (ms === undefined)
+        throw new ConfigError(
+          name,
+          value,
+          'a duration such as 7d, 36h, 90m, 45s, or milliseconds (or 0 for no limit)',
+        );
+      return ms;
     },
     url(name: string, protocols = ['http:', 'https:']): string | undefined {
       const value = text(name);

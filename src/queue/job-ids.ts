@@ -15,6 +15,8 @@ export interface SyncJobData {
    * (change feeds): until the store holds a later version the job waits rather than write stale content.
    */
   afterVersion?: number;
+  /** When the job's first attempt started (epoch ms), recorded at its first failure: its retries' age. */
+  firstAttemptAt?: number;
 }
 
 /** What a change-feed pull job carries. */

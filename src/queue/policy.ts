@@ -14,6 +14,12 @@ import {
   UnknownDiamondError,
 } from '../store/errors.js';
 
+/**
+ * Attempts a sync job is given: no count ends its retries, only its age ({@link outlived}). BullMQ needs a
+ * number; this one is never reached.
+ */
+export const UNCOUNTED_ATTEMPTS = Number.MAX_SAFE_INTEGER;
+
 /** The backoff type sync jobs name, so BullMQ calls {@link jitterBackoff}. */
 export const BACKOFF_TYPE = 'jitter';
 
@@ -86,4 +92,26 @@ function unrecoverable(message: string, cause: unknown): UnrecoverableError {
   const error = new UnrecoverableError(message);
   error.cause = cause;
   return error;
+}
+
+/**
+ * A retryable failure of a job that has been retrying since `firstAttemptAt` for `maxAgeMs` or longer, as
+ * the final failure that says so; null while the job is young enough to retry.
+ */
+export function outlived(
+  failure: Error,
+  { firstAttemptAt, maxAgeMs, now = Date.now() }: { firstAttemptAt: number; maxAgeMs: number; now?: number },
+): UnrecoverableError | null {
+  if (failure instanceof UnrecoverableError || now - firstAttemptAt < maxAgeMs) return null;
+  return unrecoverable(
+    `gave up after retrying for ${formatAge(now - firstAttemptAt)} (TRACEBRIDGE_RETRY_MAX_AGE ${formatAge(maxAgeMs)}): ${failure.message}`,
+    failure,
+  );
+}
+
+function formatAge(ms: number): string {
+  if (ms >= 86_400_000) return `${(ms / 86_400_000).toFixed(1)} d`;
+  if (ms >= 3_600_000) return `${(ms / 3_600_000).toFixed(1)} h`;
+  if (ms >= 60_000) return `${(ms / 60_000).toFixed(1)} min`;
+  return `${(ms / 1_000).toFixed(1)} s`;
 }

@@ -7,8 +7,7 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { BridgeConfig } from '../config.js';
-import { queueConfigFor } from '../config.js';
-import { BACKOFF_TYPE } from './policy.js';
+import { BACKOFF_TYPE, UNCOUNTED_ATTEMPTS } from './policy.js';
 import {
   FEED_QUEUE,
   syncJobId,
@@ -55,10 +54,11 @@ export function queueConnection(url: string): Redis {
 }
 
 /** The job options of a sync job on `platform`. */
-export function syncJobOptions(config: BridgeConfig, platform: string): JobsOptions {
+export function syncJobOptions(config: BridgeConfig, _platform: string): JobsOptions {
   const { retention, retry } = config;
   return {
-    attempts: queueConfigFor(config, platform).attempts,
+    // Retried until the job is older than `retry.maxAgeMs` (see the sync processor), never by a count.
+    attempts: UNCOUNTED_ATTEMPTS,
     backoff: { type: BACKOFF_TYPE, delay: retry.backoffBaseMs },
     removeOnComplete: { age: retention.completedAgeSec, count: retention.completedCount },
     removeOnFail: { age: retention.failedAgeSec, count: retention.failedCount },

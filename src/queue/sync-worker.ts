@@ -23,8 +23,8 @@ import type { PutBatcher } from './batcher.js';
 import { platformHolds, recordForPlatform, writtenForm, writtenFormChanges } from './compare.js';
 import type { SyncJobData, SyncJobResult } from './job-ids.js';
 import { identityResolver, withBridgeLineage } from './lineage.js';
-import { tryLease } from './lock.js';
-import { jobFailure, retryAfterOf } from './policy.js';
+import { tryLease, type Lease } from './lock.js';
+import { jobFailure, outlived, retryAfterOf } from './policy.js';
 import { enqueueSync, type BridgeQueues } from './queues.js';
 import { chooseTargets } from './targets.js';
 
@@ -42,6 +42,13 @@ export interface SyncContext {
   prefix: string;
   /** How long a per-stone lock lives if its holder dies. */
   lockMs: number;
+  /** How long a job retries, from its first attempt, before a retryable failure is final. */
+  retryMaxAgeMs: number;
+}
+
+/** The job's hold on the stone lapsed while it worked: what it read may be stale, so it is retried. */
+class LeaseLostError extends Error {
+  override readonly name = 'LeaseLostError';
 }
 
 /** A change enqueued before its save landed: retried until the store holds it. */
@@ -61,6 +68,8 @@ export function createSyncProcessor(context: SyncContext): Processor<SyncJobData
       `${context.prefix}:lease:sync:${target}:${diamondId}`,
       `${job.id}:${token ?? ''}`,
       context.lockMs,
+      // Renewed while the job works: a write that waits for a slow block keeps the stone to itself.
+      { renew: true },
     );
     if (!lease) {
       // Another job is writing this stone here; waiting costs no attempt and avoids two creates at once.
@@ -69,10 +78,10 @@ export function createSyncProcessor(context: SyncContext): Processor<SyncJobData
     }
     const putMade = context.batcher.expect();
     try {
-      return await syncStone(context, job, putMade);
+      return await syncStone(context, job, putMade, lease);
     } catch (error) {
       putMade();
-      const failure = jobFailure(error, { target, diamondId });
+      const failure = await agedFailure(job, jobFailure(error, { target, diamondId }), context.retryMaxAgeMs);
       await job.log(
         JSON.stringify({
           attempt: job.attemptsMade + 1,
@@ -89,11 +98,28 @@ export function createSyncProcessor(context: SyncContext): Processor<SyncJobData
   };
 }
 
+/**
+ * The failure a job fails with, given its age: a retryable one past the job's retry age becomes final.
+ * The first failure records when the job's first attempt started, so only failing jobs pay for the write.
+ */
+async function agedFailure(
+  job: Job<SyncJobData, SyncJobResult>,
+  failure: Error,
+  maxAgeMs: number,
+): Promise<Error> {
+  const firstAttemptAt = job.data.firstAttemptAt ?? job.processedOn ?? Date.now();
+  const final = outlived(failure, { firstAttemptAt, maxAgeMs });
+  if (final) return final;
+  if (job.data.firstAttemptAt === undefined) await job.updateData({ ...job.data, firstAttemptAt });
+  return failure;
+}
+
 /** `putMade`: tells the batcher this job's put is in (or will not come), so a batch need not wait for it. */
 async function syncStone(
   context: SyncContext,
   job: Job<SyncJobData, SyncJobResult>,
   putMade: () => void,
+  lease: Lease,
 ): Promise<SyncJobResult> {
   const { adapter, store } = context;
   const target = adapter.name;
@@ -129,6 +155,12 @@ async function syncStone(
     result = { outcome: put.outcome, ref: put.ref };
     nativeHash = sha256Hex(writtenForm(adapter, toWrite).value);
     view = await writtenView(adapter, toWrite, put.ref, job);
+  }
+  if (!lease.held()) {
+    // Another job may hold the stone now (its write is idempotent by the act): this one records nothing.
+    throw new LeaseLostError(
+      `[${target}] the hold on stone ${diamondId} (fencing token ${lease.token}) lapsed during the write; retried`,
+    );
   }
   const syncedAt = new Date().toISOString();
   // Independent keys: the link with its source, and the mirror (a cache that never fails the job).

@@ -12,6 +12,7 @@ import { jobConcurrencyFor, queueConfigFor, type BridgeConfig } from '../config.
 import type { Store } from '../store/index.js';
 import { createPutBatcher } from './batcher.js';
 import { createFeedProcessor, scheduleFeeds } from './feeds.js';
+import { watchHealth, type HealthWatch } from './health-watch.js';
 import { FEED_QUEUE, syncQueueName } from './job-ids.js';
 import { jitterBackoff } from './policy.js';
 import { createQueues, queueConnection, type BridgeQueues } from './queues.js';
@@ -93,6 +94,7 @@ export async function startWorkers(
       redis: connection,
       prefix: config.prefix,
       lockMs: config.retry.lockDurationMs,
+      retryMaxAgeMs: config.retry.maxAgeMs,
     });
     workers.push(
       new Worker(syncQueueName(adapter.name), processor, {
@@ -137,11 +139,27 @@ export async function startWorkers(
     }),
   );
   for (const worker of workers) worker.on('error', (error) => onError(error, worker.name));
+  const health: HealthWatch | undefined =
+    config.retry.healthIntervalMs > 0 && writable.length > 0
+      ? watchHealth({
+          queues: new Map(writable.map((adapter) => [adapter.name, queues.sync(adapter.name)])),
+          clients,
+          redis: connection,
+          prefix: config.prefix,
+          intervalMs: config.retry.healthIntervalMs,
+          onError,
+          onChange: (platform, paused, detail) =>
+            process.stderr.write(
+              `[tracebridge] [health] ${platform} ${paused ? 'paused' : 'resumed'}: ${detail}\n`,
+            ),
+        })
+      : undefined;
 
   return {
     queues,
     workers,
     async close(timeoutMs = 10_000) {
+      await health?.stop();
       let timer: NodeJS.Timeout | undefined;
       const deadline = new Promise<'timeout'>((resolve) => {
         timer = setTimeout(() => resolve('timeout'), timeoutMs);

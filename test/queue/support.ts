@@ -76,7 +76,7 @@ export function freshPrefix(): string {
   return `{tbq${process.pid}x${++prefixes}}`;
 }
 
-/** Configuration for tests: small backoff, fast stalled-job recovery, high concurrency. */
+/** Configuration for tests: small backoff, fast stalled-job recovery and health checks, high concurrency. */
 export function testConfig(server: TestRedis, options: ConfigOptions = {}): BridgeConfig {
   return loadConfig(
     {
@@ -90,6 +90,7 @@ export function testConfig(server: TestRedis, options: ConfigOptions = {}): Brid
         backoffMaxMs: 400,
         lockDurationMs: 2_000,
         stalledIntervalMs: 1_000,
+        healthIntervalMs: 200,
         ...options.retry,
       },
     },

@@ -1,6 +1,6 @@
 /**
  * The Tracr adapter's client: verified reads, lookups by any identifier the ledger indexes, the change feed
- * by block height, and signed writes that wait for their block (writer.ts). Every failure is a classified
+ * by block height (a stone that does not map or verify is set aside as a rejected change), and signed writes that wait for their block (writer.ts). Every failure is a classified
  * PlatformError; a stone whose proof does not hold is refused, never imported.
  */
 import type { KeyObject } from 'node:crypto';
@@ -11,6 +11,7 @@ import type {
   PlatformRecord,
   StoneIdentifiers,
 } from '../contract.js';
+import { readChangePage } from '../change-page.js';
 import { PlatformError } from '../errors.js';
 import { createHttpClient, optional } from '../http.js';
 import { LedgerReader, type StoneQuery } from './ledger.js';
@@ -107,17 +108,19 @@ export function connectTracr(options: TracrOptions): PlatformClient<TracrDiamond
       const page = await ledger.page(query);
       // Fixed at the first page of a pass, so the next pass starts where this one's listing began.
       const head = position.head ?? page.headHeight;
-      const changes: PlatformRecord<TracrDiamond>[] = [];
-      for (const listed of page.items) {
-        const stone = listed.diamondId ? await get(listed.diamondId) : null;
-        if (stone) changes.push(stone);
-      }
+      // A stone that does not map or whose proof fails is set aside; the cursor moves past it.
+      const { changes, rejected } = await readChangePage(
+        page.items,
+        (listed) => listed.diamondId ?? '',
+        (listed) => (listed.diamondId ? get(listed.diamondId) : Promise.resolve(null)),
+      );
       if (page.items.length === 0) return { changes, cursor, more: false };
       const more = page.nextCursor !== null;
       return {
         changes,
         cursor: more ? `${position.since}/${head}/${page.nextCursor}` : String(head),
         more,
+        ...(rejected.length > 0 ? { rejected } : {}),
       };
     },
 
