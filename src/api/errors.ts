@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { PlatformError } from '../adapters/errors.js';
 import { LookupQueryError } from '../lookup/types.js';
 import { UnknownStoneError } from '../lookup/lookup.js';
+import { JobCursorError } from '../queue/job-pages.js';
 import { JobNotFoundError, JobStateError } from '../queue/jobs.js';
 import { RegistrationError } from '../queue/ingest.js';
 import {
@@ -11,7 +12,7 @@ import {
   StoreInputError,
   VersionConflictError,
 } from '../store/errors.js';
-import { ApiProblem, sendProblem } from './problem.js';
+import { ApiProblem, invalidField, sendProblem } from './problem.js';
 
 /**
  * Turns whatever a handler threw into a problem+json answer. Known failures keep their meaning (a conflict
@@ -46,6 +47,7 @@ export function toProblem(error: unknown): ApiProblem | undefined {
     return new ApiProblem('conflict', error.message);
   }
   if (error instanceof JobNotFoundError) return new ApiProblem('not-found', error.message);
+  if (error instanceof JobCursorError) return invalidField('#/query/cursor', error.message);
   if (error instanceof StoreInputError) {
     return new ApiProblem('invalid-request', error.message, [
       { pointer: '', message: `${error.field} is not valid` },

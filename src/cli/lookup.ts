@@ -1,4 +1,5 @@
-import { exitCode, UsageError, type Command } from './io.js';
+import { callBridge } from './bridge-api.js';
+import { UsageError, type Command } from './io.js';
 
 const flags: Record<string, string> = {
   '--tracr-id': 'tracrId',
@@ -26,20 +27,5 @@ export const lookup: Command = async (args, io) => {
   }
   if ([...query.keys()].length !== 1)
     throw new UsageError(`give exactly one of ${Object.keys(flags).join(', ')}`);
-  const base = process.env.TRACEBRIDGE_API_URL ?? `http://127.0.0.1:${process.env.PORT ?? '8080'}`;
-  const key = process.env.TRACEBRIDGE_API_KEY;
-  if (!key)
-    throw new UsageError('set TRACEBRIDGE_API_KEY to an API key of the bridge at TRACEBRIDGE_API_URL');
-  let response: Response;
-  try {
-    response = await fetch(`${base.replace(/\/$/, '')}/v1/lookup?${query.toString()}`, {
-      headers: { authorization: `Bearer ${key}` },
-    });
-  } catch (error) {
-    io.stderr.write(`tracebridge lookup: no bridge answers at ${base}: ${(error as Error).message}\n`);
-    return exitCode.usage;
-  }
-  const body = await response.text();
-  (response.ok ? io.stdout : io.stderr).write(`${body.trim()}\n`);
-  return response.ok ? exitCode.ok : exitCode.invalid;
+  return callBridge(io, 'lookup', `/v1/lookup?${query.toString()}`);
 };

@@ -38,6 +38,11 @@ const commands: Record<string, { usage: string; summary: string; load: () => Pro
     summary: 'find the records platforms disagree on (REDIS_URL); exit 1 when any',
     load: async () => (await import('./reconcile.js')).reconcile,
   },
+  jobs: {
+    usage: 'jobs retry [--platform P] [--state failed|delayed] [--reason TEXT] [--org ORG]',
+    summary: 'retry every sync job a filter matches on a running bridge',
+    load: async () => (await import('./jobs.js')).jobs,
+  },
   sim: {
     usage: 'sim tracr|gia [--port N]',
     summary: 'run one platform simulator',

@@ -35,6 +35,16 @@ export {
   type SyncJobResult,
 } from './job-ids.js';
 export {
+  JobCursorError,
+  listJobPage,
+  retryJobs,
+  type JobFilter,
+  type JobPage,
+  type JobPageOptions,
+  type RetryFilter,
+  type RetryOutcome,
+} from './job-pages.js';
+export {
   getJob,
   JOB_STATES,
   JobNotFoundError,

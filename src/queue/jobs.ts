@@ -65,7 +65,9 @@ export async function listJobs(queues: BridgeQueues, options: ListJobsOptions): 
     platforms.map(async (platform) => {
       const jobs = await queues.sync(platform).getJobs([options.state], offset, offset + limit - 1);
       return Promise.all(
-        jobs.filter(Boolean).map((job) => view(queues.sync(platform), job, platform, options.state, false)),
+        jobs
+          .filter(Boolean)
+          .map((job) => jobView(queues.sync(platform), job, platform, options.state, false)),
       );
     }),
   );
@@ -78,7 +80,7 @@ export async function getJob(queues: BridgeQueues, id: string): Promise<JobView 
   if (platform === undefined || !queues.platforms.includes(platform)) return null;
   const job = await queues.sync(platform).getJob(id);
   if (!job) return null;
-  return view(queues.sync(platform), job, platform, await job.getState(), true);
+  return jobView(queues.sync(platform), job, platform, await job.getState(), true);
 }
 
 /** Retries a failed job from the start (a fresh set of attempts). Throws when there is no failed job `id`. */
@@ -90,7 +92,7 @@ export async function retryJob(queues: BridgeQueues, id: string): Promise<JobVie
   const state = await job.getState();
   if (state !== 'failed') throw new JobStateError(id, state);
   await job.retry('failed');
-  return (await getJob(queues, id)) ?? view(queues.sync(platform), job, platform, 'waiting', false);
+  return (await getJob(queues, id)) ?? jobView(queues.sync(platform), job, platform, 'waiting', false);
 }
 
 /** A job that is not in a state the action applies to. */
@@ -104,7 +106,8 @@ export class JobStateError extends Error {
   }
 }
 
-async function view(
+/** A BullMQ job as a {@link JobView}; with `withLog`, its per-attempt log is read too. */
+export async function jobView(
   queue: Queue<SyncJobData, SyncJobResult>,
   job: Job<SyncJobData, SyncJobResult>,
   platform: string,

@@ -169,7 +169,8 @@ describe('jobs', () => {
     expect((await admin(request(bridge.app).get('/v1/jobs?state=lost'))).body.errors[0].pointer).toBe(
       '#/query/state',
     );
-    expect((await admin(request(bridge.app).get('/v1/jobs'))).status).toBe(400);
+    // Without a state every job is listed, a page at a time.
+    expect((await admin(request(bridge.app).get('/v1/jobs'))).body).toHaveProperty('cursor');
     expect(
       (await admin(request(bridge.app).get('/v1/jobs?state=failed&platform=nowhere'))).body.errors[0].pointer,
     ).toBe('#/query/platform');

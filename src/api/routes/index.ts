@@ -1,7 +1,7 @@
 import { listAdapters } from './adapters.js';
 import { getDiamond, registerDiamond } from './diamonds.js';
 import { getDiamondEpcis } from './epcis.js';
-import { getSyncJob, listSyncJobs, retrySyncJob } from './jobs.js';
+import { getSyncJob, listSyncJobs, retrySyncJob, retrySyncJobs } from './jobs.js';
 import { lookupStone } from './lookup.js';
 import { confirmMatch, listMatches, rejectMatch } from './matches.js';
 import { docsRoute, healthz, metricsRoute, openapiRoute, readyz } from './ops.js';
@@ -18,6 +18,7 @@ export const apiRoutes: readonly RouteDefinition[] = [
   listSyncJobs,
   getSyncJob,
   retrySyncJob,
+  retrySyncJobs,
   startReconcile,
   getReconcile,
   applyReconcile,
