@@ -91,6 +91,25 @@ describe("the ledger feed reading the bridge's own registration before the worke
     },
   );
 
+  it.each(['before', 'after'] as const)(
+    'carries an edit made %s the feed links the stone to the ledger',
+    { timeout: 60_000 },
+    async (when) => {
+      const id = newDiamondId();
+      await registerMany(bridge, [rough(id)], { actor: 'test', org: 'demo-mining' });
+      const { ref: tracrId } = await client.put(rough(id), { idempotencyKey: id });
+      const edited = { ...rough(id), identifiers: { producerRef: `EDIT-${when}` } };
+      if (when === 'before') await registerMany(bridge, [edited], { actor: 'test', org: 'demo-mining' });
+      await pullFeed(feed, 'tracr');
+      if (when === 'after') await registerMany(bridge, [edited], { actor: 'test', org: 'demo-mining' });
+      await bridge.startWorkers(new Map([['tracr', client]]));
+      await waitUntil('the ledger holds the edit', async () => {
+        const held = (await ledgerStone(ledger(), tracrId)) as unknown as { producerRef: string | null };
+        return held.producerRef === `EDIT-${when}`;
+      });
+    },
+  );
+
   it(
     "never attaches another organisation's ledger stone that names a bridge ID",
     { timeout: 60_000 },
