@@ -109,6 +109,8 @@ export interface DiamondState {
   mine: string | null;
   producerRef: string | null;
   kpCertificate: string | null;
+  /** The registrant's own reference for the stone, as given at registration; absent when none was. */
+  externalRef?: string;
   boxId: string | null;
   /** Rough weight as registered or planned in a split, carats to 3 decimals. */
   caratWeight: number;

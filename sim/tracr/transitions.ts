@@ -53,7 +53,13 @@ export function execute(tx: Transaction, txId: string, ctx: TransitionContext): 
 
   if (tx.type === 'REGISTER_ROUGH') {
     requireRole(signer, ['producer']);
-    const payload = record(tx.payload, P, ['caratWeight', 'sourceCountry', 'priceHash', ...DECLARED_TEXT]);
+    const payload = record(tx.payload, P, [
+      'caratWeight',
+      'sourceCountry',
+      'priceHash',
+      'externalRef',
+      ...DECLARED_TEXT,
+    ]);
     const caratWeight = carats(payload, 'caratWeight', P);
     const price = priceHash(payload, P);
     const state: DiamondState = {
@@ -79,6 +85,9 @@ export function execute(tx: Transaction, txId: string, ctx: TransitionContext): 
       updatedAtHeight: -1,
     };
     for (const key of DECLARED_TEXT) state[key] = text(payload, key, P, { optional: true }) ?? null;
+    // The registrant's own reference for the stone; kept only when given, so other stones' state is unchanged.
+    const externalRef = text(payload, 'externalRef', P, { optional: true });
+    if (externalRef !== undefined) state.externalRef = externalRef;
     return [touch(state, event('registered', { caratWeight }))];
   }
 

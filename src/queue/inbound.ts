@@ -124,6 +124,7 @@ export async function ingestPlatformRecords(
     readAt,
     actor: options.actor,
     ...(context.tolerances === undefined ? {} : { tolerances: context.tolerances }),
+    ...(context.participants === undefined ? {} : { participants: context.participants }),
   });
   for (const { index, ref, proposalIds } of placement.proposed)
     outcomes[index] = { ref, status: 'proposed', proposalIds };

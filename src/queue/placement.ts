@@ -6,6 +6,7 @@
  * matches nothing is a new stone.
  */
 import type { PlatformRecord } from '../adapters/contract.js';
+import type { Participants } from '../participants/registry.js';
 import { linkOrPropose } from '../reconcile/linking.js';
 import type { Tolerances } from '../reconcile/types.js';
 import { newDiamondId, type Store } from '../store/index.js';
@@ -40,6 +41,8 @@ export interface PlaceOptions {
   /** For the audit log of links and proposals. */
   actor: string;
   tolerances?: Partial<Tolerances>;
+  /** Who registered a record on the platform, as a bridge organisation: whether its echoed bridge ID is ours. */
+  participants?: Participants;
 }
 
 /** Places each of `records`, read from `platform`, in order. */
@@ -47,7 +50,7 @@ export async function placeRecords(
   store: Store,
   platform: string,
   records: readonly PlatformRecord[],
-  { readAt, actor, tolerances }: PlaceOptions,
+  { readAt, actor, tolerances, participants }: PlaceOptions,
 ): Promise<Placement> {
   const placement: Placement = { placed: [], proposed: [], unplaced: [] };
   const byRef = new Map<string, string>();
@@ -59,7 +62,7 @@ export async function placeRecords(
       byRef.set(record.ref, id);
     };
     try {
-      const linked = byRef.get(record.ref) ?? (await linkedStone(store, platform, record));
+      const linked = byRef.get(record.ref) ?? (await linkedStone(store, platform, record, participants));
       const sibling = identifierKeys(record.canonical)
         .map((key) => created.get(key))
         .find((id) => id !== undefined);
@@ -103,11 +106,41 @@ export async function placeRecords(
 }
 
 /** The stone the ref is linked to, or the stored stone whose bridge ID the platform echoes. */
-async function linkedStone(store: Store, platform: string, record: PlatformRecord): Promise<string | null> {
+async function linkedStone(
+  store: Store,
+  platform: string,
+  record: PlatformRecord,
+  participants: Participants | undefined,
+): Promise<string | null> {
   const linked = await store.identity.resolve(platform, record.ref);
   if (linked !== null) return linked;
   const echoed = record.canonical.id;
-  return echoed !== undefined && (await store.diamonds.get(echoed)) ? echoed : null;
+  if (echoed === undefined) return null;
+  const stone = await store.diamonds.get(echoed);
+  if (!stone) return null;
+  // A stone holds one record per platform: the echo never adds a second one to a stone already linked.
+  const held = (await store.identity.refs(echoed))[platform];
+  if (held !== undefined && held !== record.ref) return null;
+  return registeredByOwner(stone.record, record.canonical, platform, participants) ? echoed : null;
+}
+
+/**
+ * Whether the party that registered `view` on `platform` acts for the stone's organisation. Anyone may
+ * write a bridge ID into a reference field, so where the platform names its registrant, only a stone the
+ * bridge's own signer registered for that organisation is taken as the bridge's.
+ */
+function registeredByOwner(
+  stone: DiamondRecord,
+  view: DiamondRecord,
+  platform: string,
+  participants: Participants | undefined,
+): boolean {
+  const registrant = view.events?.find((event) => event.type === 'registered' && event.platform === platform);
+  if (registrant?.actor === undefined) return true;
+  const org = stone.owner?.org;
+  return (
+    participants !== undefined && org !== undefined && participants.actsFor(org, platform, registrant.actor)
+  );
 }
 
 /** The exact identifiers of a view, as `name=value` keys for matching within one batch. */

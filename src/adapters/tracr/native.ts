@@ -60,6 +60,8 @@ export interface TracrDiamond {
   producerRef: string | null;
   kpCertificate: string | null;
   boxId: string | null;
+  /** The registrant's own reference for the stone, given at registration (the bridge gives its bridge ID). */
+  externalRef?: string;
   /** Rough weight as registered or planned in a split; absent only when a canonical record gives none. */
   caratWeight?: number;
   polished: TracrPolished | null;

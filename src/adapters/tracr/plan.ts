@@ -4,8 +4,8 @@
  * nothing is left to do.
  *
  * What the bridge writes, and how:
- * - a rough stone the ledger lacks: REGISTER_ROUGH (the ledger assigns the Tracr ID; a record that already
- *   names a Tracr ID the ledger does not hold is refused);
+ * - a rough stone the ledger lacks: REGISTER_ROUGH carrying the bridge ID as `externalRef` (the ledger
+ *   assigns the Tracr ID; a record that already names a Tracr ID the ledger does not hold is refused);
  * - a polished stone the ledger lacks, cut from a rough it holds (`extensions.tracr.parentId`): SPLIT of
  *   the unsplit rough into one planned part of the record's rough weight, then POLISH of that part; when
  *   the rough is already split, POLISH of the unpolished part of that planned weight;
@@ -68,6 +68,7 @@ export function planRegistration(desired: TracrDiamond): PlannedStep[] {
   for (const key of DECLARED) if (desired[key] !== null) payload[key] = desired[key];
   const priceHash = desired.privateFields?.price?.hash;
   if (priceHash !== undefined) payload['priceHash'] = priceHash;
+  if (desired.externalRef !== undefined) payload['externalRef'] = desired.externalRef;
   return [{ step: 'register', type: 'REGISTER_ROUGH', payload }];
 }
 

@@ -33,15 +33,25 @@ import { ledgerCarats, polishedFromCanonical, polishedToCanonical } from './poli
 /** The platform name, in `sources`, `extensions` and event `platform`. */
 export const TRACR = 'tracr';
 
+/** A bridge ID (`$defs/bridgeId` of the schema): the only registrant reference read back as the record's `id`. */
+const BRIDGE_ID = /^tb_[0-9A-Za-z_-]{6,64}$/;
+
 /** The ledger's word for a parcel mixed from several countries. */
 const AGGREGATED = 'AGGREGATED';
 
-/** A stone as the ledger serves it -> the canonical record. Throws MappingError naming a value it cannot read. */
+/**
+ * A stone as the ledger serves it -> the canonical record. Throws MappingError naming a value it cannot read.
+ * A registration reference that is a bridge ID becomes the record's `id` (which stone the bridge registered);
+ * any other reference is kept in `extensions.tracr.externalRef`.
+ */
 export function toCanonical(native: TracrDiamond): Translation<DiamondRecord> {
   const loss = new LossReport();
   if (native.kind !== 'ROUGH' && native.kind !== 'POLISHED')
     throw new MappingError('/kind', native.kind, 'ROUGH or POLISHED');
   const record: DiamondRecord = { schemaVersion: '1', kind: native.kind === 'ROUGH' ? 'rough' : 'polished' };
+  // The bridge registers its stones with their bridge ID, so the feed can tell the bridge's own stones.
+  const externalRef = text(native.externalRef);
+  if (externalRef !== undefined && BRIDGE_ID.test(externalRef)) record.id = externalRef;
 
   const identifiers: Identifiers = {};
   if (native.diamondId) identifiers.tracrId = native.diamondId;
@@ -75,6 +85,7 @@ export function toCanonical(native: TracrDiamond): Translation<DiamondRecord> {
     ownerOrgName: native.owner?.org,
     assurance: native.assurance,
     boxId: native.boxId ?? undefined,
+    externalRef: externalRef !== undefined && record.id === undefined ? externalRef : undefined,
     parentId: native.parentId ?? undefined,
     childIds: native.childIds?.length ? [...native.childIds] : undefined,
     priceHash: native.privateFields?.price?.hash,
@@ -91,8 +102,8 @@ export function toCanonical(native: TracrDiamond): Translation<DiamondRecord> {
 /**
  * The canonical record -> the stone as the ledger would hold it. Writes are planned from this (plan.ts), so
  * it is the source of every REGISTER_ROUGH, UPDATE, POLISH, GRADE and INSCRIBE payload. Fields the ledger
- * has no place for are reported; the bridge's own bookkeeping (`id`, `sources`, other platforms'
- * extensions) stays with the bridge and is not a loss.
+ * has no place for are reported; the bridge's own bookkeeping (`sources`, other platforms' extensions)
+ * stays with the bridge and is not a loss. The bridge ID travels as the registration's `externalRef`.
  */
 export function fromCanonical(record: DiamondRecord): Translation<TracrDiamond> {
   const loss = new LossReport();
@@ -112,6 +123,9 @@ export function fromCanonical(record: DiamondRecord): Translation<TracrDiamond> 
     events: eventsFromCanonical(record.events ?? [], asList(ext['events']), loss),
     privateFields: text(ext['priceHash']) ? { price: { hash: text(ext['priceHash'])! } } : {},
   };
+  // The stone's reference on the ledger: its bridge ID, so a change feed can tell it is the bridge's own.
+  const externalRef = record.id ?? text(ext['externalRef']);
+  if (externalRef !== undefined) native.externalRef = externalRef;
   if (ids.tracrId !== undefined && TRACR_ID.test(ids.tracrId)) native.diamondId = ids.tracrId;
   else if (ids.tracrId !== undefined)
     loss.dropped(
