@@ -1,6 +1,8 @@
 /* global document, window, sessionStorage, fetch, URLSearchParams, URL, history */
 // The provenance lookup page. Stone data comes from other organisations' systems, so every value reaches
 // the page through textContent and DOM nodes, never as markup.
+import { giaCarats, tradeWords } from './trade.js';
+import * as vocabulary from './vocabulary.js';
 
 const KEY_STORAGE = 'tracebridge.apiKey';
 const KINDS = { tracrId: 'Tracr ID', giaReportNumber: 'GIA report number', inscription: 'inscription' };
@@ -8,8 +10,6 @@ Object.assign(KINDS, { id: 'bridge ID' });
 const PLATFORMS = { gia: 'GIA', tracr: 'Tracr', epcis: 'EPCIS', bridge: 'Bridge', merged: 'Merged' };
 const STATUS_TEXT = { found: '✓ found', not_found: '– not found', error: '! error', timeout: '⏱ timeout' };
 const STATUS_TONE = { found: 'ok', not_found: 'info', error: 'error', timeout: 'warn' };
-const FANCY = { FNT: 'Faint', VLT: 'Very Light', LIT: 'Light', FLT: 'Fancy Light', FAN: 'Fancy' };
-Object.assign(FANCY, { INT: 'Fancy Intense', VIV: 'Fancy Vivid', FDP: 'Fancy Deep', FDK: 'Fancy Dark' });
 /** The rows of the side-by-side table: canonical paths, as mismatches name them, and their labels. */
 const FIELDS = [
   ['kind', 'Kind'],
@@ -179,20 +179,30 @@ function renderJourney(answer) {
 
 const valueAt = (record, path) => path.split('.').reduce((node, step) => node?.[step], record);
 
-/** A canonical value as the trade prints it. */
-function formatValue(path, value) {
-  if (value === undefined || value === null) return '';
-  if (path.endsWith('caratWeight')) return `${value} ct`;
-  if (path === 'polished.color')
-    return value.scale === 'fancy'
-      ? `${FANCY[value.intensity] ?? value.intensity} ${value.hue ?? ''}`
-      : value.grade;
-  if (path === 'polished.fluorescence') return [value.intensity, value.color].filter(Boolean).join(' ');
+/**
+ * A canonical value as the trade reads it, as nodes: graded values in words with their code on hover
+ * ("Excellent", titled EX), and a polished weight held to the ledger's three decimals with GIA's printed
+ * weight beside it. `platform` is where the value came from: GIA's own weight is already as GIA prints it.
+ */
+function showValue(path, value, platform) {
+  if (value === undefined || value === null) return null;
+  const graded = tradeWords(vocabulary, path, value);
+  if (graded)
+    return graded.words === graded.code
+      ? [graded.words]
+      : [Object.assign(el('abbr', '', graded.words), { title: graded.code })];
+  if (path === 'polished.caratWeight' && typeof value === 'number') {
+    if (platform === 'gia') return [`${giaCarats(value)} carat`];
+    return [`${value.toFixed(3)} ct`, el('span', 'gia-carat', `GIA ${giaCarats(value)} carat`)];
+  }
+  if (path.endsWith('caratWeight')) return [`${value} ct`];
   if (path === 'polished.measurements')
-    return 'minDiameterMm' in value
-      ? `${value.minDiameterMm} – ${value.maxDiameterMm} × ${value.depthMm} mm`
-      : `${value.lengthMm} × ${value.widthMm} × ${value.depthMm} mm`;
-  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+    return [
+      'minDiameterMm' in value
+        ? `${value.minDiameterMm} – ${value.maxDiameterMm} × ${value.depthMm} mm`
+        : `${value.lengthMm} × ${value.widthMm} × ${value.depthMm} mm`,
+    ];
+  return [typeof value === 'object' ? JSON.stringify(value) : String(value)];
 }
 
 function renderFields(answer) {
@@ -206,15 +216,15 @@ function renderFields(answer) {
   const rows = [...FIELDS, ...extra.map((m) => [m.field, m.field])].map(([path, label]) => {
     const mismatch = answer.mismatches.find((m) => m.field === path);
     const cells = columns.map(([column, { record }]) => {
-      const text = formatValue(path, valueAt(record, path));
-      const source = column === 'merged' && text && answer.merged.sources?.[path];
+      const source = column === 'merged' ? answer.merged.sources?.[path] : undefined;
+      const shown = showValue(path, valueAt(record, path), source ?? column);
       const authoritative = mismatch?.authority === column;
       return el(
         'td',
         authoritative ? 'authoritative' : '',
-        text ? el('span', 'value', text) : el('span', 'none', '—'),
+        shown ? el('span', 'value', ...shown) : el('span', 'none', '—'),
         authoritative && el('span', 'note', ' (authoritative)'),
-        source && el('span', 'note', ` from ${name(source)}`),
+        shown && source && el('span', 'note', ` from ${name(source)}`),
       );
     });
     if (!mismatch)
@@ -294,7 +304,41 @@ function massBalance(roughWeight, children) {
   return `✓ Mass balance holds: the ${summary}`;
 }
 
+// A stone the address names (`/?giaReportNumber=…`) while no key has been given: it is looked up as soon
+// as one is.
+let waitingForKey = null;
+
+/** The stone the address names: its first lookup parameter with a value, or null. */
+function linkedStone() {
+  const [kind, value] = [...new URL(window.location.href).searchParams].find(([k]) => k in KINDS) ?? [];
+  return kind && value.trim() ? { kind, value: value.trim() } : null;
+}
+
+/** Fills the form from the address and looks the stone up, or asks for the key it needs. */
+function openLinkedStone() {
+  const linked = linkedStone();
+  waitingForKey = null;
+  if (!linked) return;
+  identifierInput.value = linked.value;
+  // Keep detection on when the format already says the kind, so the next stone typed is judged afresh.
+  kindSelect.value = detectKind(linked.value) === linked.kind ? 'auto' : linked.kind;
+  showChosenKind();
+  if (keyInput.value.trim()) {
+    void search(linked.kind, linked.value);
+    return;
+  }
+  waitingForKey = linked;
+  say(`Enter an API key to look up ${KINDS[linked.kind]} ${linked.value}.`);
+}
+
 keyInput.addEventListener('input', () => storage?.setItem(KEY_STORAGE, keyInput.value.trim()));
+// A committed key (Tab or Enter out of the field) runs the lookup the address asked for.
+keyInput.addEventListener('change', () => {
+  if (!waitingForKey || !keyInput.value.trim()) return;
+  const { kind, value } = waitingForKey;
+  waitingForKey = null;
+  void search(kind, value);
+});
 identifierInput.addEventListener('input', showChosenKind);
 kindSelect.addEventListener('change', showChosenKind);
 form.addEventListener('submit', (event) => {
@@ -306,14 +350,17 @@ form.addEventListener('submit', (event) => {
     missing.focus();
     return;
   }
-  // The address names the stone (never the key), so a lookup can be bookmarked and shared.
-  history.replaceState(null, '', queryOf(chosenKind(), value));
+  waitingForKey = null;
+  // The address names the stone (never the key), so a lookup can be bookmarked and shared; a new stone is a
+  // new history entry, so Back returns to the one before.
+  const address = queryOf(chosenKind(), value);
+  if (address === window.location.search) history.replaceState(null, '', address);
+  else history.pushState(null, '', address);
   void search(chosenKind(), value);
 });
+// Back and Forward between looked-up stones show each stone again.
+window.addEventListener('popstate', openLinkedStone);
 
 keyInput.value = storage?.getItem(KEY_STORAGE) ?? '';
-const [linkedKind, linkedValue] =
-  [...new URL(window.location.href).searchParams].find(([k]) => k in KINDS) ?? [];
-if (linkedKind) [identifierInput.value, kindSelect.value] = [linkedValue, linkedKind];
 showChosenKind();
-if (linkedKind && keyInput.value) void search(linkedKind, linkedValue.trim());
+openLinkedStone();

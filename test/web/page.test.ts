@@ -97,7 +97,8 @@ async function lookUpByKeyboard(page: Page, identifier: string, key: string): Pr
 const inPage = <T>(page: Page, expression: string): Promise<T> => page.evaluate<T>(expression);
 const activeId = (page: Page) => inPage<string | undefined>(page, 'document.activeElement?.id');
 
-const rowOf = (page: Page, label: string) =>
+// A label as a pattern matches exactly: "Polish" as text would also match a mismatch's "polished.color".
+const rowOf = (page: Page, label: string | RegExp) =>
   page.locator('#fields tbody tr').filter({ has: page.locator('th', { hasText: label }) });
 
 describe('the provenance lookup page', () => {
@@ -157,8 +158,41 @@ describe('the provenance lookup page', () => {
     expect(flag).toMatch(/critical|major|minor/);
     expect(await colour.locator('td.authoritative').textContent()).toContain('G (authoritative)');
     const shape = rowOf(page, 'Shape');
-    expect(await shape.locator('td').allTextContents()).toEqual(['emerald', 'emerald', 'emerald from GIA']);
+    expect(await shape.locator('td').allTextContents()).toEqual(['Emerald', 'Emerald', 'Emerald from GIA']);
     expect(await shape.locator('.flag').count()).toBe(0);
+
+    // Grades read as the trade writes them, each with its code on hover; a grade that is its own code
+    // (VS2) is shown once.
+    for (const [label, words, code] of [
+      ['Shape', 'Emerald', 'emerald'],
+      ['Polish', 'Excellent', 'EX'],
+      ['Symmetry', 'Very Good', 'VG'],
+      ['Fluorescence', 'None', 'NON'],
+    ] as const) {
+      const abbr = rowOf(page, new RegExp(`^${label}$`))
+        .locator('td')
+        .first()
+        .locator('abbr');
+      expect(await abbr.textContent(), label).toBe(words);
+      expect(await abbr.getAttribute('title'), label).toBe(code);
+    }
+    expect(await rowOf(page, 'Clarity').locator('td').allTextContents()).toEqual([
+      'VS2',
+      'VS2',
+      expect.stringMatching(/^VS2 from /),
+    ]);
+    expect(await rowOf(page, 'Clarity').locator('abbr').count()).toBe(0);
+    expect(
+      await rowOf(page, /^Polish$/)
+        .locator('td')
+        .allTextContents(),
+    ).not.toContain('EX');
+
+    // GIA prints its own weight to the hundredth; the ledger's three decimals get GIA's reading beside them.
+    const carats = rowOf(page, 'Carat weight').locator('td');
+    expect(await carats.nth(0).textContent()).toBe('0.51 carat');
+    expect(await carats.nth(1).locator('.value').textContent()).toBe('0.514 ctGIA 0.51 carat');
+    expect(await carats.nth(1).locator('.gia-carat').textContent()).toBe('GIA 0.51 carat');
 
     // GIA's mine name is a script: it is shown as text and never runs.
     expect(await rowOf(page, 'Mine').locator('td').first().locator('.value').textContent()).toBe(hostileMine);
@@ -180,6 +214,58 @@ describe('the provenance lookup page', () => {
     expect(await page.locator('#identifier').inputValue()).toBe('TRACR-2150A0000001');
     expect(await page.locator('#lineage tbody tr').first().textContent()).toContain('(this stone)');
     expect(errors).toEqual([]);
+  });
+
+  it('opens a shared address: fills the form, looks the stone up once a key is entered, never puts the key in the address', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: 'UTC' });
+    contexts.push(context);
+    const page = await context.newPage();
+    const lookups: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().includes('/v1/lookup')) lookups.push(request.url());
+    });
+    await page.goto(`${server.url}/?giaReportNumber=${reportNumber}`);
+    expect(await page.locator('#identifier').inputValue()).toBe(reportNumber);
+    expect(await page.locator('#detected').textContent()).toContain('GIA report number');
+    await expect
+      .poll(() => page.locator('#status').textContent())
+      .toBe(`Enter an API key to look up GIA report number ${reportNumber}.`);
+    expect(lookups).toEqual([]);
+
+    const key = 'demo-reader-key';
+    await page.locator('#api-key').fill(key);
+    await page.keyboard.press('Tab');
+    await expect.poll(() => page.locator('#status').textContent()).toMatch(/Found on 2 of 2 platforms/);
+    expect(lookups[0]).toBe(`${server.url}/v1/lookup?giaReportNumber=${reportNumber}`);
+    expect(lookups.filter((address) => address.includes('giaReportNumber'))).toHaveLength(1);
+    expect(await inPage<string>(page, 'location.href')).toBe(
+      `${server.url}/?giaReportNumber=${reportNumber}`,
+    );
+
+    // Looking up another stone names it in the address as a new entry; Back shows the first one again.
+    await page.locator('#identifier').fill('TRACR-2150A0000001');
+    await page.locator('#submit').click();
+    await expect.poll(() => page.locator('#status').textContent()).toMatch(/Found on 1 of 2 platforms/);
+    expect(page.url()).toBe(`${server.url}/?tracrId=TRACR-2150A0000001`);
+    await page.goBack();
+    await expect.poll(() => page.locator('#identifier').inputValue()).toBe(reportNumber);
+    await expect.poll(() => page.locator('#status').textContent()).toMatch(/Found on 2 of 2 platforms/);
+
+    // An address by inscription runs at once now the tab holds the key; a kind the format would not
+    // suggest is kept as chosen.
+    await page.goto(`${server.url}/?inscription=${encodeURIComponent('GIA 0000000003')}`);
+    expect(await page.locator('#detected').textContent()).toContain('inscription');
+    await expect
+      .poll(() => page.locator('#status').textContent())
+      .toMatch(/No platform and not the bridge holds a stone with inscription GIA 0000000003/);
+    await page.goto(`${server.url}/?id=${reportNumber}`);
+    expect(await page.locator('#kind').inputValue()).toBe('id');
+    await expect
+      .poll(() => page.locator('#status').textContent())
+      .toMatch(/not accepted: id must be a bridge ID/);
+    const addresses = [...lookups, await inPage<string>(page, 'location.href')];
+    expect(addresses.filter((address) => address.includes(key))).toEqual([]);
+    expect(await inPage<string>(page, 'document.body.innerHTML')).not.toContain(key);
   });
 
   it('labels every control, shows keyboard focus, and gives its tables captions and scoped headers', async () => {
