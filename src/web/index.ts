@@ -35,6 +35,8 @@ const files: Readonly<Record<string, string>> = {
   '/': 'index.html',
   '/web/lookup.css': 'lookup.css',
   '/web/lookup.js': 'lookup.js',
+  '/web/dom.js': 'dom.js',
+  '/web/fields.js': 'fields.js',
   '/web/trade.js': 'trade.js',
   '/web/icon.svg': 'icon.svg',
   '/producer': 'producer.html',

@@ -1,8 +1,8 @@
 /* global document, window, sessionStorage, fetch, URLSearchParams, URL, history */
 // The provenance lookup page. Stone data comes from other organisations' systems, so every value reaches
 // the page through textContent and DOM nodes, never as markup.
-import { giaCarats, tradeWords } from './trade.js';
-import * as vocabulary from './vocabulary.js';
+import { el, th } from './dom.js';
+import { renderFields } from './fields.js';
 
 const KEY_STORAGE = 'tracebridge.apiKey';
 const KINDS = { tracrId: 'Tracr ID', giaReportNumber: 'GIA report number', inscription: 'inscription' };
@@ -10,31 +10,6 @@ Object.assign(KINDS, { id: 'bridge ID' });
 const PLATFORMS = { gia: 'GIA', tracr: 'Tracr', epcis: 'EPCIS', bridge: 'Bridge', merged: 'Merged' };
 const STATUS_TEXT = { found: '✓ found', not_found: '– not found', error: '! error', timeout: '⏱ timeout' };
 const STATUS_TONE = { found: 'ok', not_found: 'info', error: 'error', timeout: 'warn' };
-/** The rows of the side-by-side table: canonical paths, as mismatches name them, and their labels. */
-const FIELDS = [
-  ['kind', 'Kind'],
-  ['identifiers.tracrId', 'Tracr ID'],
-  ['identifiers.giaReportNumber', 'GIA report number'],
-  ['identifiers.inscription', 'Inscription'],
-  ['polished.shape', 'Shape'],
-  ['polished.caratWeight', 'Carat weight'],
-  ['rough.caratWeight', 'Rough weight'],
-  ['polished.color', 'Colour'],
-  ['polished.clarity', 'Clarity'],
-  ['polished.cut', 'Cut'],
-  ['polished.polish', 'Polish'],
-  ['polished.symmetry', 'Symmetry'],
-  ['polished.fluorescence', 'Fluorescence'],
-  ['polished.measurements', 'Measurements'],
-  ['origin.country', 'Origin country'],
-  ['origin.aggregated', 'Origin aggregated'],
-  ['origin.mine', 'Mine'],
-  ['origin.producer', 'Producer'],
-  ['grading.reportNumber', 'Report number'],
-  ['grading.reportDate', 'Report date'],
-  ['owner.org', 'Owner'],
-];
-
 const $ = (id) => document.getElementById(id);
 const [form, identifierInput, kindSelect, keyInput] = ['lookup-form', 'identifier', 'kind', 'api-key'].map($);
 const results = $('results');
@@ -47,14 +22,6 @@ try {
 // Each search gets a number; the answers of an older search that arrive late are dropped.
 let generation = 0;
 
-/** An element with a class and children; strings become text nodes, never markup. */
-function el(tag, className, ...children) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  node.append(...children.filter((child) => child !== null && child !== undefined && child !== false));
-  return node;
-}
-const th = (scope, ...children) => Object.assign(el('th', '', ...children), { scope });
 const name = (platform) => PLATFORMS[platform] ?? platform;
 const queryOf = (kind, value) => `?${new URLSearchParams({ [kind]: value })}`;
 const plural = (count, noun) => `${count} ${noun}${count === 1 ? '' : noun.endsWith('h') ? 'es' : 's'}`;
@@ -115,7 +82,7 @@ async function search(kind, value) {
     if (current !== generation) return;
     renderPlatforms(answer);
     renderJourney(answer);
-    renderFields(answer);
+    renderFields($('fields'), answer, name);
     results.hidden = false;
     const found = Object.values(answer.platforms).filter((p) => p.status === 'found').length;
     const count = `Found on ${found} of ${Object.keys(answer.platforms).length} platforms`;
@@ -175,68 +142,6 @@ function renderJourney(answer) {
     return el('li', 'step', at, el('strong', 'event', type), tags, who);
   });
   $('journey').replaceChildren(...(items.length ? items : [el('li', '', 'No events recorded.')]));
-}
-
-const valueAt = (record, path) => path.split('.').reduce((node, step) => node?.[step], record);
-
-/**
- * A canonical value as the trade reads it, as nodes: graded values in words with their code on hover
- * ("Excellent", titled EX), and a polished weight held to the ledger's three decimals with GIA's printed
- * weight beside it. `platform` is where the value came from: GIA's own weight is already as GIA prints it.
- */
-function showValue(path, value, platform) {
-  if (value === undefined || value === null) return null;
-  const graded = tradeWords(vocabulary, path, value);
-  if (graded)
-    return graded.words === graded.code
-      ? [graded.words]
-      : [Object.assign(el('abbr', '', graded.words), { title: graded.code })];
-  if (path === 'polished.caratWeight' && typeof value === 'number') {
-    if (platform === 'gia') return [`${giaCarats(value)} carat`];
-    return [`${value.toFixed(3)} ct`, el('span', 'gia-carat', `GIA ${giaCarats(value)} carat`)];
-  }
-  if (path.endsWith('caratWeight')) return [`${value} ct`];
-  if (path === 'polished.measurements')
-    return [
-      'minDiameterMm' in value
-        ? `${value.minDiameterMm} – ${value.maxDiameterMm} × ${value.depthMm} mm`
-        : `${value.lengthMm} × ${value.widthMm} × ${value.depthMm} mm`,
-    ];
-  return [typeof value === 'object' ? JSON.stringify(value) : String(value)];
-}
-
-function renderFields(answer) {
-  const columns = Object.entries(answer.platforms).filter(([, platform]) => platform.record);
-  if (answer.merged) columns.push(['merged', answer.merged]);
-  const table = $('fields');
-  table.closest('section').hidden = columns.length === 0;
-  const headers = columns.map(([column]) => th('col', name(column)));
-  table.tHead.replaceChildren(el('tr', '', th('col', 'Field'), ...headers));
-  const extra = answer.mismatches.filter((m) => !FIELDS.some(([path]) => path === m.field));
-  const rows = [...FIELDS, ...extra.map((m) => [m.field, m.field])].map(([path, label]) => {
-    const mismatch = answer.mismatches.find((m) => m.field === path);
-    const cells = columns.map(([column, { record }]) => {
-      const source = column === 'merged' ? answer.merged.sources?.[path] : undefined;
-      const shown = showValue(path, valueAt(record, path), source ?? column);
-      const authoritative = mismatch?.authority === column;
-      return el(
-        'td',
-        authoritative ? 'authoritative' : '',
-        shown ? el('span', 'value', ...shown) : el('span', 'none', '—'),
-        authoritative && el('span', 'note', ' (authoritative)'),
-        shown && source && el('span', 'note', ` from ${name(source)}`),
-      );
-    });
-    if (!mismatch)
-      return cells.some((cell) => cell.querySelector('.value')) && el('tr', '', th('row', label), ...cells);
-    const authority = mismatch.authority
-      ? `${name(mismatch.authority)} is authoritative`
-      : 'no platform is authoritative';
-    const flag = el('span', 'flag', `⚠ Mismatch · ${mismatch.severity} · ${authority}`);
-    const detail = mismatch.detail && el('span', 'note', mismatch.detail);
-    return el('tr', 'mismatch', th('row', label, flag, detail), ...cells);
-  });
-  table.tBodies[0].replaceChildren(...rows.filter(Boolean));
 }
 
 // The bridge links relatives by bridge ID; the ledger names them by Tracr ID until the bridge links them.

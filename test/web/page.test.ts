@@ -114,6 +114,12 @@ describe('the provenance lookup page', () => {
     expect((await fetch(`${server.url}/web/lookup.css`)).headers.get('content-type')).toMatch(/text\/css/);
     // Only the page's files are served from its folder, never the TypeScript beside them.
     expect((await fetch(`${server.url}/web/index.ts`)).status).toBe(404);
+    expect((await fetch(`${server.url}/web/vocabulary.ts`)).status).toBe(404);
+    // The trade's words are generated from the vocabularies and served as a script under the same policy.
+    const vocabulary = await fetch(`${server.url}/web/vocabulary.js`);
+    expect(vocabulary.headers.get('content-type')).toMatch(/javascript/);
+    expect(vocabulary.headers.get('content-security-policy')).toBe(csp);
+    expect(await vocabulary.text()).toContain('"EX":"Excellent"');
   });
 
   it('shows every platform, one journey, the colour mismatch with its authority, and the lineage', async () => {
