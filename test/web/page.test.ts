@@ -93,6 +93,10 @@ async function lookUpByKeyboard(page: Page, identifier: string, key: string): Pr
   await page.keyboard.press('Enter');
 }
 
+// How long a poll waits for the page to settle: a lookup fans out over HTTP to every simulator, which on a
+// loaded machine takes far longer than expect.poll's default of one second.
+const settled = { timeout: 20_000 };
+
 /** Evaluates `expression` in the page; the test runs in Node, so browser code is passed as text. */
 const inPage = <T>(page: Page, expression: string): Promise<T> => page.evaluate<T>(expression);
 const activeId = (page: Page) => inPage<string | undefined>(page, 'document.activeElement?.id');
@@ -131,7 +135,7 @@ describe('the provenance lookup page', () => {
     });
     await lookUpByKeyboard(page, reportNumber, 'demo-reader-key');
     await expect
-      .poll(() => page.locator('#status').textContent())
+      .poll(() => page.locator('#status').textContent(), settled)
       .toMatch(/Found on 2 of 2 platforms; \d+ mismatches/);
     expect(await page.locator('#detected').textContent()).toContain('GIA report number (detected)');
 
@@ -205,7 +209,9 @@ describe('the provenance lookup page', () => {
     expect(await inPage(page, 'window.__pwned')).toBeUndefined();
     expect(await page.locator('#results img, #results script').count()).toBe(0);
 
-    await expect.poll(() => page.locator('#mass-balance').textContent()).toMatch(/Mass balance holds/);
+    await expect
+      .poll(() => page.locator('#mass-balance').textContent(), settled)
+      .toMatch(/Mass balance holds/);
     const lineage = await page.locator('#lineage tbody tr').allTextContents();
     expect(lineage).toHaveLength(4);
     expect(lineage[0]).toContain('TRACR-2150A0000001');
@@ -215,7 +221,9 @@ describe('the provenance lookup page', () => {
 
     // A relative is a link to the page's own address for it; the key stays in the tab's session.
     await page.getByRole('link', { name: 'TRACR-2150A0000001' }).click();
-    await expect.poll(() => page.locator('#status').textContent()).toMatch(/Found on 1 of 2 platforms/);
+    await expect
+      .poll(() => page.locator('#status').textContent(), settled)
+      .toMatch(/Found on 1 of 2 platforms/);
     expect(page.url()).toBe(`${server.url}/?tracrId=TRACR-2150A0000001`);
     expect(await page.locator('#identifier').inputValue()).toBe('TRACR-2150A0000001');
     expect(await page.locator('#lineage tbody tr').first().textContent()).toContain('(this stone)');
@@ -234,14 +242,16 @@ describe('the provenance lookup page', () => {
     expect(await page.locator('#identifier').inputValue()).toBe(reportNumber);
     expect(await page.locator('#detected').textContent()).toContain('GIA report number');
     await expect
-      .poll(() => page.locator('#status').textContent())
+      .poll(() => page.locator('#status').textContent(), settled)
       .toBe(`Enter an API key to look up GIA report number ${reportNumber}.`);
     expect(lookups).toEqual([]);
 
     const key = 'demo-reader-key';
     await page.locator('#api-key').fill(key);
     await page.keyboard.press('Tab');
-    await expect.poll(() => page.locator('#status').textContent()).toMatch(/Found on 2 of 2 platforms/);
+    await expect
+      .poll(() => page.locator('#status').textContent(), settled)
+      .toMatch(/Found on 2 of 2 platforms/);
     expect(lookups[0]).toBe(`${server.url}/v1/lookup?giaReportNumber=${reportNumber}`);
     expect(lookups.filter((address) => address.includes('giaReportNumber'))).toHaveLength(1);
     expect(await inPage<string>(page, 'location.href')).toBe(
@@ -251,23 +261,27 @@ describe('the provenance lookup page', () => {
     // Looking up another stone names it in the address as a new entry; Back shows the first one again.
     await page.locator('#identifier').fill('TRACR-2150A0000001');
     await page.locator('#submit').click();
-    await expect.poll(() => page.locator('#status').textContent()).toMatch(/Found on 1 of 2 platforms/);
+    await expect
+      .poll(() => page.locator('#status').textContent(), settled)
+      .toMatch(/Found on 1 of 2 platforms/);
     expect(page.url()).toBe(`${server.url}/?tracrId=TRACR-2150A0000001`);
     await page.goBack();
-    await expect.poll(() => page.locator('#identifier').inputValue()).toBe(reportNumber);
-    await expect.poll(() => page.locator('#status').textContent()).toMatch(/Found on 2 of 2 platforms/);
+    await expect.poll(() => page.locator('#identifier').inputValue(), settled).toBe(reportNumber);
+    await expect
+      .poll(() => page.locator('#status').textContent(), settled)
+      .toMatch(/Found on 2 of 2 platforms/);
 
     // An address by inscription runs at once now the tab holds the key; a kind the format would not
     // suggest is kept as chosen.
     await page.goto(`${server.url}/?inscription=${encodeURIComponent('GIA 0000000003')}`);
     expect(await page.locator('#detected').textContent()).toContain('inscription');
     await expect
-      .poll(() => page.locator('#status').textContent())
+      .poll(() => page.locator('#status').textContent(), settled)
       .toMatch(/No platform and not the bridge holds a stone with inscription GIA 0000000003/);
     await page.goto(`${server.url}/?id=${reportNumber}`);
     expect(await page.locator('#kind').inputValue()).toBe('id');
     await expect
-      .poll(() => page.locator('#status').textContent())
+      .poll(() => page.locator('#status').textContent(), settled)
       .toMatch(/not accepted: id must be a bridge ID/);
     const addresses = [...lookups, await inPage<string>(page, 'location.href')];
     expect(addresses.filter((address) => address.includes(key))).toEqual([]);
@@ -278,7 +292,7 @@ describe('the provenance lookup page', () => {
     const page = await openPage({ width: 1280, height: 900 });
     await lookUpByKeyboard(page, tracrId, 'demo-reader-key');
     expect(await inPage(page, 'getComputedStyle(document.activeElement).outlineStyle')).toBe('solid');
-    await expect.poll(() => page.locator('#status').textContent()).toMatch(/Found on/);
+    await expect.poll(() => page.locator('#status').textContent(), settled).toMatch(/Found on/);
     // A control's accessible name: aria-label, aria-labelledby, its <label>s, or a button's own text.
     const unnamed = await inPage<string[]>(
       page,
@@ -310,7 +324,7 @@ describe('the provenance lookup page', () => {
   it('fits a phone screen without the page scrolling sideways', async () => {
     const page = await openPage({ width: 390, height: 844 });
     await lookUpByKeyboard(page, reportNumber, 'demo-reader-key');
-    await expect.poll(() => page.locator('#mass-balance').textContent()).toMatch(/Mass balance/);
+    await expect.poll(() => page.locator('#mass-balance').textContent(), settled).toMatch(/Mass balance/);
     const widths = await inPage<{ document: number; body: number; viewport: number }>(
       page,
       '({ document: document.documentElement.scrollWidth, body: document.body.scrollWidth, viewport: window.innerWidth })',
@@ -324,7 +338,7 @@ describe('the provenance lookup page', () => {
     const page = await openPage({ width: 1280, height: 900 });
     await lookUpByKeyboard(page, reportNumber, 'not-a-valid-key-at-all');
     await expect
-      .poll(() => page.locator('#status').textContent())
+      .poll(() => page.locator('#status').textContent(), settled)
       .toMatch(/API key was not accepted.*Enter a valid key/);
     expect(await activeId(page)).toBe('api-key');
     expect(await page.locator('#results').isHidden()).toBe(true);
@@ -334,7 +348,7 @@ describe('the provenance lookup page', () => {
     const page = await openPage({ width: 1280, height: 900 });
     await lookUpByKeyboard(page, 'GIA 0000000001', 'demo-reader-key');
     await expect
-      .poll(() => page.locator('#status').textContent())
+      .poll(() => page.locator('#status').textContent(), settled)
       .toMatch(/No platform and not the bridge holds/);
     expect(await page.locator('#detected').textContent()).toContain('by inscription (detected)');
     expect(await page.locator('#platforms li .badge').allTextContents()).toEqual([
@@ -350,14 +364,16 @@ describe('the provenance lookup page', () => {
     try {
       const page = await openPage({ width: 1280, height: 900 }, limited.url);
       await lookUpByKeyboard(page, 'GIA 0000000002', 'demo-reader-key');
-      await expect.poll(() => page.locator('#status').textContent()).toMatch(/No platform/);
+      await expect.poll(() => page.locator('#status').textContent(), settled).toMatch(/No platform/);
       await page.keyboard.press('Enter');
       await expect
-        .poll(() => page.locator('#status').textContent())
+        .poll(() => page.locator('#status').textContent(), settled)
         .toMatch(/Too many requests: try again in \d+ s/);
       await limited.close();
       await page.keyboard.press('Enter');
-      await expect.poll(() => page.locator('#status').textContent()).toMatch(/Could not reach the bridge/);
+      await expect
+        .poll(() => page.locator('#status').textContent(), settled)
+        .toMatch(/Could not reach the bridge/);
     } finally {
       await limited.close();
     }
