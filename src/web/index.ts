@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import express, { type Router } from 'express';
 import { packageRoot } from '../package-root.js';
+import { tradeWordsModule } from './vocabulary.js';
 
 /**
  * The page's folder. The page is shipped as written (no build step), so it is read from the package's
@@ -23,11 +24,20 @@ export const pageContentSecurityPolicy: string = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+const headers = {
+  'Content-Security-Policy': pageContentSecurityPolicy,
+  // Revalidate every time: a new release must not run a stale script against a newer API.
+  'Cache-Control': 'no-cache',
+};
+
 // The page's files, by URL. Served by name, never by folder, so the TypeScript beside them stays private.
 const files: Readonly<Record<string, string>> = {
   '/': 'index.html',
   '/web/lookup.css': 'lookup.css',
   '/web/lookup.js': 'lookup.js',
+  '/web/dom.js': 'dom.js',
+  '/web/fields.js': 'fields.js',
+  '/web/trade.js': 'trade.js',
   '/web/icon.svg': 'icon.svg',
   '/producer': 'producer.html',
   '/web/producer.css': 'producer.css',
@@ -36,22 +46,23 @@ const files: Readonly<Record<string, string>> = {
 
 /**
  * The provenance lookup page (`GET /`), the producer's import page (`GET /producer`) and their stylesheets,
- * scripts and icon, for the API to mount with
+ * scripts and icon, and the trade's words generated from the vocabularies (`GET /web/vocabulary.js`), for
+ * the API to mount with
  * `app.use(webRoutes())`. Requests for anything else fall through to the next handler.
  */
 export function webRoutes(): Router {
   const router = express.Router({ strict: true });
+  const vocabulary = tradeWordsModule();
+  router.get('/web/vocabulary.js', (_req, res) => {
+    res.set(headers).type('text/javascript').send(vocabulary);
+  });
   for (const [path, file] of Object.entries(files)) {
     router.get(path, (_req, res, next) => {
       res.sendFile(
         file,
         {
           root: webRoot,
-          headers: {
-            'Content-Security-Policy': pageContentSecurityPolicy,
-            // Revalidate every time: a new release must not run a stale script against a newer API.
-            'Cache-Control': 'no-cache',
-          },
+          headers,
         },
         (error) => {
           if (error) next(error);

@@ -1,6 +1,8 @@
 /* global document, window, sessionStorage, fetch, URLSearchParams, URL, history */
 // The provenance lookup page. Stone data comes from other organisations' systems, so every value reaches
 // the page through textContent and DOM nodes, never as markup.
+import { el, th } from './dom.js';
+import { renderFields } from './fields.js';
 
 const KEY_STORAGE = 'tracebridge.apiKey';
 const KINDS = { tracrId: 'Tracr ID', giaReportNumber: 'GIA report number', inscription: 'inscription' };
@@ -8,33 +10,6 @@ Object.assign(KINDS, { id: 'bridge ID' });
 const PLATFORMS = { gia: 'GIA', tracr: 'Tracr', epcis: 'EPCIS', bridge: 'Bridge', merged: 'Merged' };
 const STATUS_TEXT = { found: '✓ found', not_found: '– not found', error: '! error', timeout: '⏱ timeout' };
 const STATUS_TONE = { found: 'ok', not_found: 'info', error: 'error', timeout: 'warn' };
-const FANCY = { FNT: 'Faint', VLT: 'Very Light', LIT: 'Light', FLT: 'Fancy Light', FAN: 'Fancy' };
-Object.assign(FANCY, { INT: 'Fancy Intense', VIV: 'Fancy Vivid', FDP: 'Fancy Deep', FDK: 'Fancy Dark' });
-/** The rows of the side-by-side table: canonical paths, as mismatches name them, and their labels. */
-const FIELDS = [
-  ['kind', 'Kind'],
-  ['identifiers.tracrId', 'Tracr ID'],
-  ['identifiers.giaReportNumber', 'GIA report number'],
-  ['identifiers.inscription', 'Inscription'],
-  ['polished.shape', 'Shape'],
-  ['polished.caratWeight', 'Carat weight'],
-  ['rough.caratWeight', 'Rough weight'],
-  ['polished.color', 'Colour'],
-  ['polished.clarity', 'Clarity'],
-  ['polished.cut', 'Cut'],
-  ['polished.polish', 'Polish'],
-  ['polished.symmetry', 'Symmetry'],
-  ['polished.fluorescence', 'Fluorescence'],
-  ['polished.measurements', 'Measurements'],
-  ['origin.country', 'Origin country'],
-  ['origin.aggregated', 'Origin aggregated'],
-  ['origin.mine', 'Mine'],
-  ['origin.producer', 'Producer'],
-  ['grading.reportNumber', 'Report number'],
-  ['grading.reportDate', 'Report date'],
-  ['owner.org', 'Owner'],
-];
-
 const $ = (id) => document.getElementById(id);
 const [form, identifierInput, kindSelect, keyInput] = ['lookup-form', 'identifier', 'kind', 'api-key'].map($);
 const results = $('results');
@@ -47,14 +22,6 @@ try {
 // Each search gets a number; the answers of an older search that arrive late are dropped.
 let generation = 0;
 
-/** An element with a class and children; strings become text nodes, never markup. */
-function el(tag, className, ...children) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  node.append(...children.filter((child) => child !== null && child !== undefined && child !== false));
-  return node;
-}
-const th = (scope, ...children) => Object.assign(el('th', '', ...children), { scope });
 const name = (platform) => PLATFORMS[platform] ?? platform;
 const queryOf = (kind, value) => `?${new URLSearchParams({ [kind]: value })}`;
 const plural = (count, noun) => `${count} ${noun}${count === 1 ? '' : noun.endsWith('h') ? 'es' : 's'}`;
@@ -115,7 +82,7 @@ async function search(kind, value) {
     if (current !== generation) return;
     renderPlatforms(answer);
     renderJourney(answer);
-    renderFields(answer);
+    renderFields($('fields'), answer, name);
     results.hidden = false;
     const found = Object.values(answer.platforms).filter((p) => p.status === 'found').length;
     const count = `Found on ${found} of ${Object.keys(answer.platforms).length} platforms`;
@@ -175,58 +142,6 @@ function renderJourney(answer) {
     return el('li', 'step', at, el('strong', 'event', type), tags, who);
   });
   $('journey').replaceChildren(...(items.length ? items : [el('li', '', 'No events recorded.')]));
-}
-
-const valueAt = (record, path) => path.split('.').reduce((node, step) => node?.[step], record);
-
-/** A canonical value as the trade prints it. */
-function formatValue(path, value) {
-  if (value === undefined || value === null) return '';
-  if (path.endsWith('caratWeight')) return `${value} ct`;
-  if (path === 'polished.color')
-    return value.scale === 'fancy'
-      ? `${FANCY[value.intensity] ?? value.intensity} ${value.hue ?? ''}`
-      : value.grade;
-  if (path === 'polished.fluorescence') return [value.intensity, value.color].filter(Boolean).join(' ');
-  if (path === 'polished.measurements')
-    return 'minDiameterMm' in value
-      ? `${value.minDiameterMm} – ${value.maxDiameterMm} × ${value.depthMm} mm`
-      : `${value.lengthMm} × ${value.widthMm} × ${value.depthMm} mm`;
-  return typeof value === 'object' ? JSON.stringify(value) : String(value);
-}
-
-function renderFields(answer) {
-  const columns = Object.entries(answer.platforms).filter(([, platform]) => platform.record);
-  if (answer.merged) columns.push(['merged', answer.merged]);
-  const table = $('fields');
-  table.closest('section').hidden = columns.length === 0;
-  const headers = columns.map(([column]) => th('col', name(column)));
-  table.tHead.replaceChildren(el('tr', '', th('col', 'Field'), ...headers));
-  const extra = answer.mismatches.filter((m) => !FIELDS.some(([path]) => path === m.field));
-  const rows = [...FIELDS, ...extra.map((m) => [m.field, m.field])].map(([path, label]) => {
-    const mismatch = answer.mismatches.find((m) => m.field === path);
-    const cells = columns.map(([column, { record }]) => {
-      const text = formatValue(path, valueAt(record, path));
-      const source = column === 'merged' && text && answer.merged.sources?.[path];
-      const authoritative = mismatch?.authority === column;
-      return el(
-        'td',
-        authoritative ? 'authoritative' : '',
-        text ? el('span', 'value', text) : el('span', 'none', '—'),
-        authoritative && el('span', 'note', ' (authoritative)'),
-        source && el('span', 'note', ` from ${name(source)}`),
-      );
-    });
-    if (!mismatch)
-      return cells.some((cell) => cell.querySelector('.value')) && el('tr', '', th('row', label), ...cells);
-    const authority = mismatch.authority
-      ? `${name(mismatch.authority)} is authoritative`
-      : 'no platform is authoritative';
-    const flag = el('span', 'flag', `⚠ Mismatch · ${mismatch.severity} · ${authority}`);
-    const detail = mismatch.detail && el('span', 'note', mismatch.detail);
-    return el('tr', 'mismatch', th('row', label, flag, detail), ...cells);
-  });
-  table.tBodies[0].replaceChildren(...rows.filter(Boolean));
 }
 
 // The bridge links relatives by bridge ID; the ledger names them by Tracr ID until the bridge links them.
@@ -294,7 +209,41 @@ function massBalance(roughWeight, children) {
   return `✓ Mass balance holds: the ${summary}`;
 }
 
+// A stone the address names (`/?giaReportNumber=…`) while no key has been given: it is looked up as soon
+// as one is.
+let waitingForKey = null;
+
+/** The stone the address names: its first lookup parameter with a value, or null. */
+function linkedStone() {
+  const [kind, value] = [...new URL(window.location.href).searchParams].find(([k]) => k in KINDS) ?? [];
+  return kind && value.trim() ? { kind, value: value.trim() } : null;
+}
+
+/** Fills the form from the address and looks the stone up, or asks for the key it needs. */
+function openLinkedStone() {
+  const linked = linkedStone();
+  waitingForKey = null;
+  if (!linked) return;
+  identifierInput.value = linked.value;
+  // Keep detection on when the format already says the kind, so the next stone typed is judged afresh.
+  kindSelect.value = detectKind(linked.value) === linked.kind ? 'auto' : linked.kind;
+  showChosenKind();
+  if (keyInput.value.trim()) {
+    void search(linked.kind, linked.value);
+    return;
+  }
+  waitingForKey = linked;
+  say(`Enter an API key to look up ${KINDS[linked.kind]} ${linked.value}.`);
+}
+
 keyInput.addEventListener('input', () => storage?.setItem(KEY_STORAGE, keyInput.value.trim()));
+// A committed key (Tab or Enter out of the field) runs the lookup the address asked for.
+keyInput.addEventListener('change', () => {
+  if (!waitingForKey || !keyInput.value.trim()) return;
+  const { kind, value } = waitingForKey;
+  waitingForKey = null;
+  void search(kind, value);
+});
 identifierInput.addEventListener('input', showChosenKind);
 kindSelect.addEventListener('change', showChosenKind);
 form.addEventListener('submit', (event) => {
@@ -306,14 +255,17 @@ form.addEventListener('submit', (event) => {
     missing.focus();
     return;
   }
-  // The address names the stone (never the key), so a lookup can be bookmarked and shared.
-  history.replaceState(null, '', queryOf(chosenKind(), value));
+  waitingForKey = null;
+  // The address names the stone (never the key), so a lookup can be bookmarked and shared; a new stone is a
+  // new history entry, so Back returns to the one before.
+  const address = queryOf(chosenKind(), value);
+  if (address === window.location.search) history.replaceState(null, '', address);
+  else history.pushState(null, '', address);
   void search(chosenKind(), value);
 });
+// Back and Forward between looked-up stones show each stone again.
+window.addEventListener('popstate', openLinkedStone);
 
 keyInput.value = storage?.getItem(KEY_STORAGE) ?? '';
-const [linkedKind, linkedValue] =
-  [...new URL(window.location.href).searchParams].find(([k]) => k in KINDS) ?? [];
-if (linkedKind) [identifierInput.value, kindSelect.value] = [linkedValue, linkedKind];
 showChosenKind();
-if (linkedKind && keyInput.value) void search(linkedKind, linkedValue.trim());
+openLinkedStone();

@@ -93,11 +93,16 @@ async function lookUpByKeyboard(page: Page, identifier: string, key: string): Pr
   await page.keyboard.press('Enter');
 }
 
+// How long a poll waits for the page to settle: a lookup fans out over HTTP to every simulator, which on a
+// loaded machine takes far longer than expect.poll's default of one second.
+const settled = { timeout: 20_000 };
+
 /** Evaluates `expression` in the page; the test runs in Node, so browser code is passed as text. */
 const inPage = <T>(page: Page, expression: string): Promise<T> => page.evaluate<T>(expression);
 const activeId = (page: Page) => inPage<string | undefined>(page, 'document.activeElement?.id');
 
-const rowOf = (page: Page, label: string) =>
+// A label as a pattern matches exactly: "Polish" as text would also match a mismatch's "polished.color".
+const rowOf = (page: Page, label: string | RegExp) =>
   page.locator('#fields tbody tr').filter({ has: page.locator('th', { hasText: label }) });
 
 describe('the provenance lookup page', () => {
@@ -113,6 +118,12 @@ describe('the provenance lookup page', () => {
     expect((await fetch(`${server.url}/web/lookup.css`)).headers.get('content-type')).toMatch(/text\/css/);
     // Only the page's files are served from its folder, never the TypeScript beside them.
     expect((await fetch(`${server.url}/web/index.ts`)).status).toBe(404);
+    expect((await fetch(`${server.url}/web/vocabulary.ts`)).status).toBe(404);
+    // The trade's words are generated from the vocabularies and served as a script under the same policy.
+    const vocabulary = await fetch(`${server.url}/web/vocabulary.js`);
+    expect(vocabulary.headers.get('content-type')).toMatch(/javascript/);
+    expect(vocabulary.headers.get('content-security-policy')).toBe(csp);
+    expect(await vocabulary.text()).toContain('"EX":"Excellent"');
   });
 
   it('shows every platform, one journey, the colour mismatch with its authority, and the lineage', async () => {
@@ -124,7 +135,7 @@ describe('the provenance lookup page', () => {
     });
     await lookUpByKeyboard(page, reportNumber, 'demo-reader-key');
     await expect
-      .poll(() => page.locator('#status').textContent())
+      .poll(() => page.locator('#status').textContent(), settled)
       .toMatch(/Found on 2 of 2 platforms; \d+ mismatches/);
     expect(await page.locator('#detected').textContent()).toContain('GIA report number (detected)');
 
@@ -157,15 +168,50 @@ describe('the provenance lookup page', () => {
     expect(flag).toMatch(/critical|major|minor/);
     expect(await colour.locator('td.authoritative').textContent()).toContain('G (authoritative)');
     const shape = rowOf(page, 'Shape');
-    expect(await shape.locator('td').allTextContents()).toEqual(['emerald', 'emerald', 'emerald from GIA']);
+    expect(await shape.locator('td').allTextContents()).toEqual(['Emerald', 'Emerald', 'Emerald from GIA']);
     expect(await shape.locator('.flag').count()).toBe(0);
+
+    // Grades read as the trade writes them, each with its code on hover; a grade that is its own code
+    // (VS2) is shown once.
+    for (const [label, words, code] of [
+      ['Shape', 'Emerald', 'emerald'],
+      ['Polish', 'Excellent', 'EX'],
+      ['Symmetry', 'Very Good', 'VG'],
+      ['Fluorescence', 'None', 'NON'],
+    ] as const) {
+      const abbr = rowOf(page, new RegExp(`^${label}$`))
+        .locator('td')
+        .first()
+        .locator('abbr');
+      expect(await abbr.textContent(), label).toBe(words);
+      expect(await abbr.getAttribute('title'), label).toBe(code);
+    }
+    expect(await rowOf(page, 'Clarity').locator('td').allTextContents()).toEqual([
+      'VS2',
+      'VS2',
+      expect.stringMatching(/^VS2 from /),
+    ]);
+    expect(await rowOf(page, 'Clarity').locator('abbr').count()).toBe(0);
+    expect(
+      await rowOf(page, /^Polish$/)
+        .locator('td')
+        .allTextContents(),
+    ).not.toContain('EX');
+
+    // GIA prints its own weight to the hundredth; the ledger's three decimals get GIA's reading beside them.
+    const carats = rowOf(page, 'Carat weight').locator('td');
+    expect(await carats.nth(0).textContent()).toBe('0.51 carat');
+    expect(await carats.nth(1).locator('.value').textContent()).toBe('0.514 ctGIA 0.51 carat');
+    expect(await carats.nth(1).locator('.gia-carat').textContent()).toBe('GIA 0.51 carat');
 
     // GIA's mine name is a script: it is shown as text and never runs.
     expect(await rowOf(page, 'Mine').locator('td').first().locator('.value').textContent()).toBe(hostileMine);
     expect(await inPage(page, 'window.__pwned')).toBeUndefined();
     expect(await page.locator('#results img, #results script').count()).toBe(0);
 
-    await expect.poll(() => page.locator('#mass-balance').textContent()).toMatch(/Mass balance holds/);
+    await expect
+      .poll(() => page.locator('#mass-balance').textContent(), settled)
+      .toMatch(/Mass balance holds/);
     const lineage = await page.locator('#lineage tbody tr').allTextContents();
     expect(lineage).toHaveLength(4);
     expect(lineage[0]).toContain('TRACR-2150A0000001');
@@ -175,18 +221,78 @@ describe('the provenance lookup page', () => {
 
     // A relative is a link to the page's own address for it; the key stays in the tab's session.
     await page.getByRole('link', { name: 'TRACR-2150A0000001' }).click();
-    await expect.poll(() => page.locator('#status').textContent()).toMatch(/Found on 1 of 2 platforms/);
+    await expect
+      .poll(() => page.locator('#status').textContent(), settled)
+      .toMatch(/Found on 1 of 2 platforms/);
     expect(page.url()).toBe(`${server.url}/?tracrId=TRACR-2150A0000001`);
     expect(await page.locator('#identifier').inputValue()).toBe('TRACR-2150A0000001');
     expect(await page.locator('#lineage tbody tr').first().textContent()).toContain('(this stone)');
     expect(errors).toEqual([]);
   });
 
+  it('opens a shared address: fills the form, looks the stone up once a key is entered, never puts the key in the address', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: 'UTC' });
+    contexts.push(context);
+    const page = await context.newPage();
+    const lookups: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().includes('/v1/lookup')) lookups.push(request.url());
+    });
+    await page.goto(`${server.url}/?giaReportNumber=${reportNumber}`);
+    expect(await page.locator('#identifier').inputValue()).toBe(reportNumber);
+    expect(await page.locator('#detected').textContent()).toContain('GIA report number');
+    await expect
+      .poll(() => page.locator('#status').textContent(), settled)
+      .toBe(`Enter an API key to look up GIA report number ${reportNumber}.`);
+    expect(lookups).toEqual([]);
+
+    const key = 'demo-reader-key';
+    await page.locator('#api-key').fill(key);
+    await page.keyboard.press('Tab');
+    await expect
+      .poll(() => page.locator('#status').textContent(), settled)
+      .toMatch(/Found on 2 of 2 platforms/);
+    expect(lookups[0]).toBe(`${server.url}/v1/lookup?giaReportNumber=${reportNumber}`);
+    expect(lookups.filter((address) => address.includes('giaReportNumber'))).toHaveLength(1);
+    expect(await inPage<string>(page, 'location.href')).toBe(
+      `${server.url}/?giaReportNumber=${reportNumber}`,
+    );
+
+    // Looking up another stone names it in the address as a new entry; Back shows the first one again.
+    await page.locator('#identifier').fill('TRACR-2150A0000001');
+    await page.locator('#submit').click();
+    await expect
+      .poll(() => page.locator('#status').textContent(), settled)
+      .toMatch(/Found on 1 of 2 platforms/);
+    expect(page.url()).toBe(`${server.url}/?tracrId=TRACR-2150A0000001`);
+    await page.goBack();
+    await expect.poll(() => page.locator('#identifier').inputValue(), settled).toBe(reportNumber);
+    await expect
+      .poll(() => page.locator('#status').textContent(), settled)
+      .toMatch(/Found on 2 of 2 platforms/);
+
+    // An address by inscription runs at once now the tab holds the key; a kind the format would not
+    // suggest is kept as chosen.
+    await page.goto(`${server.url}/?inscription=${encodeURIComponent('GIA 0000000003')}`);
+    expect(await page.locator('#detected').textContent()).toContain('inscription');
+    await expect
+      .poll(() => page.locator('#status').textContent(), settled)
+      .toMatch(/No platform and not the bridge holds a stone with inscription GIA 0000000003/);
+    await page.goto(`${server.url}/?id=${reportNumber}`);
+    expect(await page.locator('#kind').inputValue()).toBe('id');
+    await expect
+      .poll(() => page.locator('#status').textContent(), settled)
+      .toMatch(/not accepted: id must be a bridge ID/);
+    const addresses = [...lookups, await inPage<string>(page, 'location.href')];
+    expect(addresses.filter((address) => address.includes(key))).toEqual([]);
+    expect(await inPage<string>(page, 'document.body.innerHTML')).not.toContain(key);
+  });
+
   it('labels every control, shows keyboard focus, and gives its tables captions and scoped headers', async () => {
     const page = await openPage({ width: 1280, height: 900 });
     await lookUpByKeyboard(page, tracrId, 'demo-reader-key');
     expect(await inPage(page, 'getComputedStyle(document.activeElement).outlineStyle')).toBe('solid');
-    await expect.poll(() => page.locator('#status').textContent()).toMatch(/Found on/);
+    await expect.poll(() => page.locator('#status').textContent(), settled).toMatch(/Found on/);
     // A control's accessible name: aria-label, aria-labelledby, its <label>s, or a button's own text.
     const unnamed = await inPage<string[]>(
       page,
@@ -218,7 +324,7 @@ describe('the provenance lookup page', () => {
   it('fits a phone screen without the page scrolling sideways', async () => {
     const page = await openPage({ width: 390, height: 844 });
     await lookUpByKeyboard(page, reportNumber, 'demo-reader-key');
-    await expect.poll(() => page.locator('#mass-balance').textContent()).toMatch(/Mass balance/);
+    await expect.poll(() => page.locator('#mass-balance').textContent(), settled).toMatch(/Mass balance/);
     const widths = await inPage<{ document: number; body: number; viewport: number }>(
       page,
       '({ document: document.documentElement.scrollWidth, body: document.body.scrollWidth, viewport: window.innerWidth })',
@@ -232,7 +338,7 @@ describe('the provenance lookup page', () => {
     const page = await openPage({ width: 1280, height: 900 });
     await lookUpByKeyboard(page, reportNumber, 'not-a-valid-key-at-all');
     await expect
-      .poll(() => page.locator('#status').textContent())
+      .poll(() => page.locator('#status').textContent(), settled)
       .toMatch(/API key was not accepted.*Enter a valid key/);
     expect(await activeId(page)).toBe('api-key');
     expect(await page.locator('#results').isHidden()).toBe(true);
@@ -242,7 +348,7 @@ describe('the provenance lookup page', () => {
     const page = await openPage({ width: 1280, height: 900 });
     await lookUpByKeyboard(page, 'GIA 0000000001', 'demo-reader-key');
     await expect
-      .poll(() => page.locator('#status').textContent())
+      .poll(() => page.locator('#status').textContent(), settled)
       .toMatch(/No platform and not the bridge holds/);
     expect(await page.locator('#detected').textContent()).toContain('by inscription (detected)');
     expect(await page.locator('#platforms li .badge').allTextContents()).toEqual([
@@ -258,14 +364,16 @@ describe('the provenance lookup page', () => {
     try {
       const page = await openPage({ width: 1280, height: 900 }, limited.url);
       await lookUpByKeyboard(page, 'GIA 0000000002', 'demo-reader-key');
-      await expect.poll(() => page.locator('#status').textContent()).toMatch(/No platform/);
+      await expect.poll(() => page.locator('#status').textContent(), settled).toMatch(/No platform/);
       await page.keyboard.press('Enter');
       await expect
-        .poll(() => page.locator('#status').textContent())
+        .poll(() => page.locator('#status').textContent(), settled)
         .toMatch(/Too many requests: try again in \d+ s/);
       await limited.close();
       await page.keyboard.press('Enter');
-      await expect.poll(() => page.locator('#status').textContent()).toMatch(/Could not reach the bridge/);
+      await expect
+        .poll(() => page.locator('#status').textContent(), settled)
+        .toMatch(/Could not reach the bridge/);
     } finally {
       await limited.close();
     }

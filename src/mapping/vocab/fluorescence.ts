@@ -123,6 +123,11 @@ export function printFluorescence(fluorescence: Fluorescence): string {
   return fluorescence.color === undefined ? intensity : `${intensity} ${colors.print(fluorescence.color)}`;
 }
 
+/** A fluorescence colour as GIA prints it after the intensity: "Blue". */
+export function printFluorescenceColor(color: FluorescenceColor): string {
+  return colors.print(color);
+}
+
 function tryParse<T>(parse: () => T): T | undefined {
   try {
     return parse();
