@@ -6,10 +6,15 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startInventory } from '../../examples/inventory-adapter/server.js';
 import type { PlatformClient } from '../../src/adapters/contract.js';
+import { giaAdapter } from '../../src/adapters/gia/index.js';
+import { tracrAdapter } from '../../src/adapters/tracr/index.js';
 import { register, registerMany, type IngestContext } from '../../src/queue/ingest.js';
 import { syncJobId } from '../../src/queue/job-ids.js';
 import { sweepOutbox } from '../../src/queue/outbox-sweeper.js';
 import { createQueues } from '../../src/queue/queues.js';
+import type { DiamondRecord } from '../../src/types/diamond.js';
+import { startGiaSimulator } from '../../sim/gia/index.js';
+import { participantKeyFromSeed, startTracrSimulator } from '../../sim/tracr/index.js';
 import { startRedis, type TestRedis } from '../support/redis.js';
 import {
   inventoryAdapter,
@@ -168,5 +173,66 @@ describe('the outbox', () => {
     const pass = await sweepOutbox(sweepContext(b), { graceMs: 0, leaseMs: 5_000 });
     expect(pass).toMatchObject({ skipped: false, cleared: 1, enqueued: 1 });
     await waitUntil('A is shelved again', () => clarityShelved() === 'VS1');
+  });
+});
+
+describe('the outbox with the ledger writing back the ID it assigns', () => {
+  let redis: TestRedis;
+  let gia: Awaited<ReturnType<typeof startGiaSimulator>>;
+  let tracr: Awaited<ReturnType<typeof startTracrSimulator>>;
+  let bridge: TestBridge;
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    gia = await startGiaSimulator({ port: 0, apiKey: 'gia-key' });
+    tracr = await startTracrSimulator({ port: 0, apiKey: 'tracr-key', blockIntervalMs: 50 });
+    // Sweeps far apart: only the normal path may clear the intents here.
+    bridge = openBridge(testConfig(redis, { outbox: { sweepIntervalMs: 600_000 } }), [
+      giaAdapter,
+      tracrAdapter,
+    ]);
+  });
+  afterAll(async () => {
+    await bridge.close();
+    await Promise.all([gia.close(), tracr.close()]);
+    await redis.stop();
+  });
+
+  it('saving the ledger ID and fanning it out leaves no intent behind', async () => {
+    const rough: DiamondRecord = {
+      schemaVersion: '1',
+      kind: 'rough',
+      owner: { org: 'demo-mining' },
+      identifiers: { roughControlNumber: 'RCN-OUTBOX-1', producerRef: 'OUTBOX-1' },
+      origin: { country: 'BW', producer: 'Demo Mining', mine: 'Jwaneng' },
+      rough: { caratWeight: 1.234 },
+    };
+    const [registered] = await registerMany(bridge, [rough], { actor: 'test', org: 'demo-mining' });
+    const { privateKey } = participantKeyFromSeed('tracr-sim:demo-mining');
+    await bridge.startWorkers(
+      new Map<string, PlatformClient>([
+        ['gia', giaAdapter.connect({ url: `${gia.url}/graphql`, apiKey: 'gia-key', timeoutMs: 5_000 })],
+        [
+          'tracr',
+          tracrAdapter.connect({
+            url: tracr.url,
+            apiKey: 'tracr-key',
+            participantId: 'demo-mining',
+            privateKey,
+            timeoutMs: 5_000,
+          }),
+        ],
+      ]),
+    );
+    await waitUntil('the ledger ID is stored', async () => {
+      const stored = await bridge.store.diamonds.get(registered!.id);
+      return stored?.record.identifiers?.tracrId !== undefined;
+    });
+    await waitUntil('every sync job is done', async () => {
+      const counts = await jobCounts(bridge.queues);
+      return counts.waiting === 0 && counts.active === 0 && counts.delayed === 0;
+    });
+    expect((await bridge.store.diamonds.get(registered!.id))?.version).toBeGreaterThan(1);
+    expect(await bridge.store.outbox.count()).toBe(0);
   });
 });
