@@ -52,6 +52,17 @@ export interface RetryConfig {
   stalledIntervalMs: number;
 }
 
+/** The outbox sweeper: how often it looks for stones saved without their sync jobs, and how late they are. */
+export interface OutboxConfig {
+  /** How often a worker process sweeps the outbox (`TRACEBRIDGE_OUTBOX_SWEEP_MS`). Default 5 s. */
+  sweepIntervalMs: number;
+  /**
+   * How old a sync intent must be before the sweeper enqueues it (`TRACEBRIDGE_OUTBOX_GRACE_MS`): the
+   * saving process clears its own within this time unless it crashed. Default 30 s.
+   */
+  graceMs: number;
+}
+
 /** How many finished jobs Redis keeps, so memory stays flat however many stones are synced. */
 export interface RetentionConfig {
   completedCount: number;
@@ -90,12 +101,16 @@ export interface BridgeConfig {
   importBatchSize: number;
   retry: RetryConfig;
   retention: RetentionConfig;
+  outbox: OutboxConfig;
   /** How much of the audit log Redis keeps. */
   audit: AuditRetention;
 }
 
 /** Values given in code; each wins over the environment. */
-export type ConfigOptions = Partial<Omit<BridgeConfig, 'tracr' | 'gia' | 'retry' | 'retention' | 'audit'>> & {
+export type ConfigOptions = Partial<
+  Omit<BridgeConfig, 'tracr' | 'gia' | 'retry' | 'retention' | 'audit' | 'outbox'>
+> & {
+  outbox?: Partial<OutboxConfig>;
   audit?: Partial<AuditRetention>;
   tracr?: Partial<BridgeConfig['tracr']>;
   gia?: Partial<BridgeConfig['gia']>;
@@ -187,6 +202,11 @@ export function loadConfig(options: ConfigOptions = {}, env: Env = process.env):
       lockDurationMs: read.int('TRACEBRIDGE_LOCK_DURATION_MS', 1_000) ?? 30_000,
       stalledIntervalMs: read.int('TRACEBRIDGE_STALLED_INTERVAL_MS', 500) ?? 30_000,
       ...options.retry,
+    },
+    outbox: {
+      sweepIntervalMs: read.int('TRACEBRIDGE_OUTBOX_SWEEP_MS', 50) ?? 5_000,
+      graceMs: read.int('TRACEBRIDGE_OUTBOX_GRACE_MS', 0) ?? 30_000,
+      ...options.outbox,
     },
     retention: {
       completedCount: read.int('TRACEBRIDGE_KEEP_COMPLETED', 0) ?? 1_000,

@@ -3,6 +3,10 @@
  * platform that can take the record. A record that does not validate changes nothing. Jobs are enqueued
  * even when the stored content was already there: a caller retrying a registration whose answer it lost
  * must still see its stone synced, and the job ID makes the repeat one job.
+ *
+ * The save records the intent to sync each changed stone in the same atomic step (the outbox), and the
+ * intents are cleared once their jobs exist: a crash between the save and the enqueue leaves an intent the
+ * outbox sweeper turns into the jobs, so no stored stone is left unsynced.
  */
 import { heldOutside, keepBridgeFacts } from '../participants/custody.js';
 import type { AnyAdapter } from '../adapters/registry.js';
@@ -124,22 +128,30 @@ export async function registerMany(
   const saved = await context.store.diamonds
     .saveMany(
       withIds.map((record) => ({ record })),
-      { actor: options.actor, action: 'register' },
+      { actor: options.actor, action: 'register', syncIntent: {} },
     )
     .catch(async (error: unknown) => {
       throw await withoutForeignStone(context.store, error, options.org);
     });
   const adapters = [...context.adapters.values()];
   const choices = withIds.map((record) => chooseTargets(record, adapters));
+  const hashes = withIds.map((record) => contentHash(record));
   const requests: SyncRequest[] = withIds.flatMap((record, i) =>
     choices[i]!.targets.map((target) => ({
       target,
       diamondId: record.id,
-      hash: contentHash(record),
+      hash: hashes[i]!,
       changed: saved[i]!.outcome === 'updated',
     })),
   );
   const jobs = await enqueueSync(context.queues, requests);
+  // Only the intents this save recorded: one an earlier, crashed attempt left is the sweeper's, which
+  // also brings back a finished job when the content returned to an earlier state (A -> B -> A).
+  await context.store.outbox.clear(
+    withIds.flatMap((record, i) =>
+      saved[i]!.outcome === 'unchanged' ? [] : [{ diamondId: record.id, hash: hashes[i]! }],
+    ),
+  );
   return withIds.map((record, i) => ({
     ...saved[i]!,
     jobs: jobs.filter((job) => job.id.includes(`-${record.id}-`)),

@@ -270,6 +270,8 @@ async function writeBackAssignedId(context: SyncContext, stored: StoredDiamond, 
         action: 'linked',
         platform: target,
         expectedVersion: current.version,
+        // A crash before the fan-out below leaves the intent for the outbox sweeper.
+        syncIntent: { except: target },
       });
       // A platform that cannot store the new identifier would be sent what it already has: no job for it.
       const { targets } = chooseTargets(updated, context.adapters, target);
@@ -277,16 +279,14 @@ async function writeBackAssignedId(context: SyncContext, stored: StoredDiamond, 
         const other = context.adapters.find((adapter) => adapter.name === platform);
         return other === undefined || writtenFormChanges(other, content, updated);
       });
-      if (changedFor.length === 0) return;
-      await enqueueSync(
-        context.queues,
-        changedFor.map((platform) => ({
-          target: platform,
-          diamondId: saved.id,
-          hash: contentHash(updated),
-          changed: true,
-        })),
-      );
+      const hash = contentHash(updated);
+      if (changedFor.length > 0) {
+        await enqueueSync(
+          context.queues,
+          changedFor.map((platform) => ({ target: platform, diamondId: saved.id, hash, changed: true })),
+        );
+      }
+      if (saved.outcome !== 'unchanged') await context.store.outbox.clear([{ diamondId: saved.id, hash }]);
       return;
     } catch (error) {
       if (!(error instanceof VersionConflictError)) throw error;

@@ -1,6 +1,6 @@
 /**
  * Worker processes: one BullMQ worker per target platform (its own concurrency, rate limit and backoff)
- * and one for change-feed pulls. They run inside the API process for the embedded default, or alone under
+ * and one for change-feed pulls, and the outbox sweeper. They run inside the API process for the embedded default, or alone under
  * `tracebridge worker` to scale out. Closing stops taking jobs and waits, for a bounded time, for the
  * running ones; a worker that dies instead has its jobs brought back by BullMQ's stalled-job check.
  */
@@ -14,6 +14,7 @@ import { createPutBatcher } from './batcher.js';
 import { createFeedProcessor, scheduleFeeds } from './feeds.js';
 import { watchHealth, type HealthWatch } from './health-watch.js';
 import { FEED_QUEUE, syncQueueName } from './job-ids.js';
+import { startOutboxSweeper } from './outbox-sweeper.js';
 import { jitterBackoff } from './policy.js';
 import { createQueues, queueConnection, type BridgeQueues } from './queues.js';
 import { createImportWorker } from '../import/jobs.js';
@@ -168,12 +169,24 @@ export async function startWorkers(
             ),
         })
       : undefined;
+  // Stones saved whose sync jobs never came (a crash between the two) get them here.
+  const sweeper = startOutboxSweeper(
+    { store, queues, adapters, redis: connection, prefix: config.prefix },
+    {
+      intervalMs: config.outbox.sweepIntervalMs,
+      graceMs: config.outbox.graceMs,
+      leaseMs: config.retry.lockDurationMs,
+      holder: `worker-${process.pid}`,
+      onError,
+    },
+  );
 
   return {
     queues,
     workers,
     async close(timeoutMs = 10_000) {
       await health?.stop();
+      await sweeper.stop();
       let timer: NodeJS.Timeout | undefined;
       const deadline = new Promise<'timeout'>((resolve) => {
         timer = setTimeout(() => resolve('timeout'), timeoutMs);

@@ -41,8 +41,19 @@ export interface ChangeContext {
   platform?: string;
 }
 
+/**
+ * Record the intent to sync each changed stone with the save, atomically (the outbox): the stone's jobs
+ * are owed from the moment it is stored, and the outbox sweeper enqueues any intent whose jobs never came.
+ */
+export interface SyncIntentOptions {
+  /** The platform the change came from, which is not to be written back to. */
+  except?: string;
+}
+
 /** Options for {@link Diamonds.save}. */
 export interface SaveOptions extends ChangeContext {
+  /** Record the intent to sync the stone in the same atomic step, when its content changes. */
+  syncIntent?: SyncIntentOptions;
   /**
    * Refuse the save unless the stored version is this one (0: the stone must not exist yet). Not checked
    * when the content is unchanged: what the caller wanted stored is already there.
@@ -63,6 +74,8 @@ export interface DiamondChange {
 export interface SaveManyOptions extends ChangeContext {
   /** Store this change-feed cursor in the same atomic step, only if every stone of the batch is stored. */
   advanceCursor?: { adapter: string; cursor: string };
+  /** Record the intent to sync each changed stone in the same atomic step. */
+  syncIntent?: SyncIntentOptions;
 }
 
 /** What a save did. `unchanged`: the content hash matched and nothing at all was written. */
@@ -123,6 +136,7 @@ export function createDiamonds(redis: RedisClient, keys: StoreKeys, auditTrim = 
       seen.add(id);
     }
     const cursor = options.advanceCursor;
+    const intent = options.syncIntent;
     const args: (string | number)[] = [
       new Date().toISOString(),
       assertSafeText(options.actor, 'actor'),
@@ -132,6 +146,9 @@ export function createDiamonds(redis: RedisClient, keys: StoreKeys, auditTrim = 
       cursor ? assertPlatformName(cursor.adapter, 'adapter') : '',
       cursor ? assertSafeText(cursor.cursor, `${cursor.adapter} cursor`, MAX_CURSOR_LENGTH) : '',
       prepared.length,
+      intent === undefined ? '' : '1',
+      intent?.except === undefined ? '' : assertPlatformName(intent.except, 'syncIntent.except'),
+      Date.now(),
     ];
     const scriptKeys = [
       keys.members,
@@ -143,6 +160,7 @@ export function createDiamonds(redis: RedisClient, keys: StoreKeys, auditTrim = 
       scriptKeys.push(keys.diamond(stone.id), keys.stoneAudit(stone.id));
       args.push(...stone.args);
     }
+    scriptKeys.push(keys.syncIntents);
     const reply = (await runScript(redis, saveScript, scriptKeys, args)) as (string | number)[];
     const [status, ...rest] = reply;
     if (status === 'version') {

@@ -11,6 +11,7 @@ import { createIdentityMap, type IdentityMap } from './identity.js';
 import { createImports, type Imports } from './imports.js';
 import { DEFAULT_PREFIX, storeKeys, type StoreKeys } from './keys.js';
 import { createMirrors, type Mirrors } from './mirrors.js';
+import { createOutbox, type Outbox } from './outbox.js';
 import type { RedisClient } from './scripts.js';
 
 export {
@@ -30,7 +31,9 @@ export type {
   SaveOptions,
   SaveResult,
   StoredDiamond,
+  SyncIntentOptions,
 } from './diamonds.js';
+export type { IntentDone, Outbox, SyncIntent } from './outbox.js';
 export * from './errors.js';
 export type { IdentityMap, LinkOptions, LinkOutcome } from './identity.js';
 export {
@@ -74,6 +77,8 @@ export interface Store {
   readonly mirrors: Mirrors;
   /** Bulk imports: spooled uploads, progress, row errors and refused rows. */
   readonly imports: Imports;
+  /** Stones whose sync is owed: intents saved with them, cleared once their jobs exist. */
+  readonly outbox: Outbox;
 }
 
 /**
@@ -97,5 +102,6 @@ export function createStore(
     audit: createAuditLog(redis, keys, retention),
     mirrors: createMirrors(redis, keys),
     imports: createImports(redis, keys),
+    outbox: createOutbox(redis, keys),
   };
 }

@@ -29,6 +29,8 @@ export interface StoreKeys {
   stoneRefs(id: string): string;
   /** Hash: adapter -> change-feed cursor. */
   readonly cursors: string;
+  /** Sorted set: bridge IDs with a sync intent (the outbox), scored by when it was recorded (ms). */
+  readonly syncIntents: string;
   /** Stream: every change to every stone. */
   readonly auditLog: string;
   /** Stream: every change to one stone. */
@@ -86,6 +88,7 @@ export function storeKeys(prefix: string = DEFAULT_PREFIX): StoreKeys {
     platformRefs: (platform) => `${prefix}ref:${assertPlatformName(platform)}`,
     stoneRefs: (id) => `${prefix}refs:${assertDiamondId(id)}`,
     cursors: `${prefix}cursors`,
+    syncIntents: `${prefix}outbox`,
     auditLog: `${prefix}audit`,
     stoneAudit: (id) => `${prefix}audit:${assertDiamondId(id)}`,
     mirror: (id) => `${prefix}mirror:${assertDiamondId(id)}`,

@@ -52,9 +52,14 @@ const NAMES_LUA = `{${IDENTIFIER_NAMES.map((name) => `'${name}'`).join(', ')}}`;
 /**
  * Saves a batch of stones, all or nothing, and optionally advances a change-feed cursor in the same step.
  *
+ * With a sync intent asked for, each stone whose content changes also gets its intent (the outbox): a
+ * `syncIntent` field on its record, `{hash, except?}`, and its ID in the pending index scored by `atMs`,
+ * in the same atomic step, so no stored change can be left without a record that it must be synced.
+ *
  * KEYS: members, auditLog, cursors, one identifier hash per IDENTIFIER_NAMES entry, then per stone its
- * diamond hash and its audit stream.
- * ARGV: at, actor, action, platform, audit retention, cursorAdapter, cursor, count, then per stone: id,
+ * diamond hash and its audit stream, then the pending sync intents index.
+ * ARGV: at, actor, action, platform, audit retention, cursorAdapter, cursor, count, intent ('1' to record
+ * one, else ''), intent's excepted platform ('' for none), atMs, then per stone: id,
  * expectedVersion, hash, record JSON, detail JSON, one value per identifier name ('' when absent),
  * number of sources, then (platform, source JSON) pairs.
  *
@@ -67,7 +72,7 @@ local NI = #NAMES
 local count = tonumber(ARGV[8])
 local stones = {}
 local claimed = {}
-local a = 8
+local a = 11
 for i = 1, count do
   local stone = { id = ARGV[a + 1], expected = ARGV[a + 2], hash = ARGV[a + 3], record = ARGV[a + 4],
     detail = ARGV[a + 5], identifiers = {}, sources = {},
@@ -131,6 +136,12 @@ for i = 1, count do
     if ARGV[4] ~= '' then table.insert(entry, 'platform'); table.insert(entry, ARGV[4]) end
     if stone.detail ~= '' then table.insert(entry, 'detail'); table.insert(entry, stone.detail) end
     audit(stone.auditKey, KEYS[2], ARGV[5], entry)
+    if ARGV[9] == '1' then
+      local intent = { hash = stone.hash }
+      if ARGV[10] ~= '' then intent.except = ARGV[10] end
+      redis.call('HSET', stone.key, 'syncIntent', cjson.encode(intent))
+      redis.call('ZADD', KEYS[#KEYS], ARGV[11], stone.id)
+    end
   end
   table.insert(reply, outcome)
   table.insert(reply, stone.version)
@@ -163,4 +174,28 @@ if source ~= '' then redis.call('HSET', KEYS[1], sourceField, source) end
 audit(KEYS[5], KEYS[4], ARGV[7], { 'at', ARGV[4], 'actor', ARGV[5], 'action', ARGV[6], 'diamondId', id,
   'platform', platform, 'detail', cjson.encode({ ref = ref }) })
 return { 'ok', 'linked' }
+`);
+
+/**
+ * Clears sync intents whose jobs exist, each only while it is still the intent for the content given: a
+ * newer save's intent stays for its own enqueue. An index entry whose stone has no intent is dropped.
+ *
+ * KEYS: the pending index, then per intent the stone's diamond hash.
+ * ARGV: per intent its bridge ID and content hash.
+ * Replies the number of intents cleared.
+ */
+export const clearIntentsScript = defineScript(`
+local cleared = 0
+for i = 2, #KEYS do
+  local id, hash = ARGV[2 * i - 3], ARGV[2 * i - 2]
+  local intent = redis.call('HGET', KEYS[i], 'syncIntent')
+  if not intent then
+    redis.call('ZREM', KEYS[1], id)
+  elseif cjson.decode(intent).hash == hash then
+    redis.call('HDEL', KEYS[i], 'syncIntent')
+    redis.call('ZREM', KEYS[1], id)
+    cleared = cleared + 1
+  end
+end
+return cleared
 `);

@@ -1,0 +1,91 @@
+/**
+ * The outbox: stones whose sync is owed. A save asked to (`syncIntent`) records the intent in the same
+ * atomic step as the stone; whoever enqueues its jobs clears it afterwards. An intent still here after a
+ * grace period means its enqueue never happened (a crash between the two) and the sweeper owes it.
+ */
+import { parseJson } from './audit.js';
+import { CorruptEntryError } from './errors.js';
+import { assertDiamondId, type StoreKeys } from './keys.js';
+import { clearIntentsScript, runScript, type RedisClient } from './scripts.js';
+
+/** A stone whose sync jobs are owed. */
+export interface SyncIntent {
+  diamondId: string;
+  /** The content hash the intent was recorded for. */
+  hash: string;
+  /** The platform the change came from, not to be written back to. */
+  except?: string;
+  /** When the intent was recorded (epoch ms). */
+  since: number;
+}
+
+/** Which intents to clear: each only while it is still the one for this content. */
+export interface IntentDone {
+  diamondId: string;
+  hash: string;
+}
+
+/** The pending sync intents. */
+export interface Outbox {
+  /** Up to `count` (default 500) intents recorded at or before `before` (epoch ms), oldest first. */
+  pending(options: { before: number; count?: number }): Promise<SyncIntent[]>;
+  /**
+   * Clears intents whose jobs now exist, in one round trip; an intent a newer save replaced stays, for
+   * that save's own enqueue. Answers how many were cleared.
+   */
+  clear(done: readonly IntentDone[]): Promise<number>;
+  /** How many intents are pending. */
+  count(): Promise<number>;
+}
+
+/** The outbox over `keys`. */
+export function createOutbox(redis: RedisClient, keys: StoreKeys): Outbox {
+  return {
+    async pending({ before, count = 500 }) {
+      const flat = await redis.zrangebyscore(
+        keys.syncIntents,
+        '-inf',
+        before,
+        'WITHSCORES',
+        'LIMIT',
+        0,
+        count,
+      );
+      const entries: { id: string; since: number }[] = [];
+      for (let i = 0; i < flat.length; i += 2) entries.push({ id: flat[i]!, since: Number(flat[i + 1]) });
+      if (entries.length === 0) return [];
+      const pipeline = redis.pipeline();
+      for (const { id } of entries) pipeline.hget(keys.diamond(id), 'syncIntent');
+      const replies = (await pipeline.exec()) ?? [];
+      return entries.flatMap(({ id, since }, i) => {
+        const [error, json] = replies[i] ?? [new Error('no reply'), null];
+        if (error) throw error;
+        // An index entry without its intent is a leftover the next clear drops; here it is owed nothing.
+        if (typeof json !== 'string') return [{ diamondId: id, hash: '', since }];
+        const parsed = parseJson(`${keys.diamond(id)} syncIntent`, json) as {
+          hash?: unknown;
+          except?: unknown;
+        };
+        if (typeof parsed.hash !== 'string')
+          throw new CorruptEntryError(keys.diamond(id), 'syncIntent lacks its content hash');
+        return [
+          {
+            diamondId: id,
+            hash: parsed.hash,
+            ...(typeof parsed.except === 'string' ? { except: parsed.except } : {}),
+            since,
+          },
+        ];
+      });
+    },
+    async clear(done) {
+      if (done.length === 0) return 0;
+      const scriptKeys = [keys.syncIntents, ...done.map(({ diamondId }) => keys.diamond(diamondId))];
+      const args = done.flatMap(({ diamondId, hash }) => [assertDiamondId(diamondId), hash]);
+      return Number(await runScript(redis, clearIntentsScript, scriptKeys, args));
+    },
+    count() {
+      return redis.zcard(keys.syncIntents);
+    },
+  };
+}
