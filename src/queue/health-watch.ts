@@ -5,11 +5,12 @@
  * beside the queue records that the watch paused it, so a pause an operator set by hand is never lifted
  * here. Any process's watch may pause or resume; they all ask the same platform. One failed check is
  * not an outage (a platform that drops a call now and then stays unpaused): it takes
- * {@link FAILED_CHECKS_TO_PAUSE} in a row.
+ * {@link FAILED_CHECKS_TO_PAUSE} in a row. A rate-limited answer (429) is not a failed check.
  */
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { PlatformClient } from '../adapters/contract.js';
+import { PlatformError } from '../adapters/errors.js';
 
 /** Consecutive failed health checks that pause a platform's queue. */
 export const FAILED_CHECKS_TO_PAUSE = 3;
@@ -49,7 +50,9 @@ export function watchHealth(options: HealthWatchOptions): HealthWatch {
       ok = health.ok;
       detail = health.detail ?? (health.ok ? 'healthy' : 'unhealthy');
     } catch (error) {
-      ok = false;
+      // A platform that answers 429 is up and asking for less traffic: the jobs' own backoff honours its
+      // Retry-After, and pausing on it would wait for a health answer the rate limit keeps refusing.
+      ok = error instanceof PlatformError && error.status === 429;
       detail = error instanceof Error ? error.message : String(error);
     }
     failedInARow.set(platform, ok ? 0 : (failedInARow.get(platform) ?? 0) + 1);
