@@ -14,13 +14,15 @@ import { sweepOutbox } from '../../src/queue/outbox-sweeper.js';
 import { createQueues } from '../../src/queue/queues.js';
 import type { DiamondRecord } from '../../src/types/diamond.js';
 import { startGiaSimulator } from '../../sim/gia/index.js';
-import { participantKeyFromSeed, startTracrSimulator } from '../../sim/tracr/index.js';
+import { startTracrSimulator } from '../../sim/tracr/index.js';
 import { startRedis, type TestRedis } from '../support/redis.js';
 import {
   inventoryAdapter,
   jobCounts,
   openBridge,
   shelfStone,
+  shopClients,
+  simulatorClients,
   testConfig,
   waitUntil,
   type TestBridge,
@@ -32,18 +34,7 @@ describe('the outbox', () => {
   let redis: TestRedis;
   let shop: Shop;
   let bridge: TestBridge | undefined;
-  const clients = (): Map<string, PlatformClient> =>
-    new Map([
-      [
-        'inventory',
-        inventoryAdapter.connect({
-          url: shop.url,
-          apiKey: 'shop-key',
-          accountId: 'shop-1',
-          timeoutMs: 5_000,
-        }),
-      ],
-    ]);
+  const clients = (): Map<string, PlatformClient> => shopClients(shop.url);
   const open = (outbox: { sweepIntervalMs?: number; graceMs?: number } = {}): TestBridge => {
     bridge = openBridge(testConfig(redis, { outbox: { sweepIntervalMs: 100, graceMs: 0, ...outbox } }), [
       inventoryAdapter,
@@ -208,22 +199,7 @@ describe('the outbox with the ledger writing back the ID it assigns', () => {
       rough: { caratWeight: 1.234 },
     };
     const [registered] = await registerMany(bridge, [rough], { actor: 'test', org: 'demo-mining' });
-    const { privateKey } = participantKeyFromSeed('tracr-sim:demo-mining');
-    await bridge.startWorkers(
-      new Map<string, PlatformClient>([
-        ['gia', giaAdapter.connect({ url: `${gia.url}/graphql`, apiKey: 'gia-key', timeoutMs: 5_000 })],
-        [
-          'tracr',
-          tracrAdapter.connect({
-            url: tracr.url,
-            apiKey: 'tracr-key',
-            participantId: 'demo-mining',
-            privateKey,
-            timeoutMs: 5_000,
-          }),
-        ],
-      ]),
-    );
+    await bridge.startWorkers(simulatorClients(gia.url, tracr.url));
     await waitUntil('the ledger ID is stored', async () => {
       const stored = await bridge.store.diamonds.get(registered!.id);
       return stored?.record.identifiers?.tracrId !== undefined;

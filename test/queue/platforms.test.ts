@@ -4,15 +4,22 @@
  * once on each platform, judged by the simulators' own state.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PlatformClient } from '../../src/adapters/contract.js';
 import { giaAdapter } from '../../src/adapters/gia/index.js';
 import { tracrAdapter } from '../../src/adapters/tracr/index.js';
 import { registerMany } from '../../src/queue/ingest.js';
 import type { DiamondRecord } from '../../src/types/diamond.js';
 import { startGiaSimulator } from '../../sim/gia/index.js';
-import { participantKeyFromSeed, startTracrSimulator } from '../../sim/tracr/index.js';
+import { startTracrSimulator } from '../../sim/tracr/index.js';
 import { startRedis, type TestRedis } from '../support/redis.js';
-import { jobCounts, openBridge, setFaults, testConfig, waitUntil, type TestBridge } from './support.js';
+import {
+  jobCounts,
+  openBridge,
+  setFaults,
+  simulatorClients,
+  testConfig,
+  waitUntil,
+  type TestBridge,
+} from './support.js';
 
 const STONES = Number(process.env.TRACEBRIDGE_TEST_STONES ?? 1000);
 
@@ -57,22 +64,7 @@ describe('sync to the GIA-style registry and the Tracr-style ledger', () => {
     const registrations = await registerMany(bridge, stones, { actor: 'test', org: 'demo-mining' });
     expect(registrations.every((r) => r.jobs.length === 2)).toBe(true);
     for (const url of [gia.url, tracr.url]) await setFaults(url, { dropResponseRate: 0.2, errorRate: 0.2 });
-    const { privateKey } = participantKeyFromSeed('tracr-sim:demo-mining');
-    await bridge.startWorkers(
-      new Map<string, PlatformClient>([
-        ['gia', giaAdapter.connect({ url: `${gia.url}/graphql`, apiKey: 'gia-key', timeoutMs: 5_000 })],
-        [
-          'tracr',
-          tracrAdapter.connect({
-            url: tracr.url,
-            apiKey: 'tracr-key',
-            participantId: 'demo-mining',
-            privateKey,
-            timeoutMs: 5_000,
-          }),
-        ],
-      ]),
-    );
+    await bridge.startWorkers(simulatorClients(gia.url, tracr.url));
     await waitUntil(
       'every sync job completes',
       async () => {

@@ -2,6 +2,9 @@
  * The sync engine's test harness: a private redis-server, real platform servers over HTTP on port 0, the
  * store, queues and workers, and a polling wait with a deadline (never a fixed sleep as an assertion).
  */
+import { participantKeyFromSeed } from '../../sim/tracr/index.js';
+import { giaAdapter } from '../../src/adapters/gia/index.js';
+import { tracrAdapter } from '../../src/adapters/tracr/index.js';
 import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
 import type { InventoryOptions } from '../../examples/inventory-adapter/client.js';
@@ -210,5 +213,23 @@ export async function jobCounts(queues: BridgeQueues): Promise<Record<string, nu
 export function shopClients(url: string, apiKey = 'shop-key'): Map<string, PlatformClient> {
   return new Map([
     ['inventory', inventoryAdapter.connect({ url, apiKey, accountId: 'shop-1', timeoutMs: 5_000 })],
+  ]);
+}
+
+/** Clients of both simulators, the ledger signed as the sandbox producer `demo-mining`, for the workers. */
+export function simulatorClients(giaUrl: string, tracrUrl: string): Map<string, PlatformClient> {
+  const { privateKey } = participantKeyFromSeed('tracr-sim:demo-mining');
+  return new Map<string, PlatformClient>([
+    ['gia', giaAdapter.connect({ url: `${giaUrl}/graphql`, apiKey: 'gia-key', timeoutMs: 5_000 })],
+    [
+      'tracr',
+      tracrAdapter.connect({
+        url: tracrUrl,
+        apiKey: 'tracr-key',
+        participantId: 'demo-mining',
+        privateKey,
+        timeoutMs: 5_000,
+      }),
+    ],
   ]);
 }

@@ -1,3 +1,4 @@
+import { optional } from '../../adapters/http.js';
 import { listJobPage, retryJobs, type JobFilter } from '../../queue/job-pages.js';
 import { getJob, JOB_STATES, retryJob, type JobState, type JobView } from '../../queue/jobs.js';
 import type { Principal } from '../auth.js';
@@ -56,8 +57,8 @@ export const listSyncJobs = defineRoute({
     const page = await listJobPage(queues, {
       limit,
       ...platformScope(queues.platforms, query.platform, '#/query/platform'),
-      ...(state === undefined ? {} : { states: [state as JobState] }),
-      ...(cursor === undefined ? {} : { cursor: cursor }),
+      ...optional('states', state === undefined ? undefined : [state as JobState]),
+      ...optional('cursor', cursor),
       ...visibility(services, principal as Principal),
     });
     return { status: 200, body: page };
@@ -97,8 +98,8 @@ export const retrySyncJobs = defineRoute({
     }
     const outcome = await retryJobs(queues, {
       ...platformScope(queues.platforms, filter.platform, '/platform'),
-      ...(filter.state === undefined ? {} : { state: filter.state }),
-      ...(filter.failedReason === undefined ? {} : { failedReason: filter.failedReason }),
+      ...optional('state', filter.state),
+      ...optional('failedReason', filter.failedReason),
       ...visibility(services, caller, filter.org),
     });
     return { status: 200, body: outcome };
