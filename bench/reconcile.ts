@@ -7,7 +7,7 @@
 import { Redis } from 'ioredis';
 import { giaAdapter } from '../src/adapters/gia/index.js';
 import { tracrAdapter } from '../src/adapters/tracr/index.js';
-import { reconcileAll } from '../src/reconcile/runs.js';
+import { reconcileAll } from '../src/reconcile/execute-run.js';
 import { createStore, type Store } from '../src/store/index.js';
 import { reportedCaratWeight } from '../sim/gia/samples.js';
 import type { DiamondRecord } from '../src/types/diamond.js';

@@ -11,6 +11,7 @@ import { lookupBenchmark } from './lookup.js';
 import { mappingBenchmark } from './mapping.js';
 import { reconcileBenchmark } from './reconcile.js';
 import { syncBenchmark } from './sync.js';
+import { writePathBenchmark } from './write-path.js';
 
 const benchmarks: Benchmark[] = [
   mappingBenchmark,
@@ -18,6 +19,7 @@ const benchmarks: Benchmark[] = [
   lookupBenchmark,
   reconcileBenchmark,
   importBenchmark,
+  writePathBenchmark,
 ];
 
 async function main(): Promise<void> {

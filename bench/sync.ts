@@ -16,9 +16,10 @@ import { giaAdapter } from '../src/adapters/gia/index.js';
 import type { AnyAdapter } from '../src/adapters/registry.js';
 import { tracrAdapter } from '../src/adapters/tracr/index.js';
 import { loadConfig, queueConfigFor, type BridgeConfig } from '../src/config.js';
-import { registerMany } from '../src/queue/ingest.js';
+import { connectClients } from '../src/connect-clients.js';
+import { registerMany } from '../src/sync/register.js';
 import { queueConnection } from '../src/queue/queues.js';
-import { startWorkers, type RunningWorkers } from '../src/queue/workers.js';
+import { startWorkers, type RunningWorkers } from '../src/workers.js';
 import { createStore, newDiamondId, type Store } from '../src/store/index.js';
 import type { DiamondRecord } from '../src/types/diamond.js';
 import { startRedis } from '../test/support/redis.js';
@@ -168,8 +169,10 @@ function benchConfig(redisUrl: string, tracrUrl: string, giaUrl: string): Bridge
       redisUrl,
       prefix,
       adapters: ['gia', 'tracr'],
-      tracr: { url: tracrUrl, participantId: benchParticipant, privateKey: benchParticipantKey },
-      gia: { url: `${giaUrl}/graphql` },
+      adapterOptions: {
+        tracr: { url: tracrUrl, participantId: benchParticipant, privateKey: benchParticipantKey },
+        gia: { url: `${giaUrl}/graphql` },
+      },
       retention: { completedCount: keepCompleted, completedAgeSec: 3_600 },
       ...(concurrency === undefined
         ? {}
@@ -180,17 +183,8 @@ function benchConfig(redisUrl: string, tracrUrl: string, giaUrl: string): Bridge
 }
 
 function connect(config: BridgeConfig): Map<string, PlatformClient> {
-  return new Map<string, PlatformClient>([
-    ['gia', giaAdapter.connect({ ...config.gia })],
-    [
-      'tracr',
-      tracrAdapter.connect({
-        ...config.tracr,
-        participantId: benchParticipant,
-        privateKey: benchParticipantKey,
-      }),
-    ],
-  ]);
+  const adapters = new Map([giaAdapter, tracrAdapter].map((adapter) => [adapter.name, adapter]));
+  return connectClients(config, adapters, {}).clients;
 }
 
 /**

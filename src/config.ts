@@ -24,12 +24,6 @@ export interface PlatformQueueConfig {
   attempts: number;
 }
 
-/** Connection settings of a built-in platform. */
-export interface PlatformEndpoint {
-  url: string;
-  apiKey: string;
-}
-
 /** How sync jobs back off and how workers recover from a killed process. */
 export interface RetryConfig {
   /** Base of the exponential backoff, in milliseconds. */
@@ -74,18 +68,18 @@ export interface RetentionConfig {
 
 /** Everything the bridge reads from its environment. */
 export interface BridgeConfig {
+  /** One Redis node (`REDIS_URL`); unset when the bridge runs on a cluster. */
   redisUrl: string | undefined;
+  /** A Redis Cluster's seed nodes as `host:port` (`REDIS_CLUSTER_NODES`, comma-separated). */
+  redisClusterNodes: readonly string[] | undefined;
   /** Hash-tagged key prefix without a trailing colon, e.g. `{tracebridge}`; queues and store share it. */
   prefix: string;
   port: number;
-  tracr: PlatformEndpoint & {
-    /** The approved participant the bridge signs Tracr transactions as. */
-    participantId: string | undefined;
-    /** Its Ed25519 private key (PKCS#8 DER, base64), or undefined for a read-only bridge. */
-    privateKey: string | undefined;
-  };
-  /** `url` is the GraphQL endpoint. */
-  gia: PlatformEndpoint;
+  /**
+   * Adapters' own options given in code, by adapter name; each wins over the adapter's environment
+   * variables and options file (see `readAdapterOptions`). The adapters declare and check them.
+   */
+  adapterOptions: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   /** The participants registry (`TRACEBRIDGE_ORGS`): each bridge organisation's identities on each platform. */
   orgs: OrgEntry[];
   /** Built-in adapters to run; undefined means all of them. */
@@ -107,13 +101,9 @@ export interface BridgeConfig {
 }
 
 /** Values given in code; each wins over the environment. */
-export type ConfigOptions = Partial<
-  Omit<BridgeConfig, 'tracr' | 'gia' | 'retry' | 'retention' | 'audit' | 'outbox'>
-> & {
+export type ConfigOptions = Partial<Omit<BridgeConfig, 'retry' | 'retention' | 'audit' | 'outbox'>> & {
   outbox?: Partial<OutboxConfig>;
   audit?: Partial<AuditRetention>;
-  tracr?: Partial<BridgeConfig['tracr']>;
-  gia?: Partial<BridgeConfig['gia']>;
   retry?: Partial<RetryConfig>;
   retention?: Partial<RetentionConfig>;
 };
@@ -135,6 +125,7 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 const PREFIX_PATTERN = /^\{[A-Za-z0-9._-]+\}[A-Za-z0-9._:-]*$/;
 const PLATFORM_PATTERN = /^[a-z][a-z0-9-]{0,31}$/;
+const QUEUE_VARIABLE = /^TRACEBRIDGE_([A-Z][A-Z0-9_]*)_(?:CONCURRENCY|RATE_LIMIT|ATTEMPTS)$/;
 
 /** Reads and checks the configuration: `options` ?? `env` ?? default. */
 export function loadConfig(options: ConfigOptions = {}, env: Env = process.env): BridgeConfig {
@@ -159,7 +150,12 @@ export function loadConfig(options: ConfigOptions = {}, env: Env = process.env):
     ...options.queueDefaults,
   };
   const queues: Record<string, PlatformQueueConfig> = {};
-  for (const name of new Set([...(adapters ?? []), 'gia', 'tracr', ...Object.keys(options.queues ?? {})])) {
+  // Any adapter's queue may be tuned, named or not in TRACEBRIDGE_ADAPTERS: its variables name it.
+  const tuned = Object.keys(env).flatMap((variable) => {
+    const platform = QUEUE_VARIABLE.exec(variable)?.[1];
+    return platform === undefined ? [] : [platform.toLowerCase().replaceAll('_', '-')];
+  });
+  for (const name of new Set([...(adapters ?? []), ...tuned, ...Object.keys(options.queues ?? {})])) {
     const upper = name.toUpperCase().replaceAll('-', '_');
     queues[name] = {
       concurrency: read.int(`TRACEBRIDGE_${upper}_CONCURRENCY`, 1) ?? queueDefaults.concurrency,
@@ -168,25 +164,24 @@ export function loadConfig(options: ConfigOptions = {}, env: Env = process.env):
       ...options.queues?.[name],
     };
   }
+  const redisUrl = options.redisUrl ?? read.url('REDIS_URL', ['redis:', 'rediss:']);
+  const redisClusterNodes = options.redisClusterNodes ?? read.list('REDIS_CLUSTER_NODES');
+  for (const node of redisClusterNodes ?? []) {
+    if (!/^[A-Za-z0-9._-]+:\d{1,5}$/.test(node) || Number(node.split(':').at(-1)) > 65535)
+      throw new ConfigError('REDIS_CLUSTER_NODES', node, 'seed nodes as host:port, comma-separated');
+  }
+  if (redisUrl !== undefined && redisClusterNodes !== undefined && redisClusterNodes.length > 0)
+    throw new ConfigError(
+      'REDIS_CLUSTER_NODES',
+      redisClusterNodes.join(','),
+      'either REDIS_URL (one node) or REDIS_CLUSTER_NODES (a cluster), not both',
+    );
   return {
-    redisUrl: options.redisUrl ?? read.url('REDIS_URL', ['redis:', 'rediss:']),
+    redisUrl,
+    redisClusterNodes: redisClusterNodes?.length ? redisClusterNodes : undefined,
     prefix,
     port: options.port ?? read.int('PORT', 0, 65535) ?? 8080,
-    tracr: {
-      url: options.tracr?.url ?? read.url('TRACR_URL') ?? 'http://127.0.0.1:4101',
-      apiKey:
-        options.tracr?.apiKey ??
-        read.text('TRACR_API_KEY') ??
-        read.text('TRACR_SIM_KEY') ??
-        'tracr-sandbox-key',
-      participantId: options.tracr?.participantId ?? read.text('TRACR_PARTICIPANT_ID'),
-      privateKey: options.tracr?.privateKey ?? read.text('TRACR_PRIVATE_KEY'),
-    },
-    gia: {
-      url: options.gia?.url ?? read.url('GIA_URL') ?? 'http://127.0.0.1:4102/graphql',
-      apiKey:
-        options.gia?.apiKey ?? read.text('GIA_API_KEY') ?? read.text('GIA_SIM_KEY') ?? 'gia-sandbox-key',
-    },
+    adapterOptions: options.adapterOptions ?? {},
     orgs: options.orgs === undefined ? parseOrgs(read.text('TRACEBRIDGE_ORGS')) : checkOrgs(options.orgs),
     adapters,
     adapterModules: options.adapterModules ?? read.list('TRACEBRIDGE_ADAPTER_MODULES') ?? [],

@@ -32,6 +32,7 @@ export { loadAdapterModule } from './adapters/registry.js';
 // Failures: classified once, where they happen.
 export {
   isRetryableStatus,
+  NotPermittedError,
   parseRetryAfter,
   PlatformError,
   type FailureClass,

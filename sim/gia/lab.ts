@@ -79,6 +79,8 @@ export function labRoutes(registry: ReportRegistry, intake: RoughIntake): Router
       remaining: Math.max(0, plan.quota - plan.spent),
       fetchedReports: plan.fetched.size,
       pendingChanges: plan.feed.size,
+      feedReads: plan.feedCalls.reads,
+      feedClears: plan.feedCalls.clears,
     }));
     res.json({
       quotaSpent: plans.reduce((sum, plan) => sum + plan.spent, 0),

@@ -25,6 +25,8 @@ export interface Plan {
   fetched: Set<string>;
   /** Changed report numbers in change order, each with the sequence number of its latest change. */
   feed: Map<string, number>;
+  /** Calls to the plan's change feed: `getChangedReports` pages read and `clearChangedReports` calls. */
+  feedCalls: { reads: number; clears: number };
 }
 
 /** How a plan is configured. */
@@ -66,6 +68,7 @@ export class ReportRegistry {
         expiresAt: this.now() + 365 * 86_400_000,
         fetched: new Set(),
         feed: new Map(),
+        feedCalls: { reads: 0, clears: 0 },
       });
     });
     if (!this.seed) return;
@@ -145,14 +148,24 @@ export class ReportRegistry {
 
   /** Report numbers in a plan's change feed after sequence `after`, at most `limit` of them. */
   changes(plan: Plan, after: number, limit: number): { reportNumbers: string[]; last: number | null } {
-    const pending = [...plan.feed].filter(([, seq]) => seq > after);
-    const page = pending.slice(0, limit);
-    const more = pending.length > page.length;
+    plan.feedCalls.reads += 1;
+    // The feed is in change order, so a page ends at the first `limit + 1` entries after `after`.
+    const page: [string, number][] = [];
+    let more = false;
+    for (const entry of plan.feed) {
+      if (entry[1] <= after) continue;
+      if (page.length === limit) {
+        more = true;
+        break;
+      }
+      page.push(entry);
+    }
     return { reportNumbers: page.map(([number]) => number), last: more ? (page.at(-1)?.[1] ?? null) : null };
   }
 
   /** Empties a plan's change feed once the client has saved the updates. */
   clearChanges(plan: Plan): void {
+    plan.feedCalls.clears += 1;
     plan.feed.clear();
   }
 

@@ -315,10 +315,15 @@ export class TracrLedger {
   stats(): Record<string, unknown> {
     const byType: Record<string, number> = Object.fromEntries(TRANSACTION_TYPES.map((type) => [type, 0]));
     const byDiamond: Record<string, number> = {};
+    // Who signed what: a test proves each act was signed by the participant that performs it.
+    const bySigner: Record<string, Record<string, number>> = {};
     for (const rec of this.txs.values()) {
       if (rec.status !== 'committed') continue;
-      byType[rec.signed.tx.type] = (byType[rec.signed.tx.type] ?? 0) + 1;
+      const { type, participantId } = rec.signed.tx;
+      byType[type] = (byType[type] ?? 0) + 1;
       for (const id of rec.diamondIds) byDiamond[id] = (byDiamond[id] ?? 0) + 1;
+      const signed = (bySigner[participantId] ??= {});
+      signed[type] = (signed[type] ?? 0) + 1;
     }
     const committed = Object.values(byType).reduce((a, b) => a + b, 0);
     return {
@@ -327,6 +332,7 @@ export class TracrLedger {
       committedTransactions: committed,
       committedByType: byType,
       committedByDiamond: byDiamond,
+      committedBySigner: bySigner,
       diamonds: this.committed.size,
       participants: this.participants.size,
     };

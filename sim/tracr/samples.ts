@@ -27,7 +27,7 @@ const member = (
 /** The sandbox network's members. `unvetted-trading` applied but was never approved. */
 export const sampleParticipants: readonly SampleParticipant[] = [
   member('kalahari-mining', 'Kalahari Mining Co.', 'producer'),
-  member('demo-mining', 'demo-mining', 'producer'),
+  member('demo-mining', 'Demo Mining Ltd', 'producer'),
   member('antwerp-cutting', 'Antwerp Cutting Works', 'manufacturer'),
   member('gia-lab', 'GIA', 'lab'),
   member('fifth-avenue-jewels', 'Fifth Avenue Jewels', 'retailer'),

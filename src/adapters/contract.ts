@@ -1,5 +1,6 @@
 import type { AdapterOptionsSchema } from './options.js';
 import type { Translation } from '../mapping/loss.js';
+import type { OrgEntry } from '../participants/registry.js';
 import type { DiamondRecord } from '../types/diamond.js';
 
 /**
@@ -92,6 +93,8 @@ export interface PlatformHealth {
   ok: boolean;
   latencyMs: number;
   detail?: string;
+  /** The platform answered 429: it is up and asking for less traffic, which is no outage. */
+  rateLimited?: boolean;
 }
 
 /** Connection settings every client accepts; adapters extend it with their own. */
@@ -101,6 +104,11 @@ export interface ConnectOptions {
   apiKey: string;
   /** Per-call timeout. Default 10 s. */
   timeoutMs?: number;
+  /**
+   * The participants registry (`TRACEBRIDGE_ORGS`): each bridge organisation's identities on each platform,
+   * for an adapter that acts as the organisation performing a write (the ledger's signers).
+   */
+  orgs?: readonly OrgEntry[];
 }
 
 /** Options of {@link PlatformClient.put}. */
@@ -114,6 +122,12 @@ export interface PutOptions {
    * client reads as it always does, which is what a caller must leave it at when unsure.
    */
   held?: PlatformRecord | null;
+  /**
+   * The record already translated to what the platform takes for writes (the adapter's `writeShape`, else
+   * `fromCanonical`), so one write runs the transform once: a client given it sends it as it is; absent,
+   * the client translates the record itself.
+   */
+  native?: unknown;
 }
 
 /** One stone of a {@link PlatformClient.putMany} call. */
@@ -179,5 +193,10 @@ export interface AdapterDefinition<Native = unknown, Options extends ConnectOpti
    * each from `TRACEBRIDGE_<ADAPTER>_<OPTION>` or the adapter options file and checks them at start-up.
    */
   options?: AdapterOptionsSchema;
+  /**
+   * Why the platform cannot be connected with these options, when that should leave it out of the bridge
+   * with the reason (a ledger with no key to sign with) rather than stop start-up; undefined when it can.
+   */
+  unavailable?(options: Options): string | undefined;
   connect(options: Options): PlatformClient<Native>;
 }

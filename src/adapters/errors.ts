@@ -72,3 +72,24 @@ export function parseRetryAfter(header: string | undefined, now: number = Date.n
   const date = Date.parse(header);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
+
+/**
+ * An act the platform's rules let none of the bridge's identities take: no signer is configured for the
+ * organisation that performs it, or its participant may not take that act. Waiting will not change that,
+ * so it is not retried; it is not a failure of the sync either: the bridge records it as a state of its own
+ * ("not permitted on this platform", with this reason) and the job completes.
+ */
+export class NotPermittedError extends PlatformError {
+  /** The platform's reference of the stone, when an earlier act of the same write created or found it. */
+  readonly ref: string | undefined;
+
+  constructor(
+    /** Why, in the platform's terms: which act, and who may not take it. */
+    readonly reason: string,
+    details: Omit<PlatformErrorDetails, 'failure'> & { ref?: string | undefined },
+  ) {
+    const { ref, ...rest } = details;
+    super(`not permitted on this platform: ${reason}`, { ...rest, failure: 'unrecoverable' });
+    this.ref = ref;
+  }
+}

@@ -36,8 +36,16 @@ export function createHttpClient(options: HttpClientOptions): AxiosInstance {
       if (response.status < 300) return response;
       const body: unknown = response.data;
       const problem =
-        typeof body === 'object' && body !== null ? (body as { message?: unknown; field?: unknown }) : {};
-      const detail = typeof problem.message === 'string' ? problem.message : response.statusText;
+        typeof body === 'object' && body !== null
+          ? (body as { message?: unknown; detail?: unknown; field?: unknown })
+          : {};
+      // A platform's own message, or an RFC 7807 problem's detail (EPCIS repositories answer with those).
+      const detail =
+        typeof problem.message === 'string'
+          ? problem.message
+          : typeof problem.detail === 'string'
+            ? problem.detail
+            : response.statusText;
       throw new PlatformError(
         `${response.config.method?.toUpperCase()} ${response.config.url} answered ${response.status}: ${detail}`,
         {

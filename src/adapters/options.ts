@@ -22,6 +22,11 @@ export interface OptionSchema {
   pattern?: string;
   format?: string;
   default?: unknown;
+  /**
+   * Older environment variables that still set the option when `TRACEBRIDGE_<ADAPTER>_<OPTION>` is not set,
+   * first listed first (`GIA_URL` for the `gia` adapter's `url`), so existing deployments keep working.
+   */
+  aliases?: readonly string[];
 }
 
 /** What an adapter declares about its options (`AdapterDefinition.options`). */
@@ -59,24 +64,28 @@ export function optionVariable(adapter: string, option: string): string {
 }
 
 /**
- * The options `adapter` declared, read from the environment (which wins) and the options file, with the
- * schema's defaults; throws {@link AdapterOptionError} naming the first option that is missing or wrong.
+ * The options `adapter` declared: each from `given` (options passed in code), else the environment
+ * (`TRACEBRIDGE_<ADAPTER>_<OPTION>`, then the option's aliases), else the options file, else the schema's
+ * default; throws {@link AdapterOptionError} naming the first option that is missing or wrong.
  */
 export function readAdapterOptions(
   adapter: string,
   schema: AdapterOptionsSchema,
   env: Env = process.env,
+  given: Readonly<Record<string, unknown>> = {},
 ): Record<string, unknown> {
   const fromFile = optionsFile(env)[adapter] ?? {};
   const options: Record<string, unknown> = {};
   for (const [option, declared] of Object.entries(schema.properties)) {
-    const variable = optionVariable(adapter, option);
-    const text = env[variable];
-    if (text !== undefined && text !== '')
-      options[option] = coerce(adapter, option, variable, declared, text);
+    const variables = [optionVariable(adapter, option), ...(declared.aliases ?? [])];
+    const variable = variables.find((name) => env[name] !== undefined && env[name].trim() !== '');
+    if (given[option] !== undefined) options[option] = given[option];
+    else if (variable !== undefined)
+      options[option] = coerce(adapter, option, variable, declared, env[variable]!.trim());
     else if (fromFile[option] !== undefined) options[option] = fromFile[option];
     else if (declared.default !== undefined) options[option] = declared.default;
   }
+  // `aliases` is this module's own keyword, not JSON Schema's.
   const validate = new Ajv2020({ allErrors: false, strict: false }).compile(schema);
   if (!validate(options)) {
     const error = validate.errors?.[0] as ErrorObject;

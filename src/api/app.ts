@@ -12,8 +12,8 @@ import { bearerKey, type Principal, type Role } from './auth.js';
 import { problemHandler } from './errors.js';
 import { idempotency } from './idempotency.js';
 import { jsonBody, type RequestWithRawBody } from './json-body.js';
-import { createMetrics, type BridgeMetrics } from './metrics.js';
-import { observeRequests } from './observe.js';
+import { createMetrics, type BridgeMetrics } from '../metrics/bridge-metrics.js';
+import { observeRequests } from './request-log.js';
 import { openApiDocument, type DocumentedPage } from './openapi.js';
 import { ApiProblem, sendProblem } from './problem.js';
 import { queueBoard } from './queue-board.js';
@@ -26,7 +26,7 @@ import type { ApiServices } from './services.js';
 /** The pages mounted outside the route table, documented in the OpenAPI document with the routes. */
 export const mountedPages: readonly DocumentedPage[] = [
   { path: '/', summary: 'The provenance lookup page' },
-  { path: '/producer', summary: "The producer's import page" },
+  { path: '/producer', summary: "The producer's page: imports, its stones on each platform, disagreements" },
   { path: '/admin/queues', summary: 'Queue dashboard (Bull Board)', roles: ['admin'] },
 ];
 

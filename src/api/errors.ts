@@ -4,14 +4,15 @@ import { PlatformError } from '../adapters/errors.js';
 import { LookupQueryError } from '../lookup/types.js';
 import { UnknownStoneError } from '../lookup/lookup.js';
 import { JobCursorError } from '../queue/job-pages.js';
-import { JobNotFoundError, JobStateError } from '../queue/jobs.js';
-import { ForeignIdentifierConflictError, RegistrationError } from '../queue/ingest.js';
+import { JobNotFoundError, JobStateError } from '../queue/job-views.js';
+import { ForeignIdentifierConflictError, RegistrationError } from '../sync/register.js';
 import {
   IdentifierConflictError,
   IdentityConflictError,
   StoreInputError,
   VersionConflictError,
 } from '../store/errors.js';
+import { ReplicationTimeoutError } from '../store/replicas.js';
 import { ApiProblem, invalidField, sendProblem } from './problem.js';
 
 /**
@@ -62,6 +63,8 @@ export function toProblem(error: unknown): ApiProblem | undefined {
     ]);
   }
   if (error instanceof PlatformError) return new ApiProblem('platform-unavailable', error.message);
+  // Stored on the master but not yet on a replica: the client retries (with its Idempotency-Key).
+  if (error instanceof ReplicationTimeoutError) return new ApiProblem('unavailable', error.message);
   const http = error as { type?: unknown; status?: unknown; expose?: unknown };
   if (http.type === 'entity.too.large')
     return new ApiProblem('payload-too-large', 'the request body is larger than the limit');

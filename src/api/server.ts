@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { BridgeConfig } from '../config.js';
-import { startWorkers, type RunningWorkers } from '../queue/workers.js';
+import type { RunningWorkers } from '../workers.js';
 import { createApp } from './app.js';
 import type { ApiKeyConfig } from './auth.js';
 import { buildServices } from './build.js';
@@ -38,10 +38,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
   const workers =
     options.workers === false
       ? undefined
-      : await startWorkers(config, {
-          adapters: built.adapters,
-          clients: built.clients,
-          store: built.services.store,
+      : await built.bridge.startWorkers({
           onError: (error, where) => built.services.logger.error({ err: error, where }, 'worker error'),
         });
   const app = createApp(built.services);

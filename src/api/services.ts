@@ -3,10 +3,10 @@ import type { PlatformClient } from '../adapters/contract.js';
 import type { AnyAdapter } from '../adapters/registry.js';
 import type { Lookup } from '../lookup/lookup.js';
 import type { BridgeQueues } from '../queue/queues.js';
-import type { Store } from '../store/index.js';
+import type { Store, Replicas } from '../store/index.js';
 import type { Keyring } from './auth.js';
-import type { BridgeMetrics } from './metrics.js';
-import type { InboundIngest } from './webhooks/ingest.js';
+import type { BridgeMetrics } from '../metrics/bridge-metrics.js';
+import type { InboundIngest } from './webhooks/receive.js';
 
 /** Rate limiting per API key. */
 export interface RateLimitSettings {
@@ -27,6 +27,8 @@ export interface ApiServices {
   /** One long-lived client per adapter, shared by the lookup, the health checks and the workers. */
   clients: ReadonlyMap<string, PlatformClient>;
   lookup: Lookup;
+  /** Confirms writes on a replica before a registration or an import is acknowledged; none: no waiting. */
+  replicas?: Replicas;
   /** The sync queues; without them the job and registration routes answer 503. */
   queues?: BridgeQueues;
   /** Stores what a platform's webhook says changed, through the sync engine's ingestion. */

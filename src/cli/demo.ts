@@ -1,17 +1,42 @@
 /**
- * `tracebridge demo`: the whole bridge on one machine. A private Redis (unless REDIS_URL is set), both
- * platform simulators in processes of their own, the API with its workers, and sample stones registered
- * through the API and synced to both platforms. Ctrl-C (or SIGTERM) stops every part, in reverse order.
+ * `tracebridge demo`: the whole bridge on one machine. A private Redis (unless REDIS_URL is set), the three
+ * platform simulators (ledger, grading registry, EPCIS repository) in processes of their own, the API with
+ * its workers, and sample stones registered through the API and synced to every platform. Ctrl-C (or SIGTERM) stops every part, in reverse order.
  */
 import { resolve } from 'node:path';
 import { demoApiKeys } from '../api/demo-keys.js';
 import { createLogger } from '../api/logger.js';
 import { startApiServer, type RunningApiServer } from '../api/server.js';
-import { loadConfig, type BridgeConfig } from '../config.js';
+import { readAdapterOptions } from '../adapters/options.js';
+import { giaAdapter } from '../adapters/gia/index.js';
+import type { AnyAdapter } from '../adapters/registry.js';
+import { tracrAdapter } from '../adapters/tracr/index.js';
+import { loadConfig } from '../config.js';
 import { sandboxParticipant, spawnSimulator } from '../ops/processes.js';
 import { RedisNotInstalledError, startPrivateRedis, type PrivateRedis } from '../ops/redis-server.js';
+import { showJourney } from './demo-journey.js';
+import { demoOrgKeys, demoOrgs } from './demo-orgs.js';
 import { demoStones } from './demo-stones.js';
 import { exitCode, type CliIO, type Command } from './io.js';
+
+/** What the demo reads of a platform adapter's options. */
+interface DemoPlatform {
+  url: string;
+  apiKey: string;
+  participantId?: string;
+  privateKey?: string;
+}
+
+/** A built-in adapter's options as the environment sets them (its schema gives `url` and `apiKey` defaults). */
+function platformOptions(adapter: AnyAdapter): DemoPlatform {
+  const { url, apiKey, participantId, privateKey } = readAdapterOptions(adapter.name, adapter.options!);
+  return {
+    url: String(url),
+    apiKey: String(apiKey),
+    ...(typeof participantId === 'string' ? { participantId } : {}),
+    ...(typeof privateKey === 'string' ? { privateKey } : {}),
+  };
+}
 
 export const demo: Command = async (_args, io) => {
   const stack: { name: string; stop: () => Promise<void> }[] = [];
@@ -28,24 +53,62 @@ export const demo: Command = async (_args, io) => {
   });
   try {
     const base = loadConfig();
+    // The demo starts each platform's simulator where its adapter's options point, and points them there.
+    const tracr = platformOptions(tracrAdapter);
+    const gia = platformOptions(giaAdapter);
     const redisUrl = base.redisUrl ?? (await privateRedis(io, stack));
-    const tracrUrl = await simulator('tracr', base.tracr.url, stack);
-    const giaUrl = await simulator('gia', new URL(base.gia.url).origin, stack);
+    const tracrUrl = await simulator('tracr', tracr.url, stack);
+    const giaUrl = await simulator('gia', new URL(gia.url).origin, stack);
+    const epcisUrl = await simulator(
+      'epcis',
+      process.env.TRACEBRIDGE_EPCIS_URL ?? 'http://127.0.0.1:4103',
+      stack,
+    );
+    // The EPCIS adapter reads its connection from its own variables, as any adapter does: point them here.
+    process.env.TRACEBRIDGE_EPCIS_URL = epcisUrl;
+    process.env.TRACEBRIDGE_EPCIS_API_KEY ??= process.env.EPCIS_SIM_KEY ?? 'epcis-sandbox-key';
     const config = loadConfig({
       redisUrl,
-      tracr: {
-        url: tracrUrl,
-        participantId: base.tracr.participantId ?? sandboxParticipant.participantId,
-        privateKey: base.tracr.privateKey ?? sandboxParticipant.privateKey,
+      adapterOptions: {
+        tracr: {
+          url: tracrUrl,
+          participantId: tracr.participantId ?? sandboxParticipant.participantId,
+          privateKey: tracr.privateKey ?? sandboxParticipant.privateKey,
+        },
+        gia: { url: `${giaUrl}/graphql` },
       },
-      gia: { url: `${giaUrl}/graphql` },
+      // Each organisation signs its own acts on the ledger, unless a registry is configured.
+      orgs: base.orgs.length > 0 ? base.orgs : [...demoOrgs],
     });
     // The welcome text is the demo's interface; request logs would bury it, so only warnings show by default.
     const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn' });
-    const api = await startApiServer({ config, extraKeys: demoApiKeys, host: '127.0.0.1', logger });
+    const api = await startApiServer({
+      config,
+      extraKeys: [...demoApiKeys, ...demoOrgKeys],
+      host: '127.0.0.1',
+      logger,
+    });
     stack.push({ name: 'API', stop: () => api.close(10_000) });
     const registered = await registerSamples(api);
-    printWelcome(io, { api, config, tracrUrl, giaUrl, registered });
+    printWelcome(io, {
+      api,
+      tracrUrl,
+      tracrKey: tracr.apiKey,
+      giaUrl,
+      giaKey: gia.apiKey,
+      epcisUrl,
+      registered,
+    });
+    await Promise.race([
+      showJourney(io, {
+        apiUrl: api.url,
+        tracrUrl,
+        tracrKey: tracr.apiKey,
+        giaUrl,
+        giaKey: gia.apiKey,
+      }),
+      stopped,
+    ]);
     await stopped;
     io.stdout.write('\nstopping the demo...\n');
     return exitCode.ok;
@@ -68,13 +131,15 @@ async function privateRedis(
   return redis.url;
 }
 
+const defaultPorts = { tracr: 4101, gia: 4102, epcis: 4103 } as const;
+
 /** Starts `tracebridge sim NAME` as a process of its own on the port of `url`; answers the URL it listens on. */
 async function simulator(
-  name: 'tracr' | 'gia',
+  name: 'tracr' | 'gia' | 'epcis',
   url: string,
   stack: { name: string; stop: () => Promise<void> }[],
 ): Promise<string> {
-  const port = Number(new URL(url).port || (name === 'tracr' ? 4101 : 4102));
+  const port = Number(new URL(url).port || defaultPorts[name]);
   const running = await spawnSimulator(name, port);
   stack.push({ name: `${name} simulator`, stop: () => running.stop() });
   return running.url;
@@ -101,13 +166,23 @@ function printWelcome(
   io: CliIO,
   {
     api,
-    config,
     tracrUrl,
+    tracrKey,
     giaUrl,
+    giaKey,
+    epcisUrl,
     registered,
-  }: { api: RunningApiServer; config: BridgeConfig; tracrUrl: string; giaUrl: string; registered: string[] },
+  }: {
+    api: RunningApiServer;
+    tracrUrl: string;
+    tracrKey: string;
+    giaKey: string;
+    giaUrl: string;
+    epcisUrl: string;
+    registered: string[];
+  },
 ): void {
-  const keys = demoApiKeys
+  const keys = [...demoApiKeys, ...demoOrgKeys]
     .map((k) => `  ${(k.key ?? '').padEnd(18)} ${k.role}${k.org ? ` (org ${k.org})` : ''}`)
     .join('\n');
   io.stdout.write(
@@ -118,20 +193,22 @@ function printWelcome(
       `  provenance lookup page  ${api.url}/`,
       `  API docs                ${api.url}/docs`,
       `  queues (admin key)      ${api.url}/admin/queues`,
-      `  Tracr-style ledger      ${tracrUrl}   (key ${config.tracr.apiKey})`,
-      `  GIA-style registry      ${giaUrl}/graphql   (key ${config.gia.apiKey})`,
+      `  Tracr-style ledger      ${tracrUrl}   (key ${tracrKey})`,
+      `  GIA-style registry      ${giaUrl}/graphql   (key ${giaKey})`,
+      `  EPCIS 2.0 repository    ${epcisUrl}/events   (key ${process.env.TRACEBRIDGE_EPCIS_API_KEY ?? ''}, as Bearer)`,
       '',
       'API keys (send as "Authorization: Bearer <key>"):',
       keys,
       '',
-      `Registered ${registered.length} sample rough stones as demo-mining; they sync to both platforms now:`,
+      `Registered ${registered.length} sample rough stones as demo-mining; they sync to every platform now:`,
       ...registered.map(
         (id) => `  curl -H 'Authorization: Bearer demo-reader-key' '${api.url}/v1/lookup?id=${id}'`,
       ),
       '',
-      `Look up GIA's documented report on both platforms: ${api.url}/v1/lookup?giaReportNumber=2141438171`,
+      `Look up GIA's documented report on every platform: ${api.url}/v1/lookup?giaReportNumber=2141438171`,
       '',
-      'Press Ctrl-C to stop everything.',
+      'Next, a stone goes from the producer kalahari to the manufacturer antwerp and the lab gia-lab, each',
+      'signing its own acts on the ledger (Ctrl-C stops everything):',
       '',
     ].join('\n'),
   );

@@ -23,3 +23,14 @@ export const exitCode = {
 export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
+
+/**
+ * Resolves on the first SIGINT or SIGTERM. Called before a long-running command says it is ready, so a
+ * supervisor that stops it as soon as it reads that line gets a clean shutdown, not the default exit.
+ */
+export function stopRequested(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+}

@@ -55,7 +55,7 @@ const commands: Record<string, { usage: string; summary: string; load: () => Pro
     load: async () => (await import('./epcis.js')).epcis,
   },
   sim: {
-    usage: 'sim tracr|gia [--port N]',
+    usage: 'sim tracr|gia|epcis [--port N]',
     summary: 'run one platform simulator',
     load: async () => (await import('./sim.js')).sim,
   },

@@ -1,14 +1,12 @@
 import { userInfo } from 'node:os';
 import type { Writable } from 'node:stream';
-import { Redis } from 'ioredis';
-import { loadAdapters } from '../adapters/registry.js';
-import { loadConfig, type BridgeConfig } from '../config.js';
-import { connectClients } from '../queue/clients.js';
-import { createQueues, queueConnection } from '../queue/queues.js';
+import { createBridge, type Bridge } from '../bridge.js';
+import { loadConfig } from '../config.js';
 import { applyRunCorrections, type RunApplyResult } from '../reconcile/apply-run.js';
 import { runReportSource, writeReport, type ReportFormat } from '../reconcile/report.js';
-import { executeRun, platformsInPlay, startRun, type RunProgress } from '../reconcile/runs.js';
-import { createStore, StoreInputError, type Store } from '../store/index.js';
+import { executeRun, platformsInPlay } from '../reconcile/execute-run.js';
+import { startRun, type RunProgress } from '../store/reconcile-runs.js';
+import { StoreInputError, connectRedis, describeTarget, redisTarget } from '../store/index.js';
 import { exitCode, UsageError, type CliIO, type Command } from './io.js';
 
 /**
@@ -22,33 +20,29 @@ import { exitCode, UsageError, type CliIO, type Command } from './io.js';
 export const reconcile: Command = async (args, io) => {
   const options = parseArgs(args);
   const config = loadConfig();
-  if (config.redisUrl === undefined)
-    throw new UsageError('REDIS_URL must name the Redis that holds the bridge (e.g. redis://127.0.0.1:6379)');
-  const redis = new Redis(config.redisUrl, {
-    lazyConnect: true,
-    maxRetriesPerRequest: 2,
-    connectTimeout: 5_000,
-    // Fail fast when Redis is down: a command-line run should say so, not wait for it to come back.
-    retryStrategy: (times) => (times > 3 ? null : 200 * times),
-  });
+  const target = redisTarget(config);
+  if (target === undefined)
+    throw new UsageError(
+      'REDIS_URL (or REDIS_CLUSTER_NODES) must name the Redis that holds the bridge (e.g. redis://127.0.0.1:6379)',
+    );
+  // Fail fast when Redis is down: a command-line run should say so, not wait for it to come back.
+  const redis = connectRedis(target, 'command');
   redis.on('error', () => undefined);
   try {
     await redis.connect();
   } catch (error) {
     io.stderr.write(
-      `tracebridge reconcile: cannot reach Redis at ${redactUrl(config.redisUrl)}: ${(error as Error).message}\n`,
+      `tracebridge reconcile: cannot reach Redis at ${describeTarget(target)}: ${(error as Error).message}\n`,
     );
     redis.disconnect();
     return exitCode.usage;
   }
+  // The run's queues are opened only to apply its corrections.
+  const bridge = await createBridge(config, { queues: options.apply, storeConnection: redis });
   try {
-    return await run(
-      createStore(redis, { prefix: `${config.prefix}:`, audit: config.audit }),
-      config,
-      options,
-      io,
-    );
+    return await run(bridge, options, io);
   } finally {
+    await bridge.close();
     redis.disconnect();
   }
 };
@@ -60,13 +54,9 @@ interface ReconcileOptions {
   refresh: boolean;
 }
 
-async function run(
-  store: Store,
-  config: BridgeConfig,
-  options: ReconcileOptions,
-  io: CliIO,
-): Promise<number> {
-  const adapters = await loadAdapters({ enabled: config.adapters, modules: config.adapterModules });
+async function run(bridge: Bridge, options: ReconcileOptions, io: CliIO): Promise<number> {
+  // The platforms this bridge is configured for; one it cannot connect is neither compared nor queued.
+  const { adapters, clients, store } = bridge;
   const actor = cliActor();
   let runId: string;
   try {
@@ -76,21 +66,16 @@ async function run(
     throw error;
   }
   // Only a refresh reads the platforms; otherwise the run compares the mirrors the workers keep.
-  const connected = options.refresh ? connectClients(config, adapters) : undefined;
-  for (const { adapter, reason } of connected?.unconnected ?? [])
-    io.stderr.write(`tracebridge reconcile: not reading ${adapter}: ${reason}\n`);
+  if (options.refresh)
+    for (const { adapter, reason } of bridge.unconnected)
+      io.stderr.write(`tracebridge reconcile: not reading ${adapter}: ${reason}\n`);
   const bar = progressBar(io.stderr);
-  try {
-    await executeRun(store, runId, {
-      adapters: [...adapters.values()],
-      platforms: platformsInPlay(adapters.values(), connected?.clients),
-      ...(connected ? { refresh: connected.clients } : {}),
-      onProgress: bar,
-    });
-  } finally {
-    const clients = [...(connected?.clients.values() ?? [])];
-    await Promise.allSettled(clients.map(async (client) => client.close?.()));
-  }
+  await executeRun(store, runId, {
+    adapters: [...adapters.values()],
+    platforms: platformsInPlay(adapters.values(), clients),
+    ...(options.refresh ? { refresh: clients } : {}),
+    onProgress: bar,
+  });
   const source = await runReportSource(store, runId);
   if (!source) throw new Error(`run ${runId} vanished from Redis`);
   await writeReport(io.stdout, source, options.format);
@@ -100,31 +85,14 @@ async function run(
       `(${counts.bySeverity.critical} critical, ${counts.bySeverity.major} major, ${counts.bySeverity.minor} minor), ` +
       `${counts.unmatched} unmatched\n`,
   );
-  if (options.apply) printApplied(io.stderr, await applyRun(store, config, runId, actor, adapters));
-  return counts.mismatches + counts.unmatched > 0 ? exitCode.invalid : exitCode.ok;
-}
-
-async function applyRun(
-  store: Store,
-  config: BridgeConfig,
-  runId: string,
-  actor: string,
-  adapters: Awaited<ReturnType<typeof loadAdapters>>,
-): Promise<RunApplyResult> {
-  const connection = queueConnection(config.redisUrl!);
-  connection.on('error', () => undefined);
-  const writable = [...adapters.values()].filter((adapter) => adapter.capabilities.write);
-  const queues = createQueues(
-    connection,
-    config,
-    writable.map((adapter) => adapter.name),
-  );
-  try {
-    return await applyRunCorrections({ store, queues, adapters: writable }, runId, { actor });
-  } finally {
-    await queues.close();
-    connection.disconnect();
+  if (options.apply && bridge.queues) {
+    const writable = [...adapters.values()].filter((adapter) => adapter.capabilities.write);
+    const applied = await applyRunCorrections({ store, queues: bridge.queues, adapters: writable }, runId, {
+      actor,
+    });
+    printApplied(io.stderr, applied);
   }
+  return counts.mismatches + counts.unmatched > 0 ? exitCode.invalid : exitCode.ok;
 }
 
 function printApplied(out: Writable, { applied, skipped, jobs }: RunApplyResult): void {
@@ -198,8 +166,4 @@ function cliActor(): string {
     // No passwd entry (a container's arbitrary uid): the run is still attributed to the command line.
   }
   return `cli:${name.replace(/[^A-Za-z0-9._@-]/g, '_').slice(0, 64) || 'unknown'}`;
-}
-
-function redactUrl(url: string): string {
-  return url.replace(/\/\/[^@/]*@/, '//***@');
 }

@@ -1,6 +1,6 @@
 import { startApiServer } from '../api/server.js';
 import { loadConfig } from '../config.js';
-import { exitCode, UsageError, type Command } from './io.js';
+import { exitCode, UsageError, stopRequested, type Command } from './io.js';
 
 /**
  * `tracebridge serve [--port N] [--no-workers]`: the API (and, unless told otherwise, the sync workers and
@@ -21,13 +21,11 @@ export const serve: Command = async (args, io) => {
   }
   const config = loadConfig(port === undefined ? {} : { port });
   const running = await startApiServer({ config, workers });
+  const stopping = stopRequested();
   io.stdout.write(
     `tracebridge API on ${running.url} (${workers ? 'with' : 'without'} workers); docs at ${running.url}/docs\n`,
   );
-  await new Promise<void>((resolve) => {
-    process.once('SIGTERM', resolve);
-    process.once('SIGINT', resolve);
-  });
+  await stopping;
   io.stderr.write('tracebridge serve: shutting down\n');
   await running.close(10_000);
   return exitCode.ok;

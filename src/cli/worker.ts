@@ -1,10 +1,7 @@
-import { loadAdapters } from '../adapters/registry.js';
+import { createBridge } from '../bridge.js';
 import { loadConfig } from '../config.js';
-import { connectClients } from '../queue/clients.js';
-import { queueConnection } from '../queue/queues.js';
-import { startWorkers } from '../queue/workers.js';
-import { createStore } from '../store/index.js';
-import { exitCode, UsageError, type Command } from './io.js';
+import { exitCode, UsageError, stopRequested, type Command } from './io.js';
+import { redisTarget } from '../store/index.js';
 
 /**
  * `tracebridge worker`: runs the sync and change-feed workers only, against `REDIS_URL`, until SIGTERM or
@@ -19,33 +16,20 @@ export const worker: Command = async (args, io) => {
     throw new UsageError(`--grace must be a number of seconds (got ${args[graceIndex + 1]})`);
 
   const config = loadConfig();
-  if (config.redisUrl === undefined)
-    throw new UsageError('REDIS_URL must name the Redis that holds the queues');
-  const adapters = await loadAdapters({
-    ...(config.adapters === undefined ? {} : { enabled: config.adapters }),
-    modules: config.adapterModules,
-  });
-  const { clients, unconnected } = connectClients(config, adapters);
-  for (const { adapter, reason } of unconnected)
+  if (redisTarget(config) === undefined)
+    throw new UsageError('REDIS_URL (or REDIS_CLUSTER_NODES) must name the Redis that holds the queues');
+  const bridge = await createBridge(config, { queues: false, storeWaitsForRedis: true });
+  for (const { adapter, reason } of bridge.unconnected)
     io.stderr.write(`tracebridge worker: ${adapter} not connected: ${reason}\n`);
-  const connection = queueConnection(config.redisUrl);
-  connection.on('error', () => undefined);
-  const store = createStore(connection, { prefix: `${config.prefix}:`, audit: config.audit });
-  const running = await startWorkers(config, {
-    adapters,
-    clients,
-    store,
-    connection,
+  const running = await bridge.startWorkers({
     onError: (error, where) => io.stderr.write(`tracebridge worker: [${where}] ${error.message}\n`),
   });
-  io.stdout.write(`tracebridge worker: syncing to ${[...clients.keys()].join(', ') || 'no platform'}\n`);
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  const stopping = stopRequested();
+  const platforms = [...bridge.clients.keys()].join(', ') || 'no platform';
+  io.stdout.write(`tracebridge worker: syncing to ${platforms}\n`);
+  await stopping;
   io.stdout.write('tracebridge worker: stopping\n');
   await running.close(grace * 1000);
-  for (const client of clients.values()) await client.close?.();
-  connection.disconnect();
+  await bridge.close();
   return exitCode.ok;
 };

@@ -9,7 +9,7 @@
  */
 import { contentHash } from '../mapping/content-hash.js';
 import { validateDiamond } from '../mapping/validate.js';
-import { registerMany, RegistrationError, type IngestContext } from '../queue/ingest.js';
+import { registerMany, RegistrationError, type IngestContext } from '../sync/register.js';
 import {
   IdentifierConflictError,
   normaliseIdentifier,
@@ -53,7 +53,7 @@ export async function registerRows(
   options: RegisterRowsOptions = {},
 ): Promise<RowOutcome[]> {
   const outcomes: (RowOutcome | undefined)[] = rows.map(() => undefined);
-  const found = await Promise.all(rows.map(async (row) => findStone(context, row)));
+  const found = await findStones(context, rows, scope);
   const stored = await context.store.diamonds.getMany(
     found
       .map((entry) => ('id' in entry ? entry.id : undefined))
@@ -104,7 +104,12 @@ async function write(
   outcomes: (RowOutcome | undefined)[],
 ): Promise<void> {
   if (toWrite.length === 0) return;
-  const options = { actor: scope.actor, ...(scope.org === undefined ? {} : { org: scope.org }) };
+  // Every record here passed validateDiamond above, row by row.
+  const options = {
+    actor: scope.actor,
+    validated: true,
+    ...(scope.org === undefined ? {} : { org: scope.org }),
+  };
   const settle = (entry: (typeof toWrite)[number], id: string, outcome: string): void => {
     const line = rows[entry.index]!.line;
     outcomes[entry.index] = { line, outcome: outcome === 'unchanged' ? 'unchanged' : 'registered', id };
@@ -179,12 +184,58 @@ function rowFault(
 
 type Found = { id: string | undefined; key: string } | { errors: RowError[] };
 
-// The stone a row names, by bridge ID or the organisation's own references; undefined id: a new stone.
-async function findStone(context: IngestContext, row: CandidateRow): Promise<Found> {
+/** A row's identifiers to look up, or why it cannot be looked up. */
+type Lookup =
+  | { asked: { name: (typeof importKeys)[number]; value: string }[]; given?: string; org?: string }
+  | { errors: RowError[] };
+
+// The stone each row names, by bridge ID or the organisation's own references (the caller's organisation,
+// or for an admin the one the row names), every row's looked up in one round trip; undefined id: a new
+// stone.
+async function findStones(
+  context: IngestContext,
+  rows: readonly CandidateRow[],
+  scope: ImportScope,
+): Promise<Found[]> {
+  const lookups = rows.map((row) => lookupOf(row, scope));
+  const ids = await context.store.identity.findManyByIdentifier(
+    lookups.flatMap((lookup) =>
+      'errors' in lookup
+        ? []
+        : lookup.asked.map((query) => ({
+            ...query,
+            ...(lookup.org === undefined ? {} : { org: lookup.org }),
+          })),
+    ),
+  );
+  let next = 0;
+  return lookups.map((lookup, index) => {
+    if ('errors' in lookup) return lookup;
+    const { asked, given } = lookup;
+    const held = asked.map(() => ids[next++]!);
+    const distinct = new Set([...held, ...(given === undefined ? [] : [given])].filter((id) => id !== null));
+    const key = asked[0] === undefined ? 'id' : `identifiers.${asked[0].name}`;
+    if (distinct.size > 1) {
+      return {
+        errors: [
+          {
+            line: rows[index]!.line,
+            message: `${asked.map(({ name }) => `identifiers.${name}`).join(' and ')}${given ? ' and id' : ''} name different stones`,
+          },
+        ],
+      };
+    }
+    return { id: [...distinct][0] ?? given, key };
+  });
+}
+
+function lookupOf(row: CandidateRow, scope: ImportScope): Lookup {
   const identifiers = (row.fields.identifiers ?? {}) as Record<string, unknown>;
+  const owner = row.fields.owner as { org?: unknown } | undefined;
+  const org = scope.org ?? (typeof owner?.org === 'string' ? owner.org : undefined);
   const given = typeof row.fields.id === 'string' ? row.fields.id : undefined;
-  const keys = importKeys.filter((name) => identifiers[name] !== undefined);
-  if (keys.length === 0 && given === undefined) {
+  const names = importKeys.filter((name) => identifiers[name] !== undefined);
+  if (names.length === 0 && given === undefined) {
     return {
       errors: [
         {
@@ -195,11 +246,10 @@ async function findStone(context: IngestContext, row: CandidateRow): Promise<Fou
       ],
     };
   }
-  const ids = new Map<string, string | null>();
-  for (const name of keys) {
-    let value: string;
+  const asked: { name: (typeof importKeys)[number]; value: string }[] = [];
+  for (const name of names) {
     try {
-      value = normaliseIdentifier(name, identifiers[name]);
+      asked.push({ name, value: normaliseIdentifier(name, identifiers[name]) });
     } catch (error) {
       if (!(error instanceof StoreInputError)) throw error;
       const source = row.sourceOf(`/identifiers/${name}`);
@@ -207,23 +257,8 @@ async function findStone(context: IngestContext, row: CandidateRow): Promise<Fou
         errors: [{ line: row.line, column: source?.column ?? `identifiers.${name}`, message: error.message }],
       };
     }
-    ids.set(name, await context.store.identity.findByIdentifier(name, value));
   }
-  const distinct = new Set(
-    [...ids.values(), ...(given === undefined ? [] : [given])].filter((id) => id !== null),
-  );
-  const key = keys[0] === undefined ? 'id' : `identifiers.${keys[0]}`;
-  if (distinct.size > 1) {
-    return {
-      errors: [
-        {
-          line: row.line,
-          message: `${[...ids.keys()].map((k) => `identifiers.${k}`).join(' and ')}${given ? ' and id' : ''} name different stones`,
-        },
-      ],
-    };
-  }
-  return { id: [...distinct][0] ?? given, key };
+  return { asked, ...(given === undefined ? {} : { given }), ...(org === undefined ? {} : { org }) };
 }
 
 // The stored stone with the row's fields over it: a section the row names (origin, rough, polished...)

@@ -3,9 +3,8 @@
  * NDJSON lines through the API's own JSON reader. Every problem names the line, the column and the value,
  * and a row with any problem is refused whole: nothing of it is stored.
  */
-import { parseStrictJson, textProblem } from '../api/json-body.js';
-import { ApiProblem } from '../api/problem.js';
 import { MappingError } from '../mapping/errors.js';
+import { readStrictJson, StrictJsonError, textProblem } from '../mapping/strict-json.js';
 import { readCell, setPath } from './cells.js';
 import type { Column } from './columns.js';
 import type { CsvRecord } from './csv.js';
@@ -90,15 +89,15 @@ export function readNdjsonRow(entry: NdjsonLine): ReadRow {
   const { line, raw } = entry;
   let value: unknown;
   try {
-    value = parseStrictJson(entry.text);
+    value = readStrictJson(entry.text);
   } catch (error) {
-    if (!(error instanceof ApiProblem)) throw error;
-    const first = error.errors?.[0];
+    if (!(error instanceof StrictJsonError)) throw error;
+    const first = error.problems[0];
     return {
       refused: {
         line,
         raw,
-        errors: (error.errors ?? [{ pointer: '', message: error.detail }]).map((problem) => ({
+        errors: error.problems.map((problem) => ({
           line,
           ...(problem.pointer ? { column: problem.pointer } : {}),
           message: first && problem.pointer === '' ? error.detail : problem.message,

@@ -4,7 +4,7 @@
  * with the offset just past it. A killed run, started again, reads on from that offset; the batch it was in
  * the middle of is registered again, which changes nothing twice.
  */
-import type { IngestContext } from '../queue/ingest.js';
+import type { IngestContext } from '../sync/register.js';
 import { SPOOL_CHUNK_BYTES, type ImportCounts, type ImportState } from '../store/index.js';
 import { parseColumnMap, resolveHeader, type Column } from './columns.js';
 import { CsvReader } from './csv.js';

@@ -1,8 +1,8 @@
-import { REGISTERED } from '../reconcile/types.js';
+import { REGISTERED } from '../match/types.js';
 import type { FieldGroup, PlatformClient, PlatformRecord, StoneIdentifiers } from '../adapters/contract.js';
-import { authorityFromAdapters } from '../reconcile/authority.js';
-import { findMismatches } from '../reconcile/rules.js';
-import type { Tolerances } from '../reconcile/types.js';
+import { authorityFromAdapters } from '../match/authority.js';
+import { findMismatches } from '../match/rules.js';
+import type { Tolerances } from '../match/types.js';
 import type { Store, StoredDiamond } from '../store/index.js';
 import type { DiamondRecord } from '../types/diamond.js';
 import { InFlightQuestions } from './coalesce.js';
@@ -35,8 +35,17 @@ export interface LookupOptions {
   onAnswer?: (platform: string, answer: PlatformAnswer) => void;
 }
 
-/** Answers provenance lookups. */
-export type Lookup = (query: LookupQuery) => Promise<LookupAnswer>;
+/** Whose lookup it is: the stored stones it may read. */
+export interface LookupScope {
+  mayRead(record: DiamondRecord): boolean;
+}
+
+/**
+ * Answers provenance lookups. With a `scope`, a stored stone the caller may not read is not there for it:
+ * the answer is the one an identifier the bridge never held gets (what the platforms say, no bridge record,
+ * no bridge ID), and a lookup by its bridge ID is an unknown stone.
+ */
+export type Lookup = (query: LookupQuery, scope?: LookupScope) => Promise<LookupAnswer>;
 
 /** A lookup by bridge ID of a stone the bridge does not hold. */
 export class UnknownStoneError extends LookupQueryError {
@@ -95,8 +104,11 @@ export function createLookup(options: LookupOptions): Lookup {
     }
   };
 
-  return async (query) => {
-    const { stored, refs } = await resolve(store, query, platforms);
+  return async (query, scope) => {
+    const resolved = await resolve(store, query, platforms);
+    const hidden = resolved.stored !== null && scope !== undefined && !scope.mayRead(resolved.stored.record);
+    if (hidden && query.name === 'id') throw new UnknownStoneError(query.value);
+    const { stored, refs } = hidden ? { stored: null, refs: {} } : resolved;
     const diamondId = stored?.record.id ?? null;
     const identifiers: StoneIdentifiers = { ...stored?.record.identifiers };
     if (query.name !== 'id') identifiers[query.name] = query.value;
@@ -157,7 +169,7 @@ export function createLookup(options: LookupOptions): Lookup {
         }).map((mismatch) => ({ ...mismatch, diamondId })),
       };
     });
-    return {
+    const answer: LookupAnswer = {
       diamondId,
       query,
       platforms: Object.fromEntries(
@@ -166,6 +178,25 @@ export function createLookup(options: LookupOptions): Lookup {
       merged,
       mismatches,
     };
+    return hidden ? withoutBridgeIds(answer) : answer;
+  };
+}
+
+/**
+ * The answer with the bridge IDs platforms carry (a ledger registration's reference) left out: a stone the
+ * caller may not read is never named, not even through what a platform says of it.
+ */
+function withoutBridgeIds(answer: LookupAnswer): LookupAnswer {
+  const unnamed = ({ id: _id, ...record }: DiamondRecord): DiamondRecord => record;
+  return {
+    ...answer,
+    platforms: Object.fromEntries(
+      Object.entries(answer.platforms).map(([name, platform]) => [
+        name,
+        platform.record ? { ...platform, record: unnamed(platform.record) } : platform,
+      ]),
+    ),
+    merged: answer.merged && { ...answer.merged, record: unnamed(answer.merged.record) },
   };
 }
 

@@ -1,6 +1,6 @@
 import type { FieldGroup } from '../adapters/contract.js';
 import { canonicalJson } from '../mapping/content-hash.js';
-import { mergePlatformView } from '../queue/merge.js';
+import { mergePlatformView } from '../sync/merge.js';
 import type { DiamondRecord } from '../types/diamond.js';
 import type { MergedView } from './types.js';
 

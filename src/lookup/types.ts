@@ -1,5 +1,5 @@
 import type { DiamondRecord } from '../types/diamond.js';
-import type { Mismatch } from '../reconcile/types.js';
+import type { Mismatch } from '../match/types.js';
 
 /** The identifiers a lookup accepts, one per query (`GET /v1/lookup?tracrId=...`). */
 export const LOOKUP_KEYS = ['tracrId', 'giaReportNumber', 'inscription', 'id'] as const;

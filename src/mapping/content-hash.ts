@@ -15,9 +15,32 @@ export function canonicalJson(value: unknown): string {
   return `{${members.join(',')}}`;
 }
 
+/**
+ * Whether two values are the same as {@link canonicalJson} would judge them (member order aside, an absent
+ * member and `undefined` alike), without writing either out: mappings and comparisons ask this per field.
+ */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if ((a ?? null) === (b ?? null)) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    return a.every((item, i) => sameJson(item ?? null, b[i] ?? null));
+  }
+  const left = a as Record<string, unknown>;
+  const right = b as Record<string, unknown>;
+  const members = Object.keys(left).filter((key) => left[key] !== undefined);
+  if (members.length !== Object.keys(right).filter((key) => right[key] !== undefined).length) return false;
+  return members.every((key) => Object.hasOwn(right, key) && sameJson(left[key], right[key]));
+}
+
 /** Hex SHA-256 of {@link canonicalJson}. */
 export function sha256Hex(value: unknown): string {
-  return createHash('sha256').update(canonicalJson(value)).digest('hex');
+  return sha256HexOfJson(canonicalJson(value));
+}
+
+/** Hex SHA-256 of text already written by {@link canonicalJson}: for a caller that keeps the text too. */
+export function sha256HexOfJson(json: string): string {
+  return createHash('sha256').update(json).digest('hex');
 }
 
 /**

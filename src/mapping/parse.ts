@@ -28,6 +28,12 @@ export const weightUnitTable: readonly (readonly [string, WeightUnit])[] = [
 
 const unitByWord = new Map(weightUnitTable);
 const decimal = String.raw`(\d+(?:\.\d+)?|\.\d+)`;
+const times = String.raw`\s*[x×*]\s*`;
+// Compiled once: a feed parses these for every report it reads.
+const weightPattern = new RegExp(`^${decimal}\\s*([a-z]*)\\.?$`);
+const roundMeasurementsPattern = new RegExp(`^${decimal}\\s*-\\s*${decimal}${times}${decimal}$`);
+const fancyMeasurementsPattern = new RegExp(`^${decimal}${times}${decimal}${times}${decimal}$`);
+const percentPattern = new RegExp(`^${decimal}\\s*%?$`);
 
 /**
  * Reads a weight and answers carats with at most 3 decimals: 0.51, "0.51 carat", "1.01 carats", "51 points",
@@ -42,7 +48,7 @@ export function parseCaratWeight(value: unknown, pointer: string, loss?: LossRep
     amount = value;
     unit = 'ct';
   } else if (typeof value === 'string') {
-    const match = new RegExp(`^${decimal}\\s*([a-z]*)\\.?$`).exec(value.trim().toLowerCase());
+    const match = weightPattern.exec(value.trim().toLowerCase());
     amount = match ? Number(match[1]) : undefined;
     unit = match ? unitByWord.get(match[2] ?? '') : undefined;
   }
@@ -74,9 +80,8 @@ export function parseMeasurements(value: unknown, pointer: string): Measurements
     .toLowerCase()
     .replace(/[\u2012-\u2015\u2212]/g, '-')
     .replace(/\s*mm$/, '');
-  const times = String.raw`\s*[x×*]\s*`;
-  const round = new RegExp(`^${decimal}\\s*-\\s*${decimal}${times}${decimal}$`).exec(text);
-  const fancy = new RegExp(`^${decimal}${times}${decimal}${times}${decimal}$`).exec(text);
+  const round = roundMeasurementsPattern.exec(text);
+  const fancy = round ? null : fancyMeasurementsPattern.exec(text);
   const numbers = (round ?? fancy)?.slice(1, 4).map(Number);
   if (!numbers || numbers.some((n) => !(n > 0) || !hasAtMostThreeDecimals(n))) {
     throw new MappingError(pointer, value, expected);
@@ -146,7 +151,7 @@ export function parseReportDate(value: unknown, pointer: string): string {
 /** Reads a percentage: 61.5, "61.5", "61.5%", "61.5 %"; it must lie between 0 and 100. */
 export function parsePercent(value: unknown, pointer: string): number {
   const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
-  const match = new RegExp(`^${decimal}\\s*%?$`).exec(text);
+  const match = percentPattern.exec(text);
   const percent = match ? Number(match[1]) : NaN;
   if (!(percent >= 0 && percent <= 100))
     throw new MappingError(pointer, value, 'a percentage from 0 to 100 such as 61.5%');
@@ -172,6 +177,29 @@ export function parseTimestamp(value: unknown, pointer: string): string {
     if (match && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month)) return value;
   }
   throw new MappingError(pointer, value, expected);
+}
+
+/**
+ * Whether `text` is a calendar date as RFC 3339 writes one ("2019-09-01", a real day of its month), read by
+ * character codes: the canonical schema's `date` format, which every grading's report date goes through.
+ */
+export function isCalendarDate(text: string): boolean {
+  if (text.length !== 10 || text[4] !== '-' || text[7] !== '-') return false;
+  const year = digitsAt(text, 0, 4);
+  const month = digitsAt(text, 5, 7);
+  const day = digitsAt(text, 8, 10);
+  return year >= 0 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
+}
+
+// The number the ASCII digits from `start` to `end` spell, or -1 when one is not a digit.
+function digitsAt(text: string, start: number, end: number): number {
+  let value = 0;
+  for (let i = start; i < end; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
 }
 
 function daysInMonth(year: number, month: number): number {

@@ -41,12 +41,13 @@ export function roundMillimetres2(mm: number): number {
 
 /** A carat weight in whole thousandths of a carat (1.768 -> 1768), rounded as {@link roundCarats3}. */
 export function caratsToThousandths(carats: number): number {
-  return Number(scaledRound(carats, 3));
+  return quickScaled(carats, 3) ?? Number(scaledRound(carats, 3));
 }
 
 /** Whether a carat weight has at most 3 decimals, read from its shortest decimal form (1.768 yes, 0.1 + 0.2 no). */
 export function hasAtMostThreeDecimals(carats: number): boolean {
-  return Number.isFinite(carats) && exactDecimal(carats).scale <= 3;
+  if (!Number.isFinite(carats)) return false;
+  return quickScaled(carats, 3) !== undefined || exactDecimal(carats).scale <= 3;
 }
 
 /**
@@ -88,8 +89,21 @@ function exactDecimal(value: number): { digits: bigint; scale: number } {
   return { digits, scale };
 }
 
+/**
+ * `value` times 10^places when that is a whole number within the safe integers that survives the round trip
+ * back (the usual weight or length): then the value prints with at most `places` decimals and this is
+ * exactly its scaled form, found without the exact path's text and big integers. Undefined otherwise.
+ */
+function quickScaled(value: number, places: number): number | undefined {
+  const factor = 10 ** places;
+  const scaled = Math.round(value * factor);
+  return Math.abs(scaled) < Number.MAX_SAFE_INTEGER && scaled / factor === value ? scaled : undefined;
+}
+
 /** `value` times 10^places as an integer, rounded half away from zero. */
 function scaledRound(value: number, places: number): bigint {
+  const quick = quickScaled(value, places);
+  if (quick !== undefined) return BigInt(quick);
   const { digits, scale } = exactDecimal(value);
   if (scale <= places) return digits * 10n ** BigInt(places - scale);
   return divideRounded(digits, 10n ** BigInt(scale - places));

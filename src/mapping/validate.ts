@@ -4,6 +4,7 @@ import { Ajv2020, type AnySchemaObject, type ValidateFunction } from 'ajv/dist/2
 import addFormatsPlugin from 'ajv-formats';
 import { packageRoot } from '../package-root.js';
 import type { DiamondRecord } from '../types/diamond.js';
+import { isCalendarDate } from './parse.js';
 import { hasAtMostThreeDecimals } from './units.js';
 import { describeErrors, type SchemaValidator, type ValidationIssue } from './validation-messages.js';
 import { isCountryCode } from './vocab/country.js';
@@ -19,6 +20,9 @@ export const diamondSchemaPath: string = join(packageRoot, 'schemas', 'diamond.s
 
 interface Compiled {
   schema: AnySchemaObject;
+  /** Stops at the first problem: most records are valid, and proving it need not collect anything. */
+  check: ValidateFunction<DiamondRecord>;
+  /** Collects every problem, for the records `check` refused. */
   validate: ValidateFunction<DiamondRecord>;
   validator: SchemaValidator;
 }
@@ -39,8 +43,11 @@ export function diamondSchema(): Readonly<AnySchemaObject> {
  * a stone that is not its own parent). Collects every problem, each as a JSON pointer and a sentence.
  */
 export function validateDiamond(value: unknown): DiamondValidation {
-  const { validate, validator } = load();
-  if (!validate(value)) return { valid: false, errors: describeErrors(validate.errors ?? [], validator) };
+  const { check, validate, validator } = load();
+  // `check` may refuse a record the full validator accepts (see load()), never the other way round.
+  if (!check(value) && !validate(value)) {
+    return { valid: false, errors: describeErrors(validate.errors ?? [], validator) };
+  }
   const errors = recordRules(value);
   return errors.length > 0 ? { valid: false, errors } : { valid: true, record: value };
 }
@@ -49,21 +56,18 @@ function load(): Compiled {
   if (compiled) return compiled;
   const schema = deepFreeze(JSON.parse(readFileSync(diamondSchemaPath, 'utf8')) as AnySchemaObject);
   // verbose: errors carry the offending data and schema, which the messages quote.
-  const ajv = new Ajv2020({
-    allErrors: true,
-    verbose: true,
-    strict: true,
-    strictTypes: false,
-    strictRequired: false,
-  });
-  addFormatsPlugin.default(ajv);
-  // Formats rather than custom keywords: a validator that does not know them still reads the schema.
-  ajv.addFormat('thousandths', { type: 'number', validate: hasAtMostThreeDecimals });
-  ajv.addFormat('iso3166-alpha2', { type: 'string', validate: isCountryCode });
-  ajv.addSchema(schema);
+  const ajv = schemaCompiler(schema, { allErrors: true, verbose: true });
   const id = String(schema.$id);
   const validate = ajv.getSchema<DiamondRecord>(id);
-  if (!validate) throw new Error(`[tracebridge] schema ${id} did not compile`);
+  // The first check counts string lengths in UTF-16 units rather than code points, which is cheaper: with
+  // every minLength at most 1 it can only refuse more than the full validator (a long string of emoji), and
+  // the full validator then has the last word.
+  const check = schemaCompiler(schema, {
+    allErrors: false,
+    verbose: false,
+    unicode: !minLengthsAtMostOne(schema),
+  }).getSchema<DiamondRecord>(id);
+  if (!validate || !check) throw new Error(`[tracebridge] schema ${id} did not compile`);
   const validator: SchemaValidator = {
     root: schema,
     validateAt(ref, data) {
@@ -72,8 +76,29 @@ function load(): Compiled {
       return check(data) ? [] : (check.errors ?? []);
     },
   };
-  compiled = { schema, validate, validator };
+  compiled = { schema, check, validate, validator };
   return compiled;
+}
+
+function schemaCompiler(
+  schema: AnySchemaObject,
+  options: { allErrors: boolean; verbose: boolean; unicode?: boolean },
+): Ajv2020 {
+  const ajv = new Ajv2020({
+    ...options,
+    strict: true,
+    strictTypes: false,
+    strictRequired: false,
+    logger: firstPassLogger,
+  });
+  addFormatsPlugin.default(ajv);
+  // Formats rather than custom keywords: a validator that does not know them still reads the schema.
+  ajv.addFormat('thousandths', { type: 'number', validate: hasAtMostThreeDecimals });
+  ajv.addFormat('iso3166-alpha2', { type: 'string', validate: isCountryCode });
+  // The same dates as ajv-formats' `date`, without its regular expression.
+  ajv.addFormat('date', { type: 'string', validate: isCalendarDate });
+  ajv.addSchema(schema);
+  return ajv;
 }
 
 function recordRules(record: DiamondRecord): ValidationIssue[] {
@@ -103,6 +128,24 @@ function recordRules(record: DiamondRecord): ValidationIssue[] {
     });
   }
   return issues;
+}
+
+// Ajv calls `unicode: false` deprecated, since lengths should count characters; the first pass counts
+// UTF-16 units on purpose (see load()), so that one notice is not printed by every process. Every other
+// message goes to the console as Ajv's own logger would send it.
+const firstPassLogger = {
+  log: (...args: unknown[]) => console.log(...args),
+  warn: (...args: unknown[]) => {
+    if (!String(args[0]).startsWith('DEPRECATED: option unicode')) console.warn(...args);
+  },
+  error: (...args: unknown[]) => console.error(...args),
+};
+
+function minLengthsAtMostOne(schema: unknown): boolean {
+  if (schema === null || typeof schema !== 'object') return true;
+  const { minLength } = schema as { minLength?: unknown };
+  if (typeof minLength === 'number' && minLength > 1) return false;
+  return Object.values(schema).every(minLengthsAtMostOne);
 }
 
 function deepFreeze<T>(value: T): T {

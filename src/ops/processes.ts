@@ -27,7 +27,7 @@ export function sandboxParticipantKey(participantId: string): string {
 }
 
 /** Starts `tracebridge sim NAME --port PORT` and answers once it listens. */
-export function spawnSimulator(name: 'tracr' | 'gia', port = 0): Promise<TracebridgeProcess> {
+export function spawnSimulator(name: 'tracr' | 'gia' | 'epcis', port = 0): Promise<TracebridgeProcess> {
   return spawnTracebridge(
     `the ${name} simulator`,
     ['sim', name, '--port', String(port)],

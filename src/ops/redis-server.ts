@@ -30,6 +30,8 @@ export interface PrivateRedisOptions {
   port?: number;
   /** Keep an append-only file fsynced on every write, as production should. Default true. */
   appendOnly?: boolean;
+  /** More `redis-server` arguments, e.g. `--cluster-enabled yes` for a cluster node. */
+  extraArgs?: readonly string[];
 }
 
 /** Thrown when there is no redis-server to start; the message says how to get one. */
@@ -102,10 +104,15 @@ async function startOn(port: number, options: PrivateRedisOptions): Promise<Priv
     // Evicting a queue entry or an index key would silently lose a stone.
     '--maxmemory-policy',
     'noeviction',
+    // Every stone has an audit stream of its own, and Redis gives a new stream a whole node up front
+    // (4 KB by default): small nodes make a stone's history cost a quarter of that.
+    '--stream-node-max-bytes',
+    '512',
     '--daemonize',
     'no',
     '--logfile',
     join(dir, 'redis.log'),
+    ...(options.extraArgs ?? []),
   ];
   let child: ChildProcess | undefined;
 

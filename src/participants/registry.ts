@@ -8,8 +8,9 @@
  * a bad entry is refused naming the entry and the field. `TRACR_PARTICIPANT_ID`/`TRACR_PRIVATE_KEY` remain a
  * one-organisation shorthand: the ledger participant of every organisation without a `tracr` entry.
  */
+import type { KeyObject } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { readPrivateKey } from '../adapters/tracr/signing.js';
+import { readPrivateKey } from './private-key.js';
 
 /** A ledger identity: the participant and how to find its Ed25519 signing key (at most one of the two). */
 export interface LedgerIdentity {
@@ -72,7 +73,7 @@ export class RegistryError extends Error {
 /** The one-organisation shorthand (`TRACR_PARTICIPANT_ID`, `TRACR_PRIVATE_KEY`). */
 export interface LedgerShorthand {
   participantId?: string | undefined;
-  privateKey?: string | undefined;
+  privateKey?: string | KeyObject | undefined;
 }
 
 const ORG_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -147,6 +148,21 @@ export function checkOrgs(value: unknown): OrgEntry[] {
     }
     return entry;
   });
+}
+
+/**
+ * The one-organisation shorthand among the adapters' options: the tracr adapter's `participantId` and
+ * `privateKey` (`TRACR_PARTICIPANT_ID`, `TRACR_PRIVATE_KEY`), which the registry stands in for every
+ * organisation without a `tracr` entry.
+ */
+export function ledgerShorthand(
+  adapterOptions: Readonly<Record<string, Readonly<Record<string, unknown>>>>,
+): LedgerShorthand {
+  const { participantId, privateKey } = adapterOptions['tracr'] ?? {};
+  return {
+    participantId: typeof participantId === 'string' ? participantId : undefined,
+    privateKey: typeof privateKey === 'string' ? privateKey : undefined,
+  };
 }
 
 /** The registry over checked `entries`, with the ledger shorthand for organisations without an entry. */

@@ -30,8 +30,16 @@ export interface PutBatcherOptions {
 
 /** Writes one stone, possibly together with others. */
 export interface PutBatcher {
-  /** `held`: what the caller just read of the stone, handed to the client (see `PutOptions.held`). */
-  put(record: DiamondRecord, idempotencyKey: string, held?: PlatformRecord | null): Promise<PutResult>;
+  /**
+   * `held`: what the caller just read of the stone, handed to the client (see `PutOptions.held`); `native`:
+   * the record already in the platform's write shape (see `PutOptions.native`).
+   */
+  put(
+    record: DiamondRecord,
+    idempotencyKey: string,
+    held?: PlatformRecord | null,
+    native?: unknown,
+  ): Promise<PutResult>;
   /**
    * Announces a put that may follow: batches wait for it (up to `maxWaitMs`). Call the answered function
    * once the put is made, or once there will be none; calls after the first do nothing.
@@ -61,8 +69,8 @@ export function createPutBatcher(
   const putMany = client.putMany?.bind(client);
   if (!putMany || maxBatch <= 1) {
     return {
-      put: (record, idempotencyKey, held) =>
-        calls.run(() => client.put(record, putItem(record, idempotencyKey, held))),
+      put: (record, idempotencyKey, held, native) =>
+        calls.run(() => client.put(record, putItem(record, idempotencyKey, held, native))),
       expect: () => () => undefined,
       flush: () => undefined,
     };
@@ -106,9 +114,9 @@ export function createPutBatcher(
   };
 
   return {
-    put(record, idempotencyKey, held) {
+    put(record, idempotencyKey, held, native) {
       return new Promise<PutResult>((resolve, reject) => {
-        waiting.push({ item: putItem(record, idempotencyKey, held), resolve, reject });
+        waiting.push({ item: putItem(record, idempotencyKey, held, native), resolve, reject });
         if (waiting.length >= maxBatch) flush();
         else if (!due) timer ??= setTimeout(flush, expected > 0 ? maxWaitMs : lingerMs);
       });
@@ -160,6 +168,12 @@ function putItem(
   record: DiamondRecord,
   idempotencyKey: string,
   held: PlatformRecord | null | undefined,
+  native: unknown,
 ): PutItem {
-  return held === undefined ? { record, idempotencyKey } : { record, idempotencyKey, held };
+  return {
+    record,
+    idempotencyKey,
+    ...(held === undefined ? {} : { held }),
+    ...(native === undefined ? {} : { native }),
+  };
 }

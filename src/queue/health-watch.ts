@@ -8,9 +8,9 @@
  * {@link FAILED_CHECKS_TO_PAUSE} in a row. A rate-limited answer (429) is not a failed check.
  */
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { PlatformClient } from '../adapters/contract.js';
 import { PlatformError } from '../adapters/errors.js';
+import type { RedisClient } from '../store/index.js';
 
 /** Consecutive failed health checks that pause a platform's queue. */
 export const FAILED_CHECKS_TO_PAUSE = 3;
@@ -20,7 +20,7 @@ export interface HealthWatchOptions {
   /** The sync queue of each watched platform, by platform name. */
   queues: ReadonlyMap<string, Queue>;
   clients: ReadonlyMap<string, PlatformClient>;
-  redis: Redis;
+  redis: RedisClient;
   /** The queues' prefix (hash tag), for the pause markers. */
   prefix: string;
   /** How often each platform is asked, in milliseconds. */
@@ -47,7 +47,8 @@ export function watchHealth(options: HealthWatchOptions): HealthWatch {
     let detail: string;
     try {
       const health = await client.health();
-      ok = health.ok;
+      // A client that reports its 429 rather than throwing it: the same rate limit, the same answer.
+      ok = health.ok || health.rateLimited === true;
       detail = health.detail ?? (health.ok ? 'healthy' : 'unhealthy');
     } catch (error) {
       // A platform that answers 429 is up and asking for less traffic: the jobs' own backoff honours its

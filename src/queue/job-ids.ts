@@ -23,12 +23,17 @@ export interface SyncJobData {
 export interface FeedJobData {
   /** The adapter whose change feed to read. */
   adapter: string;
+  /** Instead of the feed: read these records again, rejected changes an operator asked to retry. */
+  retry?: string[];
 }
 
 /** What a sync job answers when it completes. */
 export interface SyncJobResult {
-  outcome: 'created' | 'updated' | 'unchanged';
+  /** `not_permitted`: no signer the bridge holds may take an act the stone needs there (see `reason`). */
+  outcome: 'created' | 'updated' | 'unchanged' | 'not_permitted';
   ref: string;
+  /** Why the platform was not written, for `not_permitted`. */
+  reason?: string;
 }
 
 /** The queue of sync jobs for one target platform. */

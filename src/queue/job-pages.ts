@@ -5,7 +5,7 @@
  * Backs `GET /v1/jobs` and `POST /v1/jobs/retry`.
  */
 import { createHash } from 'node:crypto';
-import { JOB_STATES, jobView, type JobState, type JobView } from './jobs.js';
+import { JOB_STATES, jobView, type JobState, type JobView } from './job-views.js';
 import type { BridgeQueues } from './queues.js';
 
 /** Keeps the jobs a caller may see (and act on); called on each batch read. */

@@ -5,12 +5,14 @@
  * a fencing token, larger than every token given out before it under that key: a holder that finds its
  * lease lost (a renewal that came too late) knows it, and stops before writing.
  */
-import type { Redis } from 'ioredis';
+import type { Fence, RedisClient } from '../store/index.js';
 
 /** A held lease. */
 export interface Lease {
   /** The fencing token: higher than that of every earlier holder of this lease. */
   readonly token: number;
+  /** What a store write made under the lease names, so the store refuses it once the lease is lost. */
+  readonly fence: Fence;
   /** False once a renewal found the lease expired or taken: the holder must not write any more. */
   held(): boolean;
   release(): Promise<void>;
@@ -34,7 +36,7 @@ export interface LeaseOptions {
 
 /** Takes the lease `key` for `ttlMs` as `holder`, or answers null when someone else holds it. */
 export async function tryLease(
-  redis: Redis,
+  redis: RedisClient,
   key: string,
   holder: string,
   ttlMs: number,
@@ -62,6 +64,7 @@ export async function tryLease(
   }
   return {
     token,
+    fence: { key, holder: value },
     held: () => held,
     async release() {
       clearInterval(timer);

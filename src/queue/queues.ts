@@ -20,6 +20,7 @@ import {
   type SyncJobData,
   type SyncJobResult,
 } from './job-ids.js';
+import type { RedisClient } from '../store/index.js';
 
 /** The sync queues, the feed queue and the reconcile queue over one connection. */
 export interface BridgeQueues {
@@ -71,11 +72,14 @@ export function syncJobOptions(config: BridgeConfig, _platform: string): JobsOpt
 
 /** Opens the queues of `platforms` over `connection` (see {@link queueConnection}). */
 export function createQueues(
-  connection: Redis,
+  connection: RedisClient,
   config: BridgeConfig,
   platforms: readonly string[],
 ): BridgeQueues {
-  const common = { connection, prefix: config.prefix, streams: { events: { maxLen: 1_000 } } };
+  // BullMQ's event stream per queue is for QueueEvents listeners, which the bridge has none of (job state
+  // and logs are read from the jobs): the last hundred events are enough for an operator's own listener,
+  // and a thousand cost each queue about 250 KB.
+  const common = { connection, prefix: config.prefix, streams: { events: { maxLen: 100 } } };
   const sync = new Map<string, Queue<SyncJobData, SyncJobResult>>();
   for (const platform of platforms) {
     sync.set(
@@ -137,7 +141,7 @@ export function createQueues(
 
 /**
  * Adds sync jobs, pipelined per queue. A job whose ID already exists (the same change enqueued again) is
- * not added twice: BullMQ answers the existing job.
+ * not added twice: BullMQ answers the existing job. Answers each request's job, in the order asked.
  */
 export async function enqueueSync(
   queues: BridgeQueues,
@@ -149,22 +153,25 @@ export async function enqueueSync(
     list.push(request);
     byTarget.set(request.target, list);
   }
-  const added = await Promise.all(
+  await Promise.all(
     [...byTarget].map(async ([target, list]) => {
       const queue = queues.sync(target);
       await Promise.all(
         list.filter((request) => request.changed).map((request) => takeOverExisting(queue, request)),
       );
-      const jobs = list.map(({ target: _target, changed: _changed, ...data }) => ({
-        name: 'sync',
-        data,
-        opts: { jobId: syncJobId(target, data.diamondId, data.hash) },
-      }));
-      await queue.addBulk(jobs);
-      return jobs.map((job) => ({ id: job.opts.jobId, platform: target }));
+      await queue.addBulk(
+        list.map(({ target: _target, changed: _changed, ...data }) => ({
+          name: 'sync',
+          data,
+          opts: { jobId: syncJobId(target, data.diamondId, data.hash) },
+        })),
+      );
     }),
   );
-  return added.flat();
+  return requests.map((request) => ({
+    id: syncJobId(request.target, request.diamondId, request.hash),
+    platform: request.target,
+  }));
 }
 
 /**

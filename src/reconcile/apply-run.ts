@@ -2,7 +2,7 @@ import { contentHash } from '../mapping/content-hash.js';
 import { enqueueSync, type BridgeQueues, type EnqueuedJob } from '../queue/queues.js';
 import type { Store } from '../store/index.js';
 import { applyCorrections, type ApplyResult } from './apply.js';
-import type { ReconcileAdapter } from './types.js';
+import type { ReconcileAdapter } from '../match/types.js';
 
 /**
  * Applying a run's corrections for a person (the API's apply action, `tracebridge reconcile --apply`):

@@ -2,10 +2,10 @@ import { canonicalJson } from '../mapping/content-hash.js';
 import { formatIssue, validateDiamond } from '../mapping/index.js';
 import { VersionConflictError, type Store } from '../store/index.js';
 import type { DiamondRecord } from '../types/diamond.js';
-import { writersOf } from './authority.js';
-import { AGGREGATED_ORIGIN, readPath } from './rules.js';
-import { runMismatches } from './runs.js';
-import type { Mismatch, ReconcileAdapter } from './types.js';
+import { writersOf } from '../match/authority.js';
+import { AGGREGATED_ORIGIN, readPath } from '../match/rules.js';
+import { runMismatches } from '../store/reconcile-runs.js';
+import type { Mismatch, ReconcileAdapter } from '../match/types.js';
 
 /**
  * Applying corrections: the bridge record takes the authoritative platform's value for each mismatch,

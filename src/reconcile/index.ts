@@ -8,14 +8,14 @@ export {
   type SkipReason,
 } from './apply.js';
 export { applyRunCorrections, type ApplySelection, type RunApplyResult } from './apply-run.js';
-export { authorityFromAdapters, fieldGroupOf, writersOf, type AuthorityOf } from './authority.js';
-export { checkLineage, findUnmatched, lineageRelatives } from './lineage.js';
+export { authorityFromAdapters, fieldGroupOf, writersOf, type AuthorityOf } from '../match/authority.js';
+export { checkLineage, findUnmatched, lineageRelatives } from './lineage-checks.js';
 export {
   createReconcileWorker,
   enqueueRun,
   reconcileProcessor,
   type ReconcileWorkerOptions,
-} from './jobs.js';
+} from './run-jobs.js';
 export {
   identifierCandidates,
   linkOrPropose,
@@ -23,7 +23,13 @@ export {
   type LinkOrProposeOptions,
   type UnlinkedRecord,
 } from './linking.js';
-export { gradeMatch, matchThresholds, rankMatches, type MatchGrade, type MatchResult } from './matching.js';
+export {
+  gradeMatch,
+  matchThresholds,
+  rankMatches,
+  type MatchGrade,
+  type MatchResult,
+} from '../match/matching.js';
 export {
   confirmProposal,
   createProposal,
@@ -34,7 +40,7 @@ export {
   type MatchProposal,
   type ProposalInput,
   type ProposalOutcome,
-} from './proposals.js';
+} from '../store/match-proposals.js';
 export {
   reportSourceFrom,
   runReportSource,
@@ -46,7 +52,8 @@ export {
   type ReportSource,
 } from './report.js';
 export { refreshMirrors, type PlatformClients, type RefreshOptions, type RefreshOutcome } from './refresh.js';
-export { csvCell, displayValue, escapeHtml } from './report-format.js';
+export { displayValue } from '../match/display-value.js';
+export { csvCell, escapeHtml } from './report-format.js';
 export { evaluatePage, type PageContext, type PageFindings } from './run-page.js';
 export {
   AGGREGATED_ORIGIN,
@@ -55,22 +62,19 @@ export {
   readPath,
   type FieldRule,
   type MismatchOptions,
-} from './rules.js';
+} from '../match/rules.js';
+export { executeRun, platformsInPlay, reconcileAll, type ExecuteRunOptions } from './execute-run.js';
 export {
-  executeRun,
   getRun,
   maxRunIds,
-  platformsInPlay,
-  reconcileAll,
   runMismatches,
   runUnmatched,
   startRun,
-  type ExecuteRunOptions,
   type RunCounts,
   type RunProgress,
   type RunReport,
   type RunScope,
   type RunStatus,
-} from './runs.js';
-export * from './tolerance.js';
-export * from './types.js';
+} from '../store/reconcile-runs.js';
+export * from '../match/tolerance.js';
+export * from '../match/types.js';

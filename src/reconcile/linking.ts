@@ -1,8 +1,9 @@
+import { isOrgScopedIdentifier } from '../mapping/identifiers.js';
 import { IDENTIFIER_NAMES, type Store } from '../store/index.js';
 import type { DiamondRecord } from '../types/diamond.js';
-import { rankMatches, type MatchResult } from './matching.js';
-import { createProposal, type MatchProposal } from './proposals.js';
-import type { Tolerances } from './types.js';
+import { rankMatches, type MatchResult } from '../match/matching.js';
+import { createProposal, type MatchProposal } from '../store/match-proposals.js';
+import type { Tolerances } from '../match/types.js';
 
 /**
  * What to do with a platform record no bridge stone is linked to: link it when one candidate is a
@@ -17,6 +18,13 @@ export interface UnlinkedRecord {
   view: DiamondRecord;
   /** When it was read from the platform. */
   readAt: string;
+  /**
+   * The organisations the record belongs to (through the participants registry: whoever registered it on
+   * the platform, who gave its producer's reference, and whoever holds it now): its producerRef or rough
+   * control number finds only those organisations' stones. Absent when none is known: they then find their
+   * holder in every organisation, and the grading weighs them.
+   */
+  orgs?: readonly string[];
 }
 
 /** What {@link linkOrPropose} did. */
@@ -34,15 +42,25 @@ export interface LinkOrProposeOptions {
   maxProposals?: number;
 }
 
-/** Stored stones that share any canonical identifier with `view`: the candidates an index can find. */
-export async function identifierCandidates(store: Store, view: DiamondRecord): Promise<DiamondRecord[]> {
+/**
+ * Stored stones that share any canonical identifier with `view`: the candidates an index can find. An
+ * identifier unique within an organisation finds the stones of `orgs`, or with none given its holder in each.
+ */
+export async function identifierCandidates(
+  store: Store,
+  view: DiamondRecord,
+  orgs?: readonly string[],
+): Promise<DiamondRecord[]> {
   const identifiers = (view.identifiers ?? {}) as Record<string, unknown>;
   const found = new Set<string>();
   for (const name of IDENTIFIER_NAMES) {
     const value = identifiers[name];
     if (typeof value !== 'string') continue;
-    const id = await store.identity.findByIdentifier(name, value);
-    if (id !== null) found.add(id);
+    const ids =
+      orgs === undefined || !isOrgScopedIdentifier(name)
+        ? await store.identity.holdersOf(name, value)
+        : await Promise.all(orgs.map((org) => store.identity.findByIdentifier(name, value, org)));
+    for (const id of ids) if (id !== null) found.add(id);
   }
   const stored = await store.diamonds.getMany([...found]);
   return stored.flatMap((entry) => (entry ? [entry.record] : []));
@@ -60,7 +78,7 @@ export async function linkOrPropose(
   { actor, tolerances = {}, maxProposals = 3 }: LinkOrProposeOptions,
 ): Promise<LinkDecision> {
   const byId = new Map<string, DiamondRecord>();
-  for (const candidate of [...(await identifierCandidates(store, record.view)), ...candidates]) {
+  for (const candidate of [...(await identifierCandidates(store, record.view, record.orgs)), ...candidates]) {
     if (candidate.id !== undefined) byId.set(candidate.id, candidate);
   }
   const matches = rankMatches(record.view, [...byId.values()], tolerances);

@@ -2,7 +2,7 @@ import type { PlatformClient, PlatformRecord } from '../adapters/contract.js';
 import type { Store } from '../store/index.js';
 import type { DiamondRecord } from '../types/diamond.js';
 import { linkOrPropose } from './linking.js';
-import type { Tolerances } from './types.js';
+import type { Tolerances } from '../match/types.js';
 
 /**
  * Refreshing mirrors: before a small run compares, each platform is read again for the run's stones, so
@@ -96,7 +96,13 @@ async function refreshOne(
   }
   const decision = await linkOrPropose(
     store,
-    { platform, ref: found.record.ref, view: found.record.canonical, readAt: readAt.toISOString() },
+    {
+      platform,
+      ref: found.record.ref,
+      view: found.record.canonical,
+      readAt: readAt.toISOString(),
+      ...(record.owner?.org === undefined ? {} : { orgs: [record.owner.org] }),
+    },
     [record],
     { actor: options.actor, ...(options.tolerances ? { tolerances: options.tolerances } : {}) },
   );

@@ -1,8 +1,9 @@
 import type { Writable } from 'node:stream';
 import type { Store } from '../store/index.js';
-import { csvRow, displayValue, escapeHtml, reportStyle, write } from './report-format.js';
-import { runHeader, runMismatches, runUnmatched, type RunReport } from './runs.js';
-import { severities, type Mismatch, type Severity, type Unmatched } from './types.js';
+import { displayValue } from '../match/display-value.js';
+import { csvRow, escapeHtml, reportStyle, write } from './report-format.js';
+import { runHeader, runMismatches, runUnmatched, type RunReport } from '../store/reconcile-runs.js';
+import { severities, type Mismatch, type Severity, type Unmatched } from '../match/types.js';
 
 /**
  * A run's report as JSON, CSV or a self-contained HTML page, written to a stream item by item so a run

@@ -1,4 +1,4 @@
-import { canonicalJson, contentHash } from '../mapping/content-hash.js';
+import { canonicalJson, sha256HexOfJson } from '../mapping/content-hash.js';
 import type { DiamondRecord, PlatformSource } from '../types/diamond.js';
 import { parseJson } from './audit.js';
 import { newDiamondId } from './diamond-id.js';
@@ -15,8 +15,12 @@ import {
   IDENTIFIER_NAMES,
   MAX_CURSOR_LENGTH,
   normaliseIdentifier,
+  ORG_SCOPED_NAMES,
+  type IdentifierName,
   type StoreKeys,
 } from './keys.js';
+import { isOrgScopedIdentifier } from '../mapping/identifiers.js';
+import { assertFenceHeld, fenceKey, type Fence } from './fence.js';
 import { runScript, saveScript, type RedisClient } from './scripts.js';
 
 /** A canonical record as stored, with what the store keeps beside it. */
@@ -54,6 +58,8 @@ export interface SyncIntentOptions {
 export interface SaveOptions extends ChangeContext {
   /** Record the intent to sync the stone in the same atomic step, when its content changes. */
   syncIntent?: SyncIntentOptions;
+  /** The lease the save is made under: refused ({@link FencedWriteError}) unless it still holds. */
+  fence?: Fence;
   /**
    * Refuse the save unless the stored version is this one (0: the stone must not exist yet). Not checked
    * when the content is unchanged: what the caller wanted stored is already there.
@@ -76,6 +82,8 @@ export interface SaveManyOptions extends ChangeContext {
   advanceCursor?: { adapter: string; cursor: string };
   /** Record the intent to sync each changed stone in the same atomic step. */
   syncIntent?: SyncIntentOptions;
+  /** The lease the save is made under: refused ({@link FencedWriteError}) unless it still holds. */
+  fence?: Fence;
 }
 
 /** What a save did. `unchanged`: the content hash matched and nothing at all was written. */
@@ -135,6 +143,7 @@ export function createDiamonds(redis: RedisClient, keys: StoreKeys, auditTrim = 
       if (seen.has(id)) throw new StoreInputError('batch', id, 'each diamond at most once per batch');
       seen.add(id);
     }
+    await checkLegacyIdentifiers(prepared);
     const cursor = options.advanceCursor;
     const intent = options.syncIntent;
     const args: (string | number)[] = [
@@ -149,19 +158,23 @@ export function createDiamonds(redis: RedisClient, keys: StoreKeys, auditTrim = 
       intent === undefined ? '' : '1',
       intent?.except === undefined ? '' : assertPlatformName(intent.except, 'syncIntent.except'),
       Date.now(),
+      options.fence === undefined ? '' : options.fence.holder,
     ];
     const scriptKeys = [
       keys.members,
       keys.auditLog,
       keys.cursors,
       ...IDENTIFIER_NAMES.map((name) => keys.identifier(name)),
+      ...ORG_SCOPED_NAMES.map((name) => keys.legacyIdentifier(name)),
     ];
     for (const stone of prepared) {
       scriptKeys.push(keys.diamond(stone.id), keys.stoneAudit(stone.id));
       args.push(...stone.args);
     }
     scriptKeys.push(keys.syncIntents);
+    if (options.fence) scriptKeys.push(fenceKey(options.fence, keys.prefix));
     const reply = (await runScript(redis, saveScript, scriptKeys, args)) as (string | number)[];
+    assertFenceHeld(reply, prepared[0]?.id ?? '', options.fence);
     const [status, ...rest] = reply;
     if (status === 'version') {
       const [id, expected, actual] = rest.map(String) as [string, string, string];
@@ -169,13 +182,36 @@ export function createDiamonds(redis: RedisClient, keys: StoreKeys, auditTrim = 
     }
     if (status === 'identifier') {
       const [name, value, owner, id] = rest.map(String) as [string, string, string, string];
-      throw new IdentifierConflictError(name, value, owner, id);
+      // An organisation's identifier is indexed with the organisation after it; the conflict tells the value.
+      throw new IdentifierConflictError(name, value.split('\n')[0]!, owner, id);
     }
     return prepared.map(({ id }, i) => ({
       id,
       outcome: rest[2 * i] as SaveResult['outcome'],
       version: Number(rest[2 * i + 1]),
     }));
+  };
+
+  // Entries of the index written before identifiers were kept per organisation name one holder for every
+  // organisation; the save script cannot read that holder's organisation, so the conflict is checked here.
+  // No entry is ever added to that index, so none can appear between this check and the save.
+  const checkLegacyIdentifiers = async (prepared: readonly PreparedChange[]): Promise<void> => {
+    const asked = prepared.flatMap((stone) =>
+      stone.scoped.map((entry) => ({ ...entry, id: stone.id, org: stone.org })),
+    );
+    if (asked.length === 0) return;
+    const pipeline = redis.pipeline();
+    for (const { name, value } of asked) pipeline.hget(keys.legacyIdentifier(name), value);
+    const holders = ((await pipeline.exec()) ?? []).map(([error, holder]) => {
+      if (error) throw error;
+      return holder as string | null;
+    });
+    for (const [i, { name, value, id, org }] of asked.entries()) {
+      const holder = holders[i];
+      if (holder === null || holder === undefined || holder === id) continue;
+      if ((await ownerOrg(redis, keys, holder)) === org)
+        throw new IdentifierConflictError(name, value, holder, id);
+    }
   };
 
   const list = async ({
@@ -229,7 +265,18 @@ export function createDiamonds(redis: RedisClient, keys: StoreKeys, auditTrim = 
 
 interface PreparedChange {
   id: string;
+  /** The organisation the stone's own identifiers are unique in: its `owner.org`, '' when it has none. */
+  org: string;
+  /** Its identifiers unique within an organisation, normalised, without the organisation. */
+  scoped: { name: IdentifierName; value: string }[];
   args: (string | number)[];
+}
+
+/** The `owner.org` of stored stone `id`, '' when it has none (or is not stored). */
+export async function ownerOrg(redis: RedisClient, keys: StoreKeys, id: string): Promise<string> {
+  const json = await redis.hget(keys.diamond(id), 'record');
+  if (json === null) return '';
+  return (parseJson(`${keys.diamond(id)} record`, json) as DiamondRecord).owner?.org ?? '';
 }
 
 // Everything the script needs for one stone, validated before anything is sent.
@@ -244,6 +291,17 @@ function prepare({ record, expectedVersion, detail }: DiamondChange): PreparedCh
   const withId: DiamondRecord = { ...record, id };
   const { sources, ...content } = withId;
   const identifiers = (content.identifiers ?? {}) as Record<string, unknown>;
+  const owner = content.owner?.org;
+  const org = owner === undefined ? '' : assertSafeText(owner, `owner.org of ${id}`, 128);
+  const scoped: PreparedChange['scoped'] = [];
+  const indexed = IDENTIFIER_NAMES.map((name) => {
+    if (identifiers[name] === undefined) return '';
+    const value = normaliseIdentifier(name, identifiers[name]);
+    if (!isOrgScopedIdentifier(name)) return value;
+    scoped.push({ name, value });
+    return `${value}\n${org}`;
+  });
+  const json = canonicalJson(content);
   const sourceArgs: string[] = [];
   for (const [platform, source] of Object.entries(sources ?? {})) {
     assertPlatformName(platform, `sources platform of ${id}`);
@@ -252,15 +310,16 @@ function prepare({ record, expectedVersion, detail }: DiamondChange): PreparedCh
   }
   return {
     id,
+    org,
+    scoped,
     args: [
       id,
       expectedVersion ?? '',
-      contentHash(withId),
-      canonicalJson(content),
+      // The content hash is the hash of the very text stored (contentHash leaves `sources` out too).
+      sha256HexOfJson(json),
+      json,
       detail === undefined ? '' : canonicalJson(detail),
-      ...IDENTIFIER_NAMES.map((name) =>
-        identifiers[name] === undefined ? '' : normaliseIdentifier(name, identifiers[name]),
-      ),
+      ...indexed,
       sourceArgs.length / 2,
       ...sourceArgs,
     ],

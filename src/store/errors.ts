@@ -89,3 +89,20 @@ export class UnknownDiamondError extends Error {
     super(`[tracebridge] [store] no diamond ${diamondId} is stored`);
   }
 }
+
+/**
+ * A write made under a lease that its holder no longer holds (it lapsed, and may be another's now): the
+ * store refused it and wrote nothing. The job that made it is retried and reads the stone afresh.
+ */
+export class FencedWriteError extends Error {
+  override readonly name = 'FencedWriteError';
+
+  constructor(
+    readonly diamondId: string,
+    readonly fence: { readonly key: string; readonly holder: string },
+  ) {
+    super(
+      `[tracebridge] [store] a write for diamond ${diamondId} under lease ${fence.key} (held as ${fence.holder}) was refused: that lease is no longer held; nothing was written`,
+    );
+  }
+}

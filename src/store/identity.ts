@@ -1,5 +1,7 @@
 import { canonicalJson } from '../mapping/content-hash.js';
+import { groupIdentifierNames, isGroupIdentifier, isOrgScopedIdentifier } from '../mapping/identifiers.js';
 import type { PlatformSource } from '../types/diamond.js';
+import { ownerOrg } from './diamonds.js';
 import { IdentityConflictError, StoreInputError, UnknownDiamondError } from './errors.js';
 import {
   assertDiamondId,
@@ -9,6 +11,7 @@ import {
   type IdentifierName,
   type StoreKeys,
 } from './keys.js';
+import { assertFenceHeld, fenceKey, type Fence } from './fence.js';
 import { linkScript, runScript, type RedisClient } from './scripts.js';
 
 /** Who links and why, for the audit log. */
@@ -16,6 +19,15 @@ export interface LinkOptions {
   actor: string;
   /** Default `link` (or `sync` for {@link IdentityMap.recordSync}). */
   action?: string;
+  /** The lease the link is made under: refused ({@link FencedWriteError}) unless it still holds. */
+  fence?: Fence;
+}
+
+/** One identifier to look up: see {@link IdentityMap.findByIdentifier}. */
+export interface IdentifierQuery {
+  name: IdentifierName;
+  value: string;
+  org?: string;
 }
 
 /** What a link did: `unchanged` when the store already held exactly that. */
@@ -48,8 +60,31 @@ export interface IdentityMap {
   resolve(platform: string, ref: string): Promise<string | null>;
   /** The stone's current ref on every platform it is linked on. */
   refs(id: string): Promise<Record<string, string>>;
-  /** The stone holding a canonical identifier (normalised as the index stores it), or null. */
-  findByIdentifier(name: IdentifierName, value: string): Promise<string | null>;
+  /**
+   * The stone holding a canonical identifier (normalised as the index stores it), or null; always null for
+   * a group identifier (`kpCertificate`), which names a parcel, never one stone: see {@link IdentityMap.parcel}.
+   * An identifier unique within an organisation only (`producerRef`, `roughControlNumber`) is the stone
+   * of `org` (the stone's `owner.org`; undefined: a stone with no owner); `org` is ignored for the others.
+   */
+  findByIdentifier(name: IdentifierName, value: string, org?: string): Promise<string | null>;
+  /**
+   * {@link IdentityMap.findByIdentifier} for many identifiers in one pipelined round trip, in the order
+   * asked: an import looks up every row of a batch at once.
+   */
+  findManyByIdentifier(queries: readonly IdentifierQuery[]): Promise<(string | null)[]>;
+  /**
+   * Every stone holding a canonical identifier, in whichever organisation: for a record whose organisation
+   * is not known (a platform record from a party the participants registry does not name). Empty for a
+   * group identifier; for the others one per organisation (two where a sold stone brought its reference
+   * to a buyer that had one), at most 1000 in all.
+   */
+  holdersOf(name: IdentifierName, value: string): Promise<string[]>;
+  /** The stones sharing a group identifier (a KP certificate's parcel), by bridge ID, a page at a time. */
+  parcel(
+    name: IdentifierName,
+    value: string,
+    page?: { cursor?: string | null; count?: number },
+  ): Promise<{ ids: string[]; cursor: string | null }>;
 }
 
 /** The identity map over `keys`. */
@@ -61,11 +96,19 @@ export function createIdentityMap(redis: RedisClient, keys: StoreKeys, auditTrim
     source: string,
     action: string,
     actor: string,
+    fence: Fence | undefined,
   ): Promise<LinkOutcome> => {
     const reply = (await runScript(
       redis,
       linkScript,
-      [keys.diamond(id), keys.platformRefs(platform), keys.stoneRefs(id), keys.auditLog, keys.stoneAudit(id)],
+      [
+        keys.diamond(id),
+        keys.platformRefs(platform),
+        keys.stoneRefs(id),
+        keys.auditLog,
+        keys.stoneAudit(id),
+        ...(fence === undefined ? [] : [fenceKey(fence, keys.prefix)]),
+      ],
       [
         id,
         platform,
@@ -75,28 +118,133 @@ export function createIdentityMap(redis: RedisClient, keys: StoreKeys, auditTrim
         assertSafeText(action, 'action', 64),
         auditTrim,
         source,
+        fence === undefined ? '' : fence.holder,
       ],
     )) as string[];
+    assertFenceHeld(reply, id, fence);
     if (reply[0] === 'unknown') throw new UnknownDiamondError(id);
     if (reply[0] === 'identity') throw new IdentityConflictError(platform, ref, String(reply[1]), id);
     return reply[1] as LinkOutcome;
   };
 
+  const assertName = (name: string) => {
+    if (!(IDENTIFIER_NAMES as readonly string[]).includes(name)) {
+      throw new StoreInputError('identifier name', name, `one of ${IDENTIFIER_NAMES.join(', ')}`);
+    }
+  };
+
+  // The members of an organisation's identifier index that start with `prefix`, as bridge IDs.
+  const scopedHolders = async (name: IdentifierName, prefix: string, count: number) => {
+    const members = await redis.zrangebylex(
+      keys.identifier(name),
+      ...startingWith(prefix),
+      'LIMIT',
+      0,
+      count,
+    );
+    return members.map((member) => member.slice(member.lastIndexOf('\n') + 1));
+  };
+
+  // Each query becomes its commands in one pipeline: a group identifier none, a global one its index
+  // entry, an organisation's own one its scoped holder and the holder written before identifiers were
+  // kept per organisation, whose organisation is then read (rarely: only old stones have one).
+  const findMany = async (queries: readonly IdentifierQuery[]): Promise<(string | null)[]> => {
+    const asked = queries.map(({ name, value, org }) => {
+      assertName(name);
+      if (isGroupIdentifier(name)) return { kind: 'group' as const };
+      const normal = normaliseIdentifier(name, value);
+      if (!isOrgScopedIdentifier(name)) return { kind: 'global' as const, name, normal };
+      const scope = org === undefined ? '' : assertSafeText(org, 'org', 128);
+      return { kind: 'scoped' as const, name, normal, scope };
+    });
+    const pipeline = redis.pipeline();
+    for (const query of asked) {
+      if (query.kind === 'global') pipeline.hget(keys.identifier(query.name), query.normal);
+      if (query.kind !== 'scoped') continue;
+      pipeline.zrangebylex(
+        keys.identifier(query.name),
+        ...startingWith(`${query.normal}\n${query.scope}\n`),
+        'LIMIT',
+        0,
+        1,
+      );
+      pipeline.hget(keys.legacyIdentifier(query.name), query.normal);
+    }
+    const replies = ((await pipeline.exec()) ?? []).map(([error, reply]) => {
+      if (error) throw error;
+      return reply;
+    });
+    let next = 0;
+    return Promise.all(
+      asked.map(async (query) => {
+        if (query.kind === 'group') return null;
+        if (query.kind === 'global') return replies[next++] as string | null;
+        const [member] = replies[next++] as string[];
+        const legacy = replies[next++] as string | null;
+        if (member !== undefined) return member.slice(member.lastIndexOf('\n') + 1);
+        return legacy !== null && (await ownerOrg(redis, keys, legacy)) === query.scope ? legacy : null;
+      }),
+    );
+  };
+
   return {
-    link: (id, platform, ref, { actor, action = 'link' }) => linkAs(id, platform, ref, '', action, actor),
-    recordSync: (id, platform, source, { actor, action = 'sync' }) =>
-      linkAs(id, platform, source.ref, canonicalJson(source), action, actor),
+    link: (id, platform, ref, { actor, action = 'link', fence }) =>
+      linkAs(id, platform, ref, '', action, actor, fence),
+    recordSync: (id, platform, source, { actor, action = 'sync', fence }) =>
+      linkAs(id, platform, source.ref, canonicalJson(source), action, actor, fence),
     async resolve(platform, ref) {
       return redis.hget(keys.platformRefs(platform), assertSafeText(ref, `${platform} ref`, 128));
     },
     async refs(id) {
       return redis.hgetall(keys.stoneRefs(assertDiamondId(id)));
     },
-    async findByIdentifier(name, value) {
-      if (!(IDENTIFIER_NAMES as readonly string[]).includes(name)) {
-        throw new StoreInputError('identifier name', name, `one of ${IDENTIFIER_NAMES.join(', ')}`);
+    async findByIdentifier(name, value, org) {
+      const [id] = await findMany([{ name, value, ...(org === undefined ? {} : { org }) }]);
+      return id!;
+    },
+    findManyByIdentifier: (queries) => findMany(queries),
+    async holdersOf(name, value) {
+      assertName(name);
+      if (isGroupIdentifier(name)) return [];
+      const normal = normaliseIdentifier(name, value);
+      if (!isOrgScopedIdentifier(name)) {
+        const holder = await redis.hget(keys.identifier(name), normal);
+        return holder === null ? [] : [holder];
       }
-      return redis.hget(keys.identifier(name), normaliseIdentifier(name, value));
+      const [holders, legacy] = await Promise.all([
+        scopedHolders(name, `${normal}\n`, 1000),
+        redis.hget(keys.legacyIdentifier(name), normal),
+      ]);
+      return legacy === null || holders.includes(legacy) ? holders : [...holders, legacy];
+    },
+    async parcel(name, value, { cursor = null, count = 100 } = {}) {
+      if (!isGroupIdentifier(name))
+        throw new StoreInputError(
+          'identifier name',
+          name,
+          `a group identifier: ${groupIdentifierNames.join(', ')}`,
+        );
+      if (!Number.isInteger(count) || count < 1)
+        throw new StoreInputError('parcel page size', count, 'a whole number of 1 or more');
+      // Members are `<value>\n<bridge ID>`: the parcel is one lexical range, paged by the last ID given.
+      const prefix = `${normaliseIdentifier(name, value)}\n`;
+      const from = cursor === null ? `[${prefix}` : `(${prefix}${assertDiamondId(cursor)}`;
+      const members = await redis.zrangebylex(
+        keys.identifier(name),
+        from,
+        `(${prefix.slice(0, -1)}\u000b`,
+        'LIMIT',
+        0,
+        count,
+      );
+      const ids = members.map((member) => member.slice(prefix.length));
+      return { ids, cursor: ids.length < count ? null : (ids.at(-1) ?? null) };
     },
   };
+}
+
+// The lexical range of an identifier index's members that start with `prefix` (value, organisation and
+// newline): up to the same text with the newline's successor, vertical tab.
+function startingWith(prefix: string): [string, string] {
+  return [`[${prefix}`, `(${prefix.slice(0, -1)}\u000b`];
 }

@@ -21,6 +21,13 @@ export {
   type AuditRetention,
   type RecentOptions,
 } from './audit.js';
+export {
+  connectRedis,
+  describeTarget,
+  redisTarget,
+  type ConnectionUse,
+  type RedisTarget,
+} from './connection.js';
 export type { Cursors } from './cursors.js';
 export type {
   ChangeContext,
@@ -35,7 +42,8 @@ export type {
 } from './diamonds.js';
 export type { IntentDone, Outbox, SyncIntent } from './outbox.js';
 export * from './errors.js';
-export type { IdentityMap, LinkOptions, LinkOutcome } from './identity.js';
+export type { Fence } from './fence.js';
+export type { IdentifierQuery, IdentityMap, LinkOptions, LinkOutcome } from './identity.js';
 export {
   SPOOL_CHUNK_BYTES,
   type ImportCommit,
@@ -55,6 +63,7 @@ export {
 export { newDiamondId } from './diamond-id.js';
 export type { MirrorEntry, MirrorSaveOptions, Mirrors, StoneMirrors } from './mirrors.js';
 export type { RedisClient } from './scripts.js';
+export { createReplicas, ReplicationTimeoutError, type Replicas } from './replicas.js';
 
 /** Options for {@link createStore}. */
 export interface StoreOptions {

@@ -1,5 +1,11 @@
 import { StoreInputError } from './errors.js';
-import { identifierNames, type IdentifierName } from '../mapping/identifiers.js';
+import {
+  identifierNames,
+  isGroupIdentifier,
+  isOrgScopedIdentifier,
+  orgScopedIdentifierNames,
+  type IdentifierName,
+} from '../mapping/identifiers.js';
 
 /**
  * Every key the store touches is built here, and nowhere else. All of them start with one prefix whose
@@ -12,6 +18,9 @@ export const DEFAULT_PREFIX = '{tracebridge}:';
 
 /** The canonical identifiers the store indexes, in the order the save script receives them. */
 export const IDENTIFIER_NAMES = identifierNames;
+
+/** The identifiers unique within an organisation only, in the order the save script receives their old keys. */
+export const ORG_SCOPED_NAMES = orgScopedIdentifierNames;
 export type { IdentifierName };
 
 /** The key names for one prefix. */
@@ -21,8 +30,18 @@ export interface StoreKeys {
   diamond(id: string): string;
   /** Sorted set (all scores 0, ordered by ID) of every stored bridge ID. */
   readonly members: string;
-  /** Hash: normalised identifier value -> bridge ID. */
+  /**
+   * Hash: normalised identifier value -> bridge ID; for a group identifier (`kpCertificate`), a sorted set
+   * (all scores 0) of `<value>\n<bridge ID>`, so one value lists its whole parcel in order; for one unique
+   * within an organisation (`producerRef`), a sorted set of `<value>\n<owner.org>\n<bridge ID>`, so one
+   * value lists its holder in each organisation.
+   */
   identifier(name: IdentifierName): string;
+  /**
+   * Hash: value -> bridge ID, the index of an organisation's identifier as written before identifiers were
+   * kept per organisation; read as a fallback and emptied as its stones change.
+   */
+  legacyIdentifier(name: IdentifierName): string;
   /** Hash: native ref on one platform -> bridge ID. */
   platformRefs(platform: string): string;
   /** Hash: platform -> native ref for one stone. */
@@ -84,7 +103,10 @@ export function storeKeys(prefix: string = DEFAULT_PREFIX): StoreKeys {
     prefix,
     diamond: (id) => `${prefix}diamond:${assertDiamondId(id)}`,
     members: `${prefix}diamonds`,
-    identifier: (name) => `${prefix}identifier:${name}`,
+    // A group's index has a key of its own: a set of stones is another Redis type than one stone's hash.
+    identifier: (name) =>
+      `${prefix}${isGroupIdentifier(name) ? 'identifier-group' : isOrgScopedIdentifier(name) ? 'identifier-org' : 'identifier'}:${name}`,
+    legacyIdentifier: (name) => `${prefix}identifier:${name}`,
     platformRefs: (platform) => `${prefix}ref:${assertPlatformName(platform)}`,
     stoneRefs: (id) => `${prefix}refs:${assertDiamondId(id)}`,
     cursors: `${prefix}cursors`,

@@ -3,6 +3,7 @@ import { canonicalJson } from '../mapping/content-hash.js';
 import type { DiamondRecord } from '../types/diamond.js';
 import { parseJson } from './audit.js';
 import { StoreInputError } from './errors.js';
+import { assertFenceHeld, FENCE_LUA, fenceKey, type Fence } from './fence.js';
 import { assertDiamondId, assertPlatformName, assertSafeText, type StoreKeys } from './keys.js';
 import { runScript, type RedisClient, type StoreScript } from './scripts.js';
 
@@ -32,6 +33,11 @@ export interface MirrorSaveOptions {
   readAt: string | Date;
   /** The platform's own reference for the stone. */
   ref?: string;
+  /**
+   * The lease the view was read under (a sync worker's): refused ({@link FencedWriteError}) unless it
+   * still holds, so a worker that lost its hold never overwrites what the next holder saved.
+   */
+  fence?: Fence;
 }
 
 /** Reads and writes the platform views of stones. */
@@ -49,9 +55,11 @@ export interface Mirrors {
   remove(id: string, platform: string): Promise<void>;
 }
 
-// Writes the entry only when the stored one is absent or was read no later. `readAt` strings are all
-// `Date#toISOString()` output, so comparing them as strings compares the instants.
-const saveMirrorSource = `
+// Writes the entry only when the fence (KEYS[2], when given) still holds and the stored one is absent or
+// was read no later. `readAt` strings are all `Date#toISOString()` output, so comparing them as strings
+// compares the instants.
+const saveMirrorSource = `${FENCE_LUA}
+if ARGV[4] ~= '' and not fenceHolds(KEYS[2], ARGV[4]) then return 'fenced' end
 local stored = redis.call('HGET', KEYS[1], ARGV[1])
 if stored then
   local ok, entry = pcall(cjson.decode, stored)
@@ -78,7 +86,7 @@ export function createMirrors(redis: RedisClient, keys: StoreKeys): Mirrors {
   };
 
   return {
-    async save(id, platform, view, { readAt, ref }) {
+    async save(id, platform, view, { readAt, ref, fence }) {
       const key = keys.mirror(assertDiamondId(id));
       assertPlatformName(platform);
       if (view === null || typeof view !== 'object' || Array.isArray(view)) {
@@ -93,9 +101,10 @@ export function createMirrors(redis: RedisClient, keys: StoreKeys): Mirrors {
       const stored = await runScript(
         redis,
         saveMirrorScript,
-        [key],
-        [platform, entry.readAt, canonicalJson(entry)],
+        fence === undefined ? [key] : [key, fenceKey(fence, keys.prefix)],
+        [platform, entry.readAt, canonicalJson(entry), fence?.holder ?? ''],
       );
+      assertFenceHeld([stored], id, fence);
       return stored === 1;
     },
     async get(id) {

@@ -36,6 +36,8 @@ export interface Outbox {
   clear(done: readonly IntentDone[]): Promise<number>;
   /** How many intents are pending. */
   count(): Promise<number>;
+  /** The stone's pending intent (its hash and `except`), or null when its jobs were queued. */
+  intentOf(diamondId: string): Promise<Omit<SyncIntent, 'since'> | null>;
 }
 
 /** The outbox over `keys`. */
@@ -62,21 +64,12 @@ export function createOutbox(redis: RedisClient, keys: StoreKeys): Outbox {
         if (error) throw error;
         // An index entry without its intent is a leftover the next clear drops; here it is owed nothing.
         if (typeof json !== 'string') return [{ diamondId: id, hash: '', since }];
-        const parsed = parseJson(`${keys.diamond(id)} syncIntent`, json) as {
-          hash?: unknown;
-          except?: unknown;
-        };
-        if (typeof parsed.hash !== 'string')
-          throw new CorruptEntryError(keys.diamond(id), 'syncIntent lacks its content hash');
-        return [
-          {
-            diamondId: id,
-            hash: parsed.hash,
-            ...(typeof parsed.except === 'string' ? { except: parsed.except } : {}),
-            since,
-          },
-        ];
+        return [{ ...parseIntent(id, json), since }];
       });
+    },
+    async intentOf(diamondId) {
+      const json = await redis.hget(keys.diamond(assertDiamondId(diamondId)), 'syncIntent');
+      return typeof json === 'string' ? parseIntent(diamondId, json) : null;
     },
     async clear(done) {
       if (done.length === 0) return 0;
@@ -88,4 +81,18 @@ export function createOutbox(redis: RedisClient, keys: StoreKeys): Outbox {
       return redis.zcard(keys.syncIntents);
     },
   };
+
+  function parseIntent(diamondId: string, json: string): Omit<SyncIntent, 'since'> {
+    const parsed = parseJson(`${keys.diamond(diamondId)} syncIntent`, json) as {
+      hash?: unknown;
+      except?: unknown;
+    };
+    if (typeof parsed.hash !== 'string')
+      throw new CorruptEntryError(keys.diamond(diamondId), 'syncIntent lacks its content hash');
+    return {
+      diamondId,
+      hash: parsed.hash,
+      ...(typeof parsed.except === 'string' ? { except: parsed.except } : {}),
+    };
+  }
 }

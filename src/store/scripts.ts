@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
 import { AUDIT_TRIM_LUA } from './audit.js';
+import { groupIdentifierNames, orgScopedIdentifierNames } from '../mapping/identifiers.js';
+import { FENCE_LUA } from './fence.js';
 import { IDENTIFIER_NAMES } from './keys.js';
 
 /** A connected ioredis client: a single server, or a cluster (every store key shares one hash slot). */
@@ -48,6 +50,8 @@ end
 `;
 
 const NAMES_LUA = `{${IDENTIFIER_NAMES.map((name) => `'${name}'`).join(', ')}}`;
+const GROUPS_LUA = `{${groupIdentifierNames.map((name) => `${name} = true`).join(', ')}}`;
+const SCOPED_LUA = `{${orgScopedIdentifierNames.map((name) => `'${name}'`).join(', ')}}`;
 
 /**
  * Saves a batch of stones, all or nothing, and optionally advances a change-feed cursor in the same step.
@@ -56,27 +60,44 @@ const NAMES_LUA = `{${IDENTIFIER_NAMES.map((name) => `'${name}'`).join(', ')}}`;
  * `syncIntent` field on its record, `{hash, except?}`, and its ID in the pending index scored by `atMs`,
  * in the same atomic step, so no stored change can be left without a record that it must be synced.
  *
- * KEYS: members, auditLog, cursors, one identifier hash per IDENTIFIER_NAMES entry, then per stone its
- * diamond hash and its audit stream, then the pending sync intents index.
+ * A save made under a lease (fence.ts) is refused, with nothing written, unless the lease still holds.
+ *
+ * KEYS: members, auditLog, cursors, one identifier index per IDENTIFIER_NAMES entry, the old hash of each
+ * ORG_SCOPED_NAMES entry, then per stone its diamond hash and its audit stream, then the pending sync
+ * intents index, then the fence's lease key when the save is fenced.
  * ARGV: at, actor, action, platform, audit retention, cursorAdapter, cursor, count, intent ('1' to record
- * one, else ''), intent's excepted platform ('' for none), atMs, then per stone: id,
- * expectedVersion, hash, record JSON, detail JSON, one value per identifier name ('' when absent),
- * number of sources, then (platform, source JSON) pairs.
+ * one, else ''), intent's excepted platform ('' for none), atMs, the fence's holder ('' for none), then per
+ * stone: id, expectedVersion, hash, record JSON, detail JSON, one value per identifier name ('' when
+ * absent; `<value>\n<owner.org>` for one unique within an organisation), number of sources, then
+ * (platform, source JSON) pairs.
  *
  * Replies {'ok', outcome, version, ...} per stone, or {'version', id, expected, actual}, or
- * {'identifier', name, value, ownerId, id} having written nothing.
+ * {'identifier', name, value, ownerId, id}, or {'fenced'} having written nothing. A group identifier
+ * (`kpCertificate`) is shared by its parcel: never a conflict, indexed as `<value>\n<id>` in its sorted set.
+ * One unique within an organisation (`producerRef`) conflicts only within the stone's organisation, and
+ * never for a stone that already held it (it passes to another organisation with its stone), indexed
+ * as `<value>\n<org>\n<id>`; its entry in the old hash (written before identifiers were kept per
+ * organisation) is released when the stone changes. The old hash is not checked here: the store checks
+ * it before the save, and no entry is ever added to it.
  */
-export const saveScript = defineScript(`${AUDIT_LUA}
+export const saveScript = defineScript(`${AUDIT_LUA}${FENCE_LUA}
 local NAMES = ${NAMES_LUA}
+local GROUPS = ${GROUPS_LUA}
 local NI = #NAMES
+local SCOPED = {}
+local LEGACY = {}
+for s, name in ipairs(${SCOPED_LUA}) do SCOPED[name] = true; LEGACY[name] = KEYS[3 + NI + s] end
+local B = 3 + NI + #${SCOPED_LUA}
 local count = tonumber(ARGV[8])
+local INTENTS = KEYS[B + 1 + 2 * count]
+if ARGV[12] ~= '' and not fenceHolds(KEYS[B + 2 + 2 * count], ARGV[12]) then return { 'fenced' } end
 local stones = {}
 local claimed = {}
-local a = 11
+local a = 12
 for i = 1, count do
   local stone = { id = ARGV[a + 1], expected = ARGV[a + 2], hash = ARGV[a + 3], record = ARGV[a + 4],
     detail = ARGV[a + 5], identifiers = {}, sources = {},
-    key = KEYS[3 + NI + 2 * i - 1], auditKey = KEYS[3 + NI + 2 * i] }
+    key = KEYS[B + 2 * i - 1], auditKey = KEYS[B + 2 * i] }
   for j = 1, NI do stone.identifiers[j] = ARGV[a + 5 + j] end
   a = a + 6 + NI
   local sourceCount = tonumber(ARGV[a])
@@ -92,9 +113,27 @@ for i = 1, count do
     end
     for j = 1, NI do
       local value = stone.identifiers[j]
-      if value ~= '' then
+      local kept = false
+      if value ~= '' and SCOPED[NAMES[j]] then
+        -- A stone that passes to another organisation brings the reference it held: a sale is a fact of
+        -- the world, never refused because the buyer gave one of its own stones the same reference.
+        local before = redis.call('HGET', stone.key, 'ident:' .. NAMES[j])
+        kept = before and string.match(before, '^[^\\n]*') == string.match(value, '^[^\\n]*')
+      end
+      if value ~= '' and not GROUPS[NAMES[j]] and not kept then
         local mark = j .. ':' .. value
-        local owner = claimed[mark] or redis.call('HGET', KEYS[3 + j], value)
+        local owner = claimed[mark]
+        if owner == nil and SCOPED[NAMES[j]] then
+          -- The value's holders in the stone's organisation: the members that start with value, org, newline.
+          local held = redis.call('ZRANGEBYLEX', KEYS[3 + j], '[' .. value .. '\\n', '(' .. value .. '\\11',
+            'LIMIT', 0, 2)
+          for _, member in ipairs(held) do
+            local id = string.sub(member, #value + 2)
+            if id ~= stone.id then owner = id end
+          end
+        elseif owner == nil then
+          owner = redis.call('HGET', KEYS[3 + j], value)
+        end
         if owner and owner ~= stone.id then return { 'identifier', NAMES[j], value, owner, stone.id } end
         claimed[mark] = stone.id
       end
@@ -119,12 +158,22 @@ for i = 1, count do
       local field = 'ident:' .. NAMES[j]
       local old = redis.call('HGET', stone.key, field)
       local value = stone.identifiers[j]
-      -- Release a corrected identifier, but only if this stone still holds it.
-      if old and old ~= value and redis.call('HGET', KEYS[3 + j], old) == stone.id then
+      if GROUPS[NAMES[j]] or SCOPED[NAMES[j]] then
+        -- A stone leaves its old parcel (or organisation) and joins the new one; the other stones stay.
+        if old and old ~= value then
+          if not SCOPED[NAMES[j]] or string.find(old, '\\n', 1, true) then
+            redis.call('ZREM', KEYS[3 + j], old .. '\\n' .. stone.id)
+          elseif redis.call('HGET', LEGACY[NAMES[j]], old) == stone.id then
+            redis.call('HDEL', LEGACY[NAMES[j]], old)
+          end
+        end
+        if value ~= '' then redis.call('ZADD', KEYS[3 + j], 0, value .. '\\n' .. stone.id) end
+      elseif old and old ~= value and redis.call('HGET', KEYS[3 + j], old) == stone.id then
+        -- Release a corrected identifier, but only if this stone still holds it.
         redis.call('HDEL', KEYS[3 + j], old)
       end
       if value ~= '' then
-        redis.call('HSET', KEYS[3 + j], value, stone.id)
+        if not GROUPS[NAMES[j]] and not SCOPED[NAMES[j]] then redis.call('HSET', KEYS[3 + j], value, stone.id) end
         redis.call('HSET', stone.key, field, value)
       elseif old then
         redis.call('HDEL', stone.key, field)
@@ -140,7 +189,7 @@ for i = 1, count do
       local intent = { hash = stone.hash }
       if ARGV[10] ~= '' then intent.except = ARGV[10] end
       redis.call('HSET', stone.key, 'syncIntent', cjson.encode(intent))
-      redis.call('ZADD', KEYS[#KEYS], ARGV[11], stone.id)
+      redis.call('ZADD', INTENTS, ARGV[11], stone.id)
     end
   end
   table.insert(reply, outcome)
@@ -154,12 +203,18 @@ return reply
  * Links a native ref to a stone both ways and, when given, records where the platform holds the stone
  * (`sources.<platform>`).
  *
- * KEYS: diamond hash, platform refs, stone refs, auditLog, stone audit.
- * ARGV: id, platform, ref, at, actor, action, audit retention, source JSON ('' for a bare link).
- * Replies {'ok', 'linked'|'unchanged'}, {'unknown'}, or {'identity', ownerId} having written nothing.
+ * A link made under a lease (fence.ts) is refused, with nothing written, unless the lease still holds.
+ *
+ * KEYS: diamond hash, platform refs, stone refs, auditLog, stone audit, then the fence's lease key when
+ * the link is fenced.
+ * ARGV: id, platform, ref, at, actor, action, audit retention, source JSON ('' for a bare link), the
+ * fence's holder ('' for none).
+ * Replies {'ok', 'linked'|'unchanged'}, {'unknown'}, {'identity', ownerId} or {'fenced'} having written
+ * nothing.
  */
-export const linkScript = defineScript(`${AUDIT_LUA}
+export const linkScript = defineScript(`${AUDIT_LUA}${FENCE_LUA}
 local id, platform, ref, source = ARGV[1], ARGV[2], ARGV[3], ARGV[8]
+if ARGV[9] ~= '' and not fenceHolds(KEYS[6], ARGV[9]) then return { 'fenced' } end
 if redis.call('EXISTS', KEYS[1]) == 0 then return { 'unknown' } end
 local owner = redis.call('HGET', KEYS[2], ref)
 if owner and owner ~= id then return { 'identity', owner } end

@@ -171,6 +171,10 @@ export interface Identifiers {
    * Number of the Kimberley Process certificate the stone was exported under.
    */
   kpCertificate?: Reference;
+  /**
+   * The box (a sorted parcel) the stone was put in; shared by every stone of the box.
+   */
+  boxId?: Reference;
 }
 /**
  * Where the stone was mined, as declared by the producer. A platform that only says "aggregated" sets aggregated: true and no country.

@@ -42,10 +42,11 @@ const files: Readonly<Record<string, string>> = {
   '/producer': 'producer.html',
   '/web/producer.css': 'producer.css',
   '/web/producer.js': 'producer.js',
+  '/web/platforms.js': 'platforms.js',
 };
 
 /**
- * The provenance lookup page (`GET /`), the producer's import page (`GET /producer`) and their stylesheets,
+ * The provenance lookup page (`GET /`), the producer's page (`GET /producer`: imports, platforms, disagreements) and their stylesheets,
  * scripts and icon, and the trade's words generated from the vocabularies (`GET /web/vocabulary.js`), for
  * the API to mount with
  * `app.use(webRoutes())`. Requests for anything else fall through to the next handler.

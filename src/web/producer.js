@@ -1,7 +1,10 @@
 /* global document, window, sessionStorage, fetch, URL, TextEncoder, btoa, setTimeout */
-// The producer's import page. Row values come from the producer's own file, and reasons from the bridge;
-// both reach the page through textContent and DOM nodes, never as markup. The API key stays in this tab
-// (sessionStorage) and travels only in the Authorization header, never in a URL.
+// The producer's page: the import here, the platforms and the disagreements in platforms.js. Row values
+// come from the producer's own file, and reasons from the bridge; both reach the page through textContent
+// and DOM nodes, never as markup. The API key stays in this tab (sessionStorage) and travels only in the
+// Authorization header, never in a URL.
+
+import { problemOf, startPlatforms } from './platforms.js';
 
 const KEY_STORAGE = 'tracebridge.apiKey';
 const PAGE = 100;
@@ -39,6 +42,15 @@ function authorization() {
   return { authorization: `Bearer ${key}` };
 }
 
+startPlatforms(() => {
+  const headers = authorization();
+  if (!headers) {
+    say('Enter your API key first.');
+    keyInput.focus();
+  }
+  return headers;
+});
+
 function formatOf(file) {
   if (/\.(ndjson|jsonl)$/i.test(file.name) || file.type === 'application/x-ndjson')
     return 'application/x-ndjson';
@@ -53,15 +65,6 @@ async function columnsHeader() {
   const bytes = new TextEncoder().encode(text);
   const base64 = btoa(String.fromCharCode(...bytes));
   return { 'tracebridge-columns': base64.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '') };
-}
-
-async function problemOf(response) {
-  try {
-    const body = await response.json();
-    return body.detail ?? response.statusText;
-  } catch {
-    return response.statusText;
-  }
 }
 
 form.addEventListener('submit', async (event) => {

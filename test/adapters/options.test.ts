@@ -16,6 +16,8 @@ import {
 } from '../../src/adapters/options.js';
 import { fieldPath, mapOrRefuse, refuse } from '../../src/adapters/refuse.js';
 import { PlatformError } from '../../src/adapters/errors.js';
+import { giaAdapter } from '../../src/adapters/gia/index.js';
+import { tracrAdapter } from '../../src/adapters/tracr/index.js';
 import { MappingError } from '../../src/mapping/errors.js';
 
 const shelf: AdapterOptionsSchema = {
@@ -168,5 +170,39 @@ describe('the shared refusal helper', () => {
   it('writes JSON pointers as dotted paths, unescaping ~1 and ~0', () => {
     expect(fieldPath('/extensions/gia~1lab/a~0b')).toBe('extensions.gia/lab.a~b');
     expect(fieldPath('polished.color')).toBe('polished.color');
+  });
+});
+
+describe('the built-in adapters own their options', () => {
+  it('reads TRACEBRIDGE_<ADAPTER>_<OPTION> first, then the documented older names', () => {
+    const gia = giaAdapter.options!;
+    expect(readAdapterOptions('gia', gia, { GIA_URL: 'https://plan.example/graphql' })['url']).toBe(
+      'https://plan.example/graphql',
+    );
+    expect(
+      readAdapterOptions('gia', gia, {
+        GIA_URL: 'https://old.example/graphql',
+        TRACEBRIDGE_GIA_URL: 'https://new.example/graphql',
+      })['url'],
+    ).toBe('https://new.example/graphql');
+    expect(readAdapterOptions('gia', gia, { TRACEBRIDGE_GIA_CLOCK_SKEW_MS: '1000' })).toMatchObject({
+      apiKey: 'gia-sandbox-key',
+      changesPageSize: 50,
+      clockSkewMs: 1000,
+    });
+    const tracr = readAdapterOptions('tracr', tracrAdapter.options!, {
+      TRACR_PARTICIPANT_ID: 'kalahari-mining',
+      TRACR_PRIVATE_KEY: 'key',
+    });
+    expect(tracr).toMatchObject({ participantId: 'kalahari-mining', privateKey: 'key', pageSize: 100 });
+  });
+
+  it('stops start-up naming the adapter, the option and the variable', () => {
+    expect(() =>
+      readAdapterOptions('tracr', tracrAdapter.options!, { TRACEBRIDGE_TRACR_PAGE_SIZE: '900' }),
+    ).toThrow('[tracebridge] [tracr] option pageSize (TRACEBRIDGE_TRACR_PAGE_SIZE) must be <= 500');
+    expect(() => readAdapterOptions('gia', giaAdapter.options!, { GIA_URL: 'ftp://plan' })).toThrow(
+      /\[gia\] option url \(TRACEBRIDGE_GIA_URL\) must match pattern/,
+    );
   });
 });

@@ -227,6 +227,28 @@ describe('access by role and organisation', () => {
     expect(JSON.stringify(asAdmin.body)).toContain(mine.body.id);
   });
 
+  it('takes a producerRef and rough control number another organisation uses, but not one its own stone holds', async () => {
+    const identifiers = { producerRef: `R-${++serial}`, roughControlNumber: `RCN-${serial}` };
+    const theirs = await post('/v1/diamonds', { ...roughOf('kalahari-mining'), identifiers }).set(
+      'authorization',
+      bearer.otherProducer,
+    );
+    expect(theirs.status).toBe(202);
+    const mine = await post('/v1/diamonds', { ...roughOf('demo-mining'), identifiers }).set(
+      'authorization',
+      bearer.producer,
+    );
+    expect(mine.status).toBe(202);
+    expect(mine.body.id).not.toBe(theirs.body.id);
+    const again = await post('/v1/diamonds', { ...roughOf('demo-mining'), identifiers }).set(
+      'authorization',
+      bearer.producer,
+    );
+    expect(again.status).toBe(409);
+    expect(again.body.errors[0].pointer).toBe('/identifiers/roughControlNumber');
+    expect(JSON.stringify(again.body)).not.toContain(theirs.body.id);
+  });
+
   it("refuses a lineage link to another organisation's stone, told as for a stone never held", async () => {
     const polished = (parentId: string) => ({
       schemaVersion: '1',

@@ -42,13 +42,11 @@ async function upload(body: string | Buffer, type: string, options: { map?: unkn
   return test.send(Buffer.isBuffer(body) ? body : Buffer.from(body));
 }
 
-async function finished(id: string, query = '') {
+async function finished(id: string, query = '', key: string = bearer.producer) {
   return waitUntil(
     `import ${id} finishes`,
     async () => {
-      const answer = await request(bridge.app)
-        .get(`/v1/imports/${id}${query}`)
-        .set('authorization', bearer.producer);
+      const answer = await request(bridge.app).get(`/v1/imports/${id}${query}`).set('authorization', key);
       expect(answer.status).toBe(200);
       return answer.body.status === 'running' ? undefined : answer.body;
     },
@@ -57,7 +55,7 @@ async function finished(id: string, query = '') {
 }
 
 async function stoneByControlNumber(value: string) {
-  const id = await store().identity.findByIdentifier('roughControlNumber', value);
+  const id = await store().identity.findByIdentifier('roughControlNumber', value, 'demo-mining');
   return id === null ? null : store().diamonds.get(id);
 }
 
@@ -202,6 +200,42 @@ describe('POST /v1/imports', () => {
     );
     expect(answer.status).toBe(413);
     expect(await store().redis.dbsize()).toBe(keys);
+  });
+
+  it('imports the same producer references for two organisations as two stones each, and again as unchanged', async () => {
+    const csv = producerCsv(2, { batch: 'BOTH' });
+    const asEach = async (key: string) =>
+      finished((await upload(csv, 'text/csv', { map: producerColumns, key })).body.id, '', key);
+    expect((await asEach(bearer.producer)).rows).toEqual({
+      read: 2,
+      registered: 2,
+      unchanged: 0,
+      refused: 0,
+    });
+    expect((await asEach(bearer.otherProducer)).rows).toEqual({
+      read: 2,
+      registered: 2,
+      unchanged: 0,
+      refused: 0,
+    });
+    expect((await asEach(bearer.otherProducer)).rows).toEqual({
+      read: 2,
+      registered: 0,
+      unchanged: 2,
+      refused: 0,
+    });
+    expect((await asEach(bearer.producer)).rows).toEqual({
+      read: 2,
+      registered: 0,
+      unchanged: 2,
+      refused: 0,
+    });
+    const identity = store().identity;
+    const demo = await identity.findByIdentifier('producerRef', 'LOT-BOTH-1', 'demo-mining');
+    const kalahari = await identity.findByIdentifier('producerRef', 'LOT-BOTH-1', 'kalahari-mining');
+    expect(demo).toMatch(/^tb_/);
+    expect(kalahari).toMatch(/^tb_/);
+    expect(kalahari).not.toBe(demo);
   });
 
   it("refuses other content types, and hides another organisation's import", async () => {

@@ -1,5 +1,5 @@
 import type { Worker } from 'bullmq';
-import { createReconcileWorker } from '../../src/reconcile/jobs.js';
+import { createReconcileWorker } from '../../src/reconcile/run-jobs.js';
 import type { TestBridge } from './support.js';
 
 /**

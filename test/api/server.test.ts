@@ -36,8 +36,10 @@ describe('the API server', () => {
         redisUrl: redis.url,
         port: 0,
         prefix: '{tbserve}',
-        gia: { url: `${gia.url}/graphql`, apiKey: 'gia-test-key' },
-        tracr: { url: tracr.url, apiKey: 'tracr-test-key', participantId: 'demo-mining', privateKey },
+        adapterOptions: {
+          gia: { url: `${gia.url}/graphql`, apiKey: 'gia-test-key' },
+          tracr: { url: tracr.url, apiKey: 'tracr-test-key', participantId: 'demo-mining', privateKey },
+        },
         feedIntervalMs: 60_000,
       },
       {},

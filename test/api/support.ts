@@ -1,10 +1,6 @@
 import type { Server } from 'node:http';
 import { startGiaSimulator, type RunningGiaSimulator } from '../../sim/gia/index.js';
-import {
-  participantKeyFromSeed,
-  startTracrSimulator,
-  type RunningTracrSimulator,
-} from '../../sim/tracr/index.js';
+import { startTracrSimulator, type RunningTracrSimulator } from '../../sim/tracr/index.js';
 import type { PlatformClient } from '../../src/adapters/contract.js';
 import { giaAdapter } from '../../src/adapters/gia/index.js';
 import { tracrAdapter } from '../../src/adapters/tracr/index.js';
@@ -15,8 +11,10 @@ import { demoApiKeys } from '../../src/api/demo-keys.js';
 import { createLogger } from '../../src/api/logger.js';
 import type { ApiSettings } from '../../src/api/settings.js';
 import { loadConfig } from '../../src/config.js';
-import type { OrgEntry } from '../../src/participants/registry.js';
-import { startWorkers } from '../../src/queue/workers.js';
+import { optional } from '../../src/adapters/http.js';
+import { sandboxParticipantKey } from '../../src/ops/processes.js';
+import type { LedgerShorthand, OrgEntry } from '../../src/participants/registry.js';
+import { ledgerSigners } from '../../src/adapters/tracr/signers.js';
 import type { SaveResult } from '../../src/store/index.js';
 import { startRedis, type TestRedis } from '../support/redis.js';
 
@@ -52,8 +50,11 @@ export interface TestBridgeOptions {
   queues?: boolean;
   /** The participants registry (`TRACEBRIDGE_ORGS`). Default none. */
   orgs?: OrgEntry[];
-  /** The sample ledger participant the Tracr client signs as. Default `demo-mining`. */
-  signAs?: string;
+  /**
+   * The sample ledger participant the Tracr client signs as for every organisation without a `tracr` entry
+   * in `orgs` (the one-organisation shorthand); null for none. Default `demo-mining`.
+   */
+  signAs?: string | null;
   /** Run the sync workers and change feeds (every `feedIntervalMs`, default 200 ms). Default false. */
   workers?: boolean;
   feedIntervalMs?: number;
@@ -68,8 +69,10 @@ export async function startBridge(options: TestBridgeOptions = {}): Promise<Test
     {
       redisUrl: redis.url,
       prefix: '{tbtest}',
-      gia: { url: `${gia.url}/graphql`, apiKey: 'gia-test-key' },
-      tracr: { url: tracr.url, apiKey: 'tracr-test-key' },
+      adapterOptions: {
+        gia: { url: `${gia.url}/graphql`, apiKey: 'gia-test-key' },
+        tracr: { url: tracr.url, apiKey: 'tracr-test-key' },
+      },
       orgs: options.orgs ?? [],
       feedIntervalMs: options.feedIntervalMs ?? 200,
       ...(options.workers
@@ -92,8 +95,8 @@ export async function startBridge(options: TestBridgeOptions = {}): Promise<Test
       tracrAdapter.connect({
         url: tracr.url,
         apiKey: 'tracr-test-key',
-        participantId: options.signAs ?? 'demo-mining',
-        privateKey: participantKeyFromSeed(`tracr-sim:${options.signAs ?? 'demo-mining'}`).privateKey,
+        // Each organisation's acts are signed by its own participant, as the bridge does from configuration.
+        ...optional('signers', ledgerSigners(config.orgs, shorthand(options.signAs))),
         timeoutMs: 5_000,
       }),
     ],
@@ -113,13 +116,7 @@ export async function startBridge(options: TestBridgeOptions = {}): Promise<Test
   });
   const app = createApp(built.services);
   const workers = options.workers
-    ? await startWorkers(config, {
-        adapters: built.adapters,
-        clients: built.clients,
-        store: built.services.store,
-        feeds: true,
-        onError: () => undefined,
-      })
+    ? await built.bridge.startWorkers({ feeds: true, onError: () => undefined })
     : undefined;
   return {
     app,
@@ -134,6 +131,13 @@ export async function startBridge(options: TestBridgeOptions = {}): Promise<Test
       await redis.stop();
     },
   };
+}
+
+/** The ledger shorthand signing as a sample participant (`demo-mining` by default), or none for null. */
+function shorthand(signAs: string | null | undefined): LedgerShorthand {
+  if (signAs === null) return {};
+  const participantId = signAs ?? 'demo-mining';
+  return { participantId, privateKey: sandboxParticipantKey(participantId) };
 }
 
 /** Every key and value in the Redis, for before/after comparisons; rate-limit counters are left out. */

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PassThrough } from 'node:stream';
 import { textProblem } from '../../src/api/json-body.js';
 import { reportSourceFrom, writeReport } from '../../src/reconcile/report.js';
-import type { RunReport } from '../../src/reconcile/runs.js';
+import type { RunReport } from '../../src/store/reconcile-runs.js';
 import { packageRoot } from '../../src/package-root.js';
 import { bearer, startBridge, type TestBridge } from './support.js';
 

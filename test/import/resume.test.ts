@@ -15,7 +15,7 @@ import { columnsHeader, producerColumns, producerCsv } from './support.js';
 
 // An import worker alone, as `tracebridge worker` runs it, over the compiled code.
 const workerScript = `
-import { createImportWorker } from ${JSON.stringify(join(packageRoot, 'dist/src/import/jobs.js'))};
+import { createImportWorker } from ${JSON.stringify(join(packageRoot, 'dist/src/import/import-jobs.js'))};
 import { giaAdapter } from ${JSON.stringify(join(packageRoot, 'dist/src/adapters/gia/index.js'))};
 import { tracrAdapter } from ${JSON.stringify(join(packageRoot, 'dist/src/adapters/tracr/index.js'))};
 import { loadConfig } from ${JSON.stringify(join(packageRoot, 'dist/src/config.js'))};

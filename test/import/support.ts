@@ -3,7 +3,7 @@
  * grams, its own colour words), the same stones as NDJSON, and a way to spoil a given share of the rows.
  */
 import type { Worker } from 'bullmq';
-import { createImportWorker } from '../../src/import/jobs.js';
+import { createImportWorker } from '../../src/import/import-jobs.js';
 import type { TestBridge } from '../api/support.js';
 
 /** The column map of the sorting house's export. */

@@ -175,7 +175,10 @@ describe('the published package', () => {
       worker.once('exit', (code) => reject(new Error(`worker exited ${code} before starting: ${out}`)));
     });
     expect(started).toMatch(/syncing to .*inventory/);
-    const exited = new Promise<number | null>((resolve) => worker.once('exit', resolve));
+    // The exit code, or the signal that ended it (a worker that dies of SIGTERM had no handler yet).
+    const exited = new Promise<number | string | null>((resolve) =>
+      worker.once('exit', (code, signal) => resolve(code ?? signal)),
+    );
     worker.kill('SIGTERM');
     expect(await exited).toBe(0);
   }, 60_000);

@@ -7,7 +7,7 @@ import type { PlatformClient, PutItem, PutResult } from '../../src/adapters/cont
 import { giaAdapter } from '../../src/adapters/gia/index.js';
 import { tracrAdapter } from '../../src/adapters/tracr/index.js';
 import { createPutBatcher } from '../../src/queue/batcher.js';
-import { writtenFormChanges } from '../../src/queue/compare.js';
+import { writtenFormChanges } from '../../src/sync/compare.js';
 import type { DiamondRecord } from '../../src/types/diamond.js';
 
 /** A client that answers every put at once and keeps each `putMany` call's items. */

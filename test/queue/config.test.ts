@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { giaAdapter } from '../../src/adapters/gia/index.js';
+import { readAdapterOptions } from '../../src/adapters/options.js';
+import { tracrAdapter } from '../../src/adapters/tracr/index.js';
 import { ConfigError, jobConcurrencyFor, loadConfig, queueConfigFor } from '../../src/config.js';
 
 describe('configuration', () => {
@@ -7,12 +10,14 @@ describe('configuration', () => {
     expect(loadConfig({}, { PORT: '9090' }).port).toBe(9090);
     expect(loadConfig({ port: 7070 }, { PORT: '9090' }).port).toBe(7070);
     expect(loadConfig({}, {}).prefix).toBe('{tracebridge}');
-    expect(loadConfig({}, {}).gia).toEqual({
+    expect(readAdapterOptions('gia', giaAdapter.options!, {})).toMatchObject({
       url: 'http://127.0.0.1:4102/graphql',
       apiKey: 'gia-sandbox-key',
     });
-    expect(loadConfig({}, { TRACR_SIM_KEY: 'sim' }).tracr.apiKey).toBe('sim');
-    expect(loadConfig({}, { TRACR_SIM_KEY: 'sim', TRACR_API_KEY: 'real' }).tracr.apiKey).toBe('real');
+    const tracrApiKey = (env: Record<string, string>) =>
+      readAdapterOptions('tracr', tracrAdapter.options!, env)['apiKey'];
+    expect(tracrApiKey({ TRACR_SIM_KEY: 'sim' })).toBe('sim');
+    expect(tracrApiKey({ TRACR_SIM_KEY: 'sim', TRACR_API_KEY: 'real' })).toBe('real');
   });
 
   it('reads per-platform queue settings, falling back to the shared ones', () => {
@@ -47,6 +52,19 @@ describe('configuration', () => {
     );
     expect(config.adapters).toEqual(['gia', 'tracr']);
     expect(config.adapterModules).toEqual(['./a.js', './b.js']);
+  });
+
+  it('reads a Redis Cluster from its seed nodes, and refuses a bad node or a cluster beside REDIS_URL', () => {
+    const config = loadConfig({}, { REDIS_CLUSTER_NODES: '10.0.0.1:7000, redis-b.internal:7001' });
+    expect(config.redisClusterNodes).toEqual(['10.0.0.1:7000', 'redis-b.internal:7001']);
+    expect(config.redisUrl).toBeUndefined();
+    expect(() => loadConfig({}, { REDIS_CLUSTER_NODES: '10.0.0.1' })).toThrow(
+      /REDIS_CLUSTER_NODES="10.0.0.1".*host:port/,
+    );
+    expect(() => loadConfig({}, { REDIS_CLUSTER_NODES: 'a:70000' })).toThrow(/REDIS_CLUSTER_NODES="a:70000"/);
+    expect(() =>
+      loadConfig({}, { REDIS_URL: 'redis://127.0.0.1:6379', REDIS_CLUSTER_NODES: '127.0.0.1:7000' }),
+    ).toThrow(/either REDIS_URL .* or REDIS_CLUSTER_NODES/);
   });
 
   it('refuses a bad value naming the variable, the value and what was expected', () => {

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlatformClient } from '../../src/adapters/contract.js';
 import { giaAdapter } from '../../src/adapters/gia/index.js';
 import { tracrAdapter } from '../../src/adapters/tracr/index.js';
-import { listProposals } from '../../src/reconcile/proposals.js';
+import { listProposals } from '../../src/store/match-proposals.js';
 import { startGiaSimulator } from '../../sim/gia/index.js';
 import { participantKeyFromSeed, sampleIds, startTracrSimulator } from '../../sim/tracr/index.js';
 import { startRedis, type TestRedis } from '../support/redis.js';

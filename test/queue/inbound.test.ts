@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlatformClient } from '../../src/adapters/contract.js';
 import { giaAdapter } from '../../src/adapters/gia/index.js';
-import { createInboundIngest } from '../../src/api/webhooks/ingest.js';
+import { createInboundIngest } from '../../src/api/webhooks/receive.js';
 import { documentedReportNumber, documentedTracrId } from '../../sim/gia/samples.js';
 import { startGiaSimulator } from '../../sim/gia/index.js';
 import { startRedis, type TestRedis } from '../support/redis.js';

@@ -6,8 +6,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startInventory, type StockItem } from '../../examples/inventory-adapter/server.js';
 import type { PlatformClient } from '../../src/adapters/contract.js';
-import { register, registerMany } from '../../src/queue/ingest.js';
-import { getJob, listJobs, retryJob } from '../../src/queue/jobs.js';
+import { register, registerMany } from '../../src/sync/register.js';
+import { getJob, listJobs, retryJob } from '../../src/queue/job-views.js';
 import { startRedis, type TestRedis } from '../support/redis.js';
 import {
   inventoryAdapter,

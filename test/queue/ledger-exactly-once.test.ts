@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlatformClient } from '../../src/adapters/contract.js';
 import { tracrAdapter } from '../../src/adapters/tracr/index.js';
-import { registerMany } from '../../src/queue/ingest.js';
+import { registerMany } from '../../src/sync/register.js';
 import { newDiamondId } from '../../src/store/index.js';
 import type { DiamondRecord } from '../../src/types/diamond.js';
 import { participantKeyFromSeed, startTracrSimulator } from '../../sim/tracr/index.js';

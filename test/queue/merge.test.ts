@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mergePlatformView, unionEvents } from '../../src/queue/merge.js';
+import { mergePlatformView, unionEvents } from '../../src/sync/merge.js';
 import type { DiamondRecord } from '../../src/types/diamond.js';
 
 const bridge: DiamondRecord = {

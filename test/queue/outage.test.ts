@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startInventory } from '../../examples/inventory-adapter/server.js';
 import type { PlatformClient } from '../../src/adapters/contract.js';
 import { parseDuration, type ConfigOptions } from '../../src/config.js';
-import { registerMany } from '../../src/queue/ingest.js';
+import { registerMany } from '../../src/sync/register.js';
 import { startRedis, type TestRedis } from '../support/redis.js';
 import {
   inventoryAdapter,

@@ -42,7 +42,7 @@ export interface LedgerStone {
   assurance: string;
   inscription: string | null;
   grading: { lab: string; reportNumber: string; reportDate: string; reportType?: string } | null;
-  events: { type: string }[];
+  events: { type: string; participantId?: string }[];
 }
 
 /** Reads a stone from the ledger. */

@@ -6,14 +6,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { giaAdapter } from '../../src/adapters/gia/index.js';
 import { tracrAdapter } from '../../src/adapters/tracr/index.js';
-import { registerMany } from '../../src/queue/ingest.js';
-import type { DiamondRecord } from '../../src/types/diamond.js';
+import { registerMany } from '../../src/sync/register.js';
 import { startGiaSimulator } from '../../sim/gia/index.js';
 import { startTracrSimulator } from '../../sim/tracr/index.js';
 import { startRedis, type TestRedis } from '../support/redis.js';
 import {
   jobCounts,
   openBridge,
+  roughStone,
   setFaults,
   simulatorClients,
   testConfig,
@@ -22,18 +22,6 @@ import {
 } from './support.js';
 
 const STONES = Number(process.env.TRACEBRIDGE_TEST_STONES ?? 1000);
-
-function roughStone(n: number): DiamondRecord {
-  const ref = `QT-${String(n).padStart(5, '0')}`;
-  return {
-    schemaVersion: '1',
-    kind: 'rough',
-    owner: { org: 'demo-mining' },
-    identifiers: { roughControlNumber: `RCN-${ref}`, producerRef: ref },
-    origin: { country: 'BW', producer: 'Demo Mining', mine: 'Jwaneng' },
-    rough: { caratWeight: Math.round((1 + n / 1000) * 1000) / 1000 },
-  };
-}
 
 describe('sync to the GIA-style registry and the Tracr-style ledger', () => {
   let redis: TestRedis;

@@ -6,17 +6,23 @@ import { participantKeyFromSeed } from '../../sim/tracr/index.js';
 import { giaAdapter } from '../../src/adapters/gia/index.js';
 import { tracrAdapter } from '../../src/adapters/tracr/index.js';
 import { fileURLToPath } from 'node:url';
-import type { Redis } from 'ioredis';
 import type { InventoryOptions } from '../../examples/inventory-adapter/client.js';
 import type { StockItem } from '../../examples/inventory-adapter/server.js';
 import type { AdapterDefinition, PlatformClient, PlatformRecord } from '../../src/adapters/contract.js';
 import { loadAdapterModule, type AnyAdapter } from '../../src/adapters/registry.js';
 import { loadConfig, type BridgeConfig, type ConfigOptions } from '../../src/config.js';
-import { createStore, type Store } from '../../src/store/index.js';
+import {
+  connectRedis,
+  createStore,
+  redisTarget,
+  type RedisClient,
+  type Store,
+} from '../../src/store/index.js';
 import type { DiamondRecord } from '../../src/types/diamond.js';
-import { createQueues, queueConnection, type BridgeQueues } from '../../src/queue/queues.js';
-import { startWorkers, type RunningWorkers } from '../../src/queue/workers.js';
+import { createQueues, type BridgeQueues } from '../../src/queue/queues.js';
+import { startWorkers, type RunningWorkers } from '../../src/workers.js';
 import type { TestRedis } from '../support/redis.js';
+import type { TestRedisCluster } from '../support/redis-cluster.js';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -80,10 +86,10 @@ export function freshPrefix(): string {
 }
 
 /** Configuration for tests: small backoff, fast stalled-job recovery and health checks, high concurrency. */
-export function testConfig(server: TestRedis, options: ConfigOptions = {}): BridgeConfig {
+export function testConfig(server: TestRedis | TestRedisCluster, options: ConfigOptions = {}): BridgeConfig {
   return loadConfig(
     {
-      redisUrl: server.url,
+      ...('nodes' in server ? { redisClusterNodes: server.nodes } : { redisUrl: server.url }),
       prefix: freshPrefix(),
       feedIntervalMs: 200,
       queueDefaults: { concurrency: 32, ratePerSec: 0, attempts: 50 },
@@ -104,7 +110,7 @@ export function testConfig(server: TestRedis, options: ConfigOptions = {}): Brid
 /** One bridge over a test Redis: connection, store, queues, and workers started on demand. */
 export interface TestBridge {
   config: BridgeConfig;
-  connection: Redis;
+  connection: RedisClient;
   store: Store;
   queues: BridgeQueues;
   adapters: Map<string, AnyAdapter>;
@@ -114,7 +120,7 @@ export interface TestBridge {
 
 /** Opens a bridge with `adapters` over `config`. */
 export function openBridge(config: BridgeConfig, adapters: AnyAdapter[]): TestBridge {
-  const connection = queueConnection(config.redisUrl!);
+  const connection = connectRedis(redisTarget(config)!, 'queue');
   const store = createStore(connection, { prefix: `${config.prefix}:` });
   const byName = new Map(adapters.map((adapter) => [adapter.name, adapter]));
   const queues = createQueues(
@@ -232,4 +238,17 @@ export function simulatorClients(giaUrl: string, tracrUrl: string): Map<string, 
       }),
     ],
   ]);
+}
+
+/** Rough stone `n` of `batch`, with the producer's references every platform files it under. */
+export function roughStone(n: number, batch = 'QT'): DiamondRecord {
+  const ref = `${batch}-${String(n).padStart(5, '0')}`;
+  return {
+    schemaVersion: '1',
+    kind: 'rough',
+    owner: { org: 'demo-mining' },
+    identifiers: { roughControlNumber: `RCN-${ref}`, producerRef: ref },
+    origin: { country: 'BW', producer: 'Demo Mining', mine: 'Jwaneng' },
+    rough: { caratWeight: Math.round((1 + n / 1000) * 1000) / 1000 },
+  };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { giaAdapter } from '../../src/adapters/gia/index.js';
 import { tracrAdapter } from '../../src/adapters/tracr/index.js';
-import { chooseTargets } from '../../src/queue/targets.js';
+import { chooseTargets } from '../../src/sync/targets.js';
 import type { DiamondRecord } from '../../src/types/diamond.js';
 
 const graded: DiamondRecord = {

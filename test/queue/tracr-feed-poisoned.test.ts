@@ -6,8 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlatformClient } from '../../src/adapters/contract.js';
 import { tracrAdapter } from '../../src/adapters/tracr/index.js';
-import { pullFeed, type FeedContext } from '../../src/queue/feeds.js';
-import { listRejectedChanges } from '../../src/queue/rejected.js';
+import { pullFeed, type FeedContext } from '../../src/sync/feeds.js';
+import { listRejectedChanges } from '../../src/sync/rejected.js';
 import { participantKeyFromSeed, startTracrSimulator } from '../../sim/tracr/index.js';
 import { startRedis, type TestRedis } from '../support/redis.js';
 import { openBridge, testConfig, type TestBridge } from './support.js';

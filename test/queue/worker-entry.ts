@@ -5,7 +5,7 @@
 import { loadAdapterModule } from '../../src/adapters/registry.js';
 import { loadConfig } from '../../src/config.js';
 import { queueConnection } from '../../src/queue/queues.js';
-import { startWorkers } from '../../src/queue/workers.js';
+import { startWorkers } from '../../src/workers.js';
 import { createStore } from '../../src/store/index.js';
 
 const adapter = await loadAdapterModule(process.env.ADAPTER_MODULE!);

@@ -8,11 +8,13 @@ import { createStore, type Store } from '../../src/store/index.js';
 import { freePort, startRedis, type TestRedis } from '../support/redis.js';
 import { runCli } from '../support/cli.js';
 import { seedStone } from './support.js';
+import { participantKeyFromSeed } from '../../sim/tracr/index.js';
 
 let server: TestRedis;
 let client: Redis;
 let serial = 0;
-const saved = { REDIS_URL: process.env.REDIS_URL, TRACEBRIDGE_PREFIX: process.env.TRACEBRIDGE_PREFIX };
+const configured = ['REDIS_URL', 'TRACEBRIDGE_PREFIX', 'TRACR_PARTICIPANT_ID', 'TRACR_PRIVATE_KEY'];
+const saved = Object.fromEntries(configured.map((name) => [name, process.env[name]]));
 
 beforeAll(async () => {
   server = await startRedis();
@@ -29,11 +31,18 @@ afterEach(() => {
   }
 });
 
-/** A store under a fresh prefix, with the CLI's environment pointing at it. */
+/**
+ * A store under a fresh prefix, with the CLI's environment pointing at it and configured, as a bridge's
+ * would be, for GIA and the ledger (the EPCIS repository is not configured, so it is not in play).
+ */
 function freshBridge(): Store {
   const prefix = `{tbcli${process.pid}x${++serial}}`;
   process.env.REDIS_URL = server.url;
   process.env.TRACEBRIDGE_PREFIX = prefix;
+  process.env.TRACR_PARTICIPANT_ID = 'demo-mining';
+  process.env.TRACR_PRIVATE_KEY = participantKeyFromSeed('tracr-sim:demo-mining')
+    .privateKey.export({ format: 'der', type: 'pkcs8' })
+    .toString('base64');
   return createStore(client, { prefix: `${prefix}:` });
 }
 

@@ -34,6 +34,28 @@ function issues(value: unknown): ValidationIssue[] {
 }
 
 describe('validateDiamond', () => {
+  test.each([
+    ['2020-02-29', true],
+    ['2019-02-29', false],
+    ['2019-04-31', false],
+    ['2019-13-01', false],
+    ['2019-00-10', false],
+    ['2019-9-01', false],
+    ['2019-09-01T00:00:00Z', false],
+    ['20a9-09-01', false],
+  ])('takes %s as a report date: %s', (date, valid) => {
+    expect(validateDiamond(withValue(polished, '/grading/reportDate', date)).valid).toBe(valid);
+  });
+
+  test('counts a string of emoji by characters, not by UTF-16 units, against its maximum length', () => {
+    // 100 characters, 200 UTF-16 units: within the reference's 128.
+    const emoji = '\u{1F48E}'.repeat(100);
+    expect(validateDiamond(withValue(polished, '/identifiers/producerRef', emoji)).valid).toBe(true);
+    expect(
+      validateDiamond(withValue(polished, '/identifiers/producerRef', `${emoji}${'x'.repeat(29)}`)).valid,
+    ).toBe(false);
+  });
+
   test.each(['rough.json', 'polished.json', 'polished-fancy.json'])('accepts the fixture %s', (name) => {
     const result = validateDiamond(fixture(name));
     expect(result.valid ? [] : result.errors).toEqual([]);

@@ -5,7 +5,7 @@
 import type { Redis } from 'ioredis';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
-import { recordRejectedChanges } from '../../src/queue/rejected.js';
+import { recordRejectedChanges } from '../../src/sync/rejected.js';
 import { createStore, DEFAULT_AUDIT_RETENTION } from '../../src/store/index.js';
 import { freshPrefix, polishedStone, suiteRedis } from './fixtures.js';
 

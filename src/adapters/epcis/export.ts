@@ -83,8 +83,9 @@ function stoneEvents(stone: DiamondRecord, base: string, statedAt: string, loss:
   );
   const gradedIndex = gradingEventIndex(stone);
   const masterData = ilmdOf(stone, gradedIndex === undefined);
+  // The graded event's place in the history, after the events inferred before it.
   if (gradedIndex !== undefined && stone.grading)
-    Object.assign(events[gradedIndex]!, gradingOf(stone.grading));
+    Object.assign(events[inferred.before.length + gradedIndex]!, gradingOf(stone.grading));
   // inferredEvents guarantees a birth event: the master data always has an event to travel on.
   const born = events[birth]!;
   born.ilmd = masterData;

@@ -70,14 +70,36 @@ function checkEvent(event: Record<string, unknown>, pointer: string): void {
 
 /** EPCIS document -> the canonical record of the stone it describes; fails naming what is missing. */
 export function epcisToCanonical(document: AnyEpcisDocument): Translation<DiamondRecord> {
-  const { value, loss } = importEpcis(document);
-  if (value.record === undefined) {
+  return stoneToCanonical(document);
+}
+
+/**
+ * The canonical record of the stone `stone` (an EPC) from the events of `document`; without `stone`, of the
+ * stone most of its events are about. Fails naming what is missing.
+ */
+export function stoneToCanonical(document: AnyEpcisDocument, stone?: string): Translation<DiamondRecord> {
+  const translation = describedStone(document, stone);
+  if (translation === undefined) {
     throw new MappingError(
       eventListPointer(document),
-      value.stone ?? null,
+      stone ?? null,
       "a commissioning or transformation event whose ILMD gives the stone's tb:roughCaratWeight (rough) or tb:polished block",
     );
   }
+  return translation;
+}
+
+/**
+ * Like {@link stoneToCanonical}, but undefined when the events only name the stone without stating its
+ * master data (a cutting recorded before the rough's own registration): no record of it is held there yet.
+ * A record that is stated but not valid still fails, naming the field.
+ */
+export function describedStone(
+  document: AnyEpcisDocument,
+  stone?: string,
+): Translation<DiamondRecord> | undefined {
+  const { value, loss } = importEpcis(document, stone === undefined ? {} : { stone });
+  if (value.record === undefined) return undefined;
   const validation = validateDiamond(value.record);
   if (!validation.valid) {
     const first = validation.errors[0]!;

@@ -18,7 +18,15 @@ import { PlatformError } from '../errors.js';
 import { createHttpClient, optional } from '../http.js';
 import { mapOrRefuse } from '../refuse.js';
 import { createMemoryReportCache, type CachedReport, type ReportCache } from './cache.js';
-import { decodeFeedCursor, encodeFeedCursor, nextFeedPage, readFeedPage } from './feed.js';
+import {
+  decodeFeedCursor,
+  encodeFeedCursor,
+  isStoredLastPage,
+  notHandedOut,
+  pageDigest,
+  readFeedPage,
+  type FeedPosition,
+} from './feed.js';
 import { callGia, ReportNotFound } from './graphql.js';
 import { intakeFromCanonical, submission, submittedFields, type IntakeSubmission } from './intake.js';
 import type { GiaRecord, GradingReport, IntakeRecord } from './native.js';
@@ -43,13 +51,14 @@ export interface GiaConnectOptions extends ConnectOptions {
   clockSkewMs?: number;
 }
 
+/** A GIA client; `acknowledge` lets GIA forget the changes a stored cursor covers. */
+export type GiaClient = PlatformClient<GiaRecord> & { acknowledge(cursor: string | null): Promise<void> };
+
 /** GIA report numbers are digits; anything else is a rough control number. */
 const reportNumberPattern = /^\d{5,12}$/;
-/** Reports per `getChangedReports` call while reading the whole feed. */
-const feedReadLimit = 100;
 
 /** Connects to a GIA plan. */
-export function connectGia(options: GiaConnectOptions): PlatformClient<GiaRecord> {
+export function connectGia(options: GiaConnectOptions): GiaClient {
   const endpoint = parseUrl(options.url, 'url');
   const intakeUrl = options.intakeUrl ?? `${endpoint.origin}/m2m/v1`;
   parseUrl(intakeUrl, 'intakeUrl');
@@ -64,6 +73,8 @@ export function connectGia(options: GiaConnectOptions): PlatformClient<GiaRecord
   const pageSize = options.changesPageSize ?? 50;
   const skewMs = options.clockSkewMs ?? 5 * 60_000;
   const quotaRetryAfterMs = () => quotaRenewsInMs(graphql);
+  const viewOf = createViews();
+  const platformRecordOf = (native: GiaRecord, asked: string) => platformRecord(viewOf, native, asked);
 
   const remember = async (asked: string, report: GradingReport, currentAsOf?: string): Promise<void> => {
     const fetchedAt = Date.now();
@@ -123,14 +134,14 @@ export function connectGia(options: GiaConnectOptions): PlatformClient<GiaRecord
       const native = reportNumberPattern.test(ref) ? await report(ref) : null;
       // A rough control number may be all digits too: look in the intake when no report has the number.
       const found = native ?? (await roughRecord(ref));
-      return found === null ? null : platformRecord(found, ref);
+      return found === null ? null : platformRecordOf(found, ref);
     },
 
     async find(identifiers: StoneIdentifiers) {
       const lookups: Promise<PlatformRecord<GiaRecord> | null>[] = [];
       const byReport = async (number: string) => {
         const found = await report(number);
-        return found === null ? null : platformRecord(found, number);
+        return found === null ? null : platformRecordOf(found, number);
       };
       if (identifiers.giaReportNumber !== undefined) lookups.push(byReport(identifiers.giaReportNumber));
       // GIA inscribes its report number on the girdle: "GIA 2141438171" finds report 2141438171.
@@ -138,15 +149,17 @@ export function connectGia(options: GiaConnectOptions): PlatformClient<GiaRecord
       if (inscribed !== undefined) lookups.push(byReport(inscribed));
       if (identifiers.roughControlNumber !== undefined) {
         const rcn = identifiers.roughControlNumber;
-        lookups.push(roughRecord(rcn).then((found) => (found === null ? null : platformRecord(found, rcn))));
+        lookups.push(
+          roughRecord(rcn).then((found) => (found === null ? null : platformRecordOf(found, rcn))),
+        );
       }
       // Tracr IDs, KP certificates and producer references: GIA offers no search by them.
       const found = (await Promise.all(lookups)).filter((record) => record !== null);
       return found.filter((record, i) => found.findIndex((other) => other.ref === record.ref) === i);
     },
 
-    async put(record, { idempotencyKey, held }): Promise<PutResult> {
-      const wanted = intakeSubmission(record);
+    async put(record, { idempotencyKey, held, native }): Promise<PutResult> {
+      const wanted = intakeSubmission(record, native as IntakeRecord | undefined);
       const ref = wanted.rough_control_no;
       const path = `/rough/${encodeURIComponent(ref)}`;
       const headers = { 'Idempotency-Key': idempotencyKey };
@@ -162,24 +175,40 @@ export function connectGia(options: GiaConnectOptions): PlatformClient<GiaRecord
     },
 
     async changes(cursor): Promise<ChangePage<GiaRecord>> {
-      const seen = decodeFeedCursor(cursor);
-      const feed = await wholeFeed(graphql);
-      const next = nextFeedPage(feed, seen, pageSize);
-      if (next.caughtUp) {
-        if (feed.length === 0) return { changes: [], cursor, more: false };
-        await callGia(graphql, 'ClearChangedReports', {});
-        return { changes: [], cursor: encodeFeedCursor({}), more: false };
+      const position = decodeFeedCursor(cursor);
+      const read = await changedReports(graphql, position.after, pageSize);
+      const fresh = notHandedOut(position, read.reports);
+      if (fresh.length === 0 && read.endCursor === null) {
+        if (position.handedOut === undefined) return { changes: [], cursor, more: false };
+        // The last page was handed out and stored: clear it, unless that was done already.
+        if (isStoredLastPage(position, read)) await callGia(graphql, 'ClearChangedReports', {});
+        return { changes: [], cursor: encodeFeedCursor({ after: null }), more: false };
       }
-      for (const changed of next.page) await remember(changed.report_number, changed);
-      const { changes, rejected } = readFeedPage(next.page, (changed) =>
-        platformRecord(changed, changed.report_number),
+      for (const changed of fresh) await remember(changed.report_number, changed);
+      const { changes, rejected } = readFeedPage(fresh, (changed) =>
+        platformRecordOf(changed, changed.report_number),
       );
+      const next: FeedPosition =
+        read.endCursor === null
+          ? {
+              after: position.after,
+              handedOut: { count: read.reports.length, digest: pageDigest(read.reports) },
+            }
+          : { after: read.endCursor };
       return {
         changes,
-        cursor: encodeFeedCursor(next.seen),
-        more: next.more,
+        cursor: encodeFeedCursor(next),
+        more: read.endCursor !== null,
         ...(rejected.length > 0 ? { rejected } : {}),
       };
+    },
+
+    /** Called once the bridge stored `cursor`: clears GIA's feed when that cursor covers all of it. */
+    async acknowledge(cursor: string | null): Promise<void> {
+      const position = decodeFeedCursor(cursor);
+      if (position.handedOut === undefined) return;
+      const read = await changedReports(graphql, position.after, pageSize);
+      if (isStoredLastPage(position, read)) await callGia(graphql, 'ClearChangedReports', {});
     },
 
     async health(): Promise<PlatformHealth> {
@@ -195,44 +224,58 @@ export function connectGia(options: GiaConnectOptions): PlatformClient<GiaRecord
         return { ok: remaining > 0, latencyMs, detail: `${remaining} report lookups left on the plan` };
       } catch (error) {
         if (!(error instanceof PlatformError)) throw error;
-        return { ok: false, latencyMs: Math.round(performance.now() - started), detail: error.message };
+        return {
+          ok: false,
+          latencyMs: Math.round(performance.now() - started),
+          detail: error.message,
+          ...(error.status === 429 ? { rateLimited: true } : {}),
+        };
       }
     },
   };
 }
 
 /**
- * Canonical views of the native records the report cache holds: a cached report is the same object until it
- * is fetched again, so a repeated lookup of an unchanged report reuses its mapping instead of re-reading
- * every printed value. Held weakly, so a report the cache forgets is forgotten here too.
+ * One client's canonical views of the native records it read, so that a repeated lookup of an unchanged
+ * record reuses its mapping instead of re-reading every printed value. Each client keeps its own: two
+ * clients (two plans, two tests) never share a translation.
  */
-const canonicalViews = new WeakMap<GiaRecord, ReturnType<typeof toCanonical>>();
-/**
- * Canonical views of intake records, by their content: the intake is read afresh every time, and an
- * unchanged record (the same JSON) maps to the same view object, which the lookup's derived views key on.
- */
-const intakeViews = new BoundedMap<string, ReturnType<typeof toCanonical>>(5_000);
-
-function viewOf(native: GiaRecord): ReturnType<typeof toCanonical> {
-  const content = 'report_number' in native ? undefined : JSON.stringify(native);
-  let view = content === undefined ? canonicalViews.get(native) : intakeViews.get(content);
-  if (view === undefined) {
-    view = toCanonical(native);
-    if (content === undefined) canonicalViews.set(native, view);
-    else intakeViews.set(content, view);
-  }
-  return view;
+function createViews(): (native: GiaRecord) => ReturnType<typeof toCanonical> {
+  // A cached report is the same object until it is fetched again; held weakly, so a report the report
+  // cache forgets is forgotten here too.
+  const reportViews = new WeakMap<GiaRecord, ReturnType<typeof toCanonical>>();
+  // The intake is read afresh every time: an unchanged record (the same JSON) maps to the same view object,
+  // which the lookup's derived views key on.
+  const intakeViews = new BoundedMap<string, ReturnType<typeof toCanonical>>(5_000);
+  return (native) => {
+    const content = 'report_number' in native ? undefined : JSON.stringify(native);
+    let view = content === undefined ? reportViews.get(native) : intakeViews.get(content);
+    if (view === undefined) {
+      view = toCanonical(native);
+      if (content === undefined) reportViews.set(native, view);
+      else intakeViews.set(content, view);
+    }
+    return view;
+  };
 }
 
 /** A native record with its canonical view; a record that cannot be read fails naming the stone and field. */
-function platformRecord(native: GiaRecord, asked: string): PlatformRecord<GiaRecord> {
+function platformRecord(
+  viewOf: (native: GiaRecord) => ReturnType<typeof toCanonical>,
+  native: GiaRecord,
+  asked: string,
+): PlatformRecord<GiaRecord> {
   const ref = 'report_number' in native ? native.report_number : native.rough_control_no;
   const view = mapOrRefuse('gia', () => viewOf(native), { stone: ref, doing: `cannot read ${asked}` });
   return { ref, native, canonical: view.value, loss: view.loss };
 }
 
-function intakeSubmission(record: Parameters<PlatformClient['put']>[0]): IntakeSubmission {
-  return mapOrRefuse('gia', () => submission(intakeFromCanonical(record).value), {
+/** What the intake is sent for `record`: `native` when the caller translated it already (see `PutOptions.native`). */
+function intakeSubmission(
+  record: Parameters<PlatformClient['put']>[0],
+  native: IntakeRecord | undefined,
+): IntakeSubmission {
+  return mapOrRefuse('gia', () => submission(native ?? intakeFromCanonical(record).value), {
     stone: record.id ?? record.identifiers?.roughControlNumber,
     doing: 'the Mine-to-Market intake cannot take this stone',
   });
@@ -255,27 +298,23 @@ function sameSubmission(existing: IntakeRecord, wanted: IntakeSubmission): boole
   return submittedFields.every((field) => existing[field] === wanted[field]);
 }
 
-/** Every report in the plan's change feed, oldest change first (GIA's reads of it are free). */
-async function wholeFeed(graphql: AxiosInstance): Promise<GradingReport[]> {
-  const reports: GradingReport[] = [];
-  let cursor: string | null = null;
-  for (let pages = 0; pages < 10_000; pages++) {
-    type Page = {
-      getChangedReports: { results: ({ report: GradingReport } | null)[]; endCursor: string | null };
-    };
-    const page: Page = await callGia<Page>(graphql, 'ChangedReportsQuery', {
-      Limit: feedReadLimit,
-      Cursor: cursor,
-    });
-    for (const result of page.getChangedReports.results)
-      if (result) reports.push(withoutNulls(result.report));
-    cursor = page.getChangedReports.endCursor;
-    if (cursor === null) return reports;
-  }
-  throw new PlatformError('the change feed did not end after 10,000 pages', {
-    adapter: 'gia',
-    failure: 'retryable',
+/** One page of the plan's change feed read on from GIA's `after` (GIA's reads of it are free). */
+async function changedReports(
+  graphql: AxiosInstance,
+  after: string | null,
+  limit: number,
+): Promise<{ reports: GradingReport[]; endCursor: string | null }> {
+  type Page = {
+    getChangedReports: { results: ({ report: GradingReport } | null)[]; endCursor: string | null };
+  };
+  const { getChangedReports } = await callGia<Page>(graphql, 'ChangedReportsQuery', {
+    Limit: limit,
+    Cursor: after,
   });
+  const reports = getChangedReports.results.flatMap((result) =>
+    result ? [withoutNulls(result.report)] : [],
+  );
+  return { reports, endCursor: getChangedReports.endCursor };
 }
 
 /** Milliseconds until the plan's current quota bucket expires, when GIA says. */

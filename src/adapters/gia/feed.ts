@@ -1,27 +1,37 @@
 /**
- * The change-feed cursor. GIA's `getChangedReports` lists the reports a plan fetched that changed since,
- * with an `endCursor` that is null on the last page, and `clearChangedReports` empties the whole list once
- * the client has saved the updates. There is no position to resume from after the last page, and clearing
- * too early loses changes, so the bridge's cursor is the acknowledgement instead:
+ * The change-feed cursor. GIA's `getChangedReports(limit, cursor)` lists, oldest change first, the reports a
+ * plan fetched that changed since, with an `endCursor` to read on from that is null on the last page (a
+ * report that changes again moves to the end); `clearChangedReports` empties the whole list once the client
+ * has saved the updates. So the bridge's cursor is GIA's position plus, once the last page is handed out, a
+ * digest of that page:
  *
- * - the cursor names each report already handed out, with a fingerprint of the content handed out;
- * - each call reads the whole feed (free), hands out what the cursor does not name (a report that changed
- *   again has a new fingerprint), and answers a cursor naming it as well;
- * - a call whose cursor names everything in the feed clears the feed: the caller passes a cursor on only
- *   after storing the changes it covers, so everything named has been stored.
+ * - a pull reads one page on from GIA's `endCursor`, so it costs what is new, and the cursor stays small;
+ * - after the last page, the cursor keeps the position that page was read from, how many reports it held
+ *   and their digest. Once the bridge has stored that cursor, the page is read again: when it is the same
+ *   and still the last, every change in the feed is stored and the feed is cleared; when it grew, only what
+ *   follows it is handed out. (A report that changed again moves to the end, so the page no longer starts
+ *   with what was handed out: it is handed out whole again, and what was stored is stored once.)
  *
- * GIA's clear takes no argument, so a change that lands between that last read and the clear is cleared
- * unseen; the read happens immediately before the clear to keep that window to one round trip.
+ * GIA's clear takes no argument, so a change that lands between that check and the clear is cleared
+ * unseen; the check happens immediately before the clear to keep that window to one round trip. This
+ * relies on an `endCursor` staying a position in the feed after a clear, as the simulator's does.
  */
 import { sha256Hex } from '../../mapping/content-hash.js';
 import type { PlatformRecord, RejectedChange } from '../contract.js';
 import { PlatformError } from '../errors.js';
 import type { GiaRecord, GradingReport } from './native.js';
 
-const prefix = 'gia-feed.1.';
+const prefix = 'gia-feed.2.';
+/** The previous version's cursor: the reports handed out since the feed was last cleared. */
+const listingPrefix = 'gia-feed.1.';
 
-/** Report number -> fingerprint of the content already handed out. */
-export type FeedSeen = Record<string, string>;
+/** Where a feed's reader stands. */
+export interface FeedPosition {
+  /** GIA's `endCursor` to read on from; null reads from the start of GIA's feed. */
+  after: string | null;
+  /** Set once the last page was handed out: that page, read from `after`. */
+  handedOut?: { count: number; digest: string };
+}
 
 /** A report's fingerprint: its content, without what changes on every call. */
 export function reportFingerprint(report: GradingReport): string {
@@ -29,20 +39,33 @@ export function reportFingerprint(report: GradingReport): string {
   return sha256Hex(content).slice(0, 16);
 }
 
-/** The cursor for a set of handed-out reports. */
-export function encodeFeedCursor(seen: FeedSeen): string {
-  return `${prefix}${Buffer.from(JSON.stringify(seen)).toString('base64url')}`;
+/** A page's digest: which reports it held, with what content. */
+export function pageDigest(page: readonly GradingReport[]): string {
+  return sha256Hex(page.map((report) => [report.report_number, reportFingerprint(report)])).slice(0, 16);
 }
 
-/** The handed-out reports a cursor names; null names none. Throws an unrecoverable PlatformError on a foreign cursor. */
-export function decodeFeedCursor(cursor: string | null): FeedSeen {
-  if (cursor === null) return {};
+/** The cursor for a position. */
+export function encodeFeedCursor(position: FeedPosition): string {
+  const { after, handedOut } = position;
+  const body = { a: after, ...(handedOut === undefined ? {} : { n: handedOut.count, h: handedOut.digest }) };
+  return `${prefix}${Buffer.from(JSON.stringify(body)).toString('base64url')}`;
+}
+
+/**
+ * The position a cursor names; null is the start. The previous version's cursor is read as the start: GIA's
+ * feed still holds everything since its last clear, and what was stored already is stored once. Throws an
+ * unrecoverable PlatformError on a foreign cursor.
+ */
+export function decodeFeedCursor(cursor: string | null): FeedPosition {
+  if (cursor === null || cursor.startsWith(listingPrefix)) return { after: null };
   try {
     if (!cursor.startsWith(prefix)) throw new Error('no prefix');
-    const seen: unknown = JSON.parse(Buffer.from(cursor.slice(prefix.length), 'base64url').toString('utf8'));
-    if (typeof seen !== 'object' || seen === null || Array.isArray(seen)) throw new Error('not an object');
-    if (!Object.values(seen).every((value) => typeof value === 'string')) throw new Error('not fingerprints');
-    return seen as FeedSeen;
+    const body: unknown = JSON.parse(Buffer.from(cursor.slice(prefix.length), 'base64url').toString('utf8'));
+    const { a, n, h } = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+    if (a !== null && typeof a !== 'string') throw new Error('no position');
+    if (h === undefined) return { after: a };
+    if (typeof h !== 'string' || !Number.isInteger(n) || (n as number) < 1) throw new Error('no page');
+    return { after: a, handedOut: { count: n as number, digest: h } };
   } catch (error) {
     throw new PlatformError(`cursor ${JSON.stringify(cursor.slice(0, 40))} is not a GIA change-feed cursor`, {
       adapter: 'gia',
@@ -53,22 +76,25 @@ export function decodeFeedCursor(cursor: string | null): FeedSeen {
   }
 }
 
-/** What to hand out next from the whole feed, given what the cursor names. */
-export function nextFeedPage(
-  feed: readonly GradingReport[],
-  seen: FeedSeen,
-  pageSize: number,
-): { page: GradingReport[]; seen: FeedSeen; more: boolean; caughtUp: boolean } {
-  const unseen = feed.filter((report) => seen[report.report_number] !== reportFingerprint(report));
-  const page = unseen.slice(0, pageSize);
-  // Only what is still in the feed needs remembering: a report leaves the feed only when it is cleared.
-  const next: FeedSeen = {};
-  for (const report of feed) {
-    const number = report.report_number;
-    if (seen[number] === reportFingerprint(report)) next[number] = seen[number];
-  }
-  for (const report of page) next[report.report_number] = reportFingerprint(report);
-  return { page, seen: next, more: unseen.length > page.length, caughtUp: unseen.length === 0 };
+/** What a page read from `position.after` holds that was not handed out yet. */
+export function notHandedOut(position: FeedPosition, page: readonly GradingReport[]): GradingReport[] {
+  const { handedOut } = position;
+  if (handedOut === undefined || page.length < handedOut.count) return [...page];
+  const head = page.slice(0, handedOut.count);
+  return pageDigest(head) === handedOut.digest ? page.slice(handedOut.count) : [...page];
+}
+
+/** Whether a page read from `position.after` is the last page handed out, unchanged: all of it is stored. */
+export function isStoredLastPage(
+  position: FeedPosition,
+  page: { reports: readonly GradingReport[]; endCursor: string | null },
+): boolean {
+  return (
+    page.endCursor === null &&
+    page.reports.length > 0 &&
+    page.reports.length === position.handedOut?.count &&
+    notHandedOut(position, page.reports).length === 0
+  );
 }
 
 /**

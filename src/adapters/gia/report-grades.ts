@@ -3,7 +3,7 @@
  * data block wins; a printed string that says otherwise is a `conflict` naming both values, and stays in
  * the residual so nothing is lost. What the polished block regenerates exactly is taken from the residual.
  */
-import { canonicalJson } from '../../mapping/content-hash.js';
+import { sameJson } from '../../mapping/content-hash.js';
 import { MappingError } from '../../mapping/errors.js';
 import type { LossReport } from '../../mapping/loss.js';
 import { parseCaratWeight, parseMeasurements } from '../../mapping/parse.js';
@@ -24,7 +24,7 @@ import {
   parseFluorescenceIntensity,
   printFluorescence,
 } from '../../mapping/vocab/fluorescence.js';
-import { parseShape, printShape } from '../../mapping/vocab/shape.js';
+import { findShape, parseShape, printShape } from '../../mapping/vocab/shape.js';
 import type { FancyIntensity, Measurements, PolishedColor, PolishedStone } from '../../types/diamond.js';
 import type { GiaColorGrade, GiaDiamondResults, GiaMeasurements } from './native.js';
 import { printCaratWeight, printHue, printMeasurements, type Residual } from './printed.js';
@@ -77,7 +77,8 @@ function polishedStone(
     if (
       printedValue !== undefined &&
       dataValue !== undefined &&
-      canonicalJson(printedValue) !== canonicalJson(dataValue)
+      printedValue !== dataValue &&
+      !sameJson(printedValue, dataValue)
     ) {
       loss.conflict(
         pointer,
@@ -92,13 +93,8 @@ function polishedStone(
     present(value) && value !== 'NA' ? parse(value, pointer) : undefined;
 
   const shape = both('shape_and_cutting_style', results.shape_and_cutting_style, parseShape, () => {
-    const group = data?.shape?.shape_group;
-    try {
-      return group === undefined ? undefined : parseShape(group, '/results/data/shape/shape_group');
-    } catch {
-      // GIA's shape groups include outlines with no single canonical shape ("Square", "Rectangular").
-      return undefined;
-    }
+    // GIA's shape groups include outlines with no single canonical shape ("Square", "Rectangular").
+    return findShape(data?.shape?.shape_group);
   });
   if (shape === undefined)
     throw new MappingError(

@@ -4,7 +4,7 @@
  * `conflict` in the loss report, naming both values. Whatever has no canonical home stays in
  * `extensions.gia` in GIA's own shape (see {@link Residual}).
  */
-import { canonicalJson } from '../../mapping/content-hash.js';
+import { sameJson } from '../../mapping/content-hash.js';
 import { MappingError } from '../../mapping/errors.js';
 import { LossReport, type Translation } from '../../mapping/loss.js';
 import { parseReportDate } from '../../mapping/parse.js';
@@ -134,7 +134,7 @@ function readOrigin(
     ? parseCountry(m2m.country_of_origin, '/results/m2m_rough_data/country_of_origin')
     : undefined;
   const country = printed ?? disclosed ?? declared;
-  if (printed && disclosed && canonicalJson(printed) !== canonicalJson(disclosed)) {
+  if (printed && disclosed && !sameJson(printed, disclosed)) {
     loss.conflict(
       '/industry_disclosures/disclosed_source/name',
       report.industry_disclosures?.disclosed_source?.name,
@@ -142,7 +142,7 @@ function readOrigin(
       "the disclosed source disagrees with the report's country of origin; the report wins",
     );
   }
-  if (country && declared && canonicalJson(country) !== canonicalJson(declared)) {
+  if (country && declared && !sameJson(country, declared)) {
     loss.conflict(
       '/results/m2m_rough_data/country_of_origin',
       m2m?.country_of_origin,

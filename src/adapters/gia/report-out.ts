@@ -4,7 +4,7 @@
  * underneath. A printed string kept in the residual is used again only while it still says what the
  * canonical record says, so an edited grade is never masked by the old printed form.
  */
-import { canonicalJson } from '../../mapping/content-hash.js';
+import { sameJson } from '../../mapping/content-hash.js';
 import { MappingError } from '../../mapping/errors.js';
 import { LossReport, type Translation } from '../../mapping/loss.js';
 import { parseCaratWeight, parseMeasurements, parseReportDate } from '../../mapping/parse.js';
@@ -142,7 +142,7 @@ function printedOr(
 ): string {
   if (typeof original !== 'string') return printed;
   try {
-    return canonicalJson(parse(original, '')) === canonicalJson(meaning) ? original : printed;
+    return sameJson(parse(original, ''), meaning) ? original : printed;
   } catch {
     return printed;
   }
@@ -164,9 +164,7 @@ function writeOrigin(
         : undefined;
   const restM2m = isObject(restResults.m2m_rough_data) ? restResults.m2m_rough_data : {};
   const onlyDisclosed =
-    restResults.country_of_origin === undefined &&
-    disclosed !== undefined &&
-    canonicalJson(disclosed) === canonicalJson(country);
+    restResults.country_of_origin === undefined && disclosed !== undefined && sameJson(disclosed, country);
   if (country && !onlyDisclosed) {
     results.country_of_origin = printedOr(
       restResults.country_of_origin,
@@ -272,7 +270,7 @@ function reportDropped(record: DiamondRecord, graded: CustodyEvent | undefined, 
     if (value !== undefined) loss.dropped(pointer, value, 'a GIA grading report has no place for it');
   }
   record.events?.forEach((event, index) => {
-    if (graded === undefined || canonicalJson(event) !== canonicalJson(graded))
+    if (graded === undefined || !sameJson(event, graded))
       loss.dropped(`/events/${index}`, event, 'a GIA grading report records only its own grading');
   });
   for (const [platform, fields] of Object.entries(record.extensions ?? {})) {

@@ -18,19 +18,27 @@ import { LedgerReader, type StoneQuery } from './ledger.js';
 import { BoundedMap } from '../../bounded-map.js';
 import type { TracrDiamond } from './native.js';
 import { mapOrRefuse, refusal } from './refusals.js';
-import { publicKeyOf, readPrivateKey } from './signing.js';
+import { ledgerSigners } from './signers.js';
+import { oneSigner, type LedgerSigners } from './acts.js';
+import { keySigner, type Signer } from './signing.js';
 import { toCanonical } from './transform.js';
-import { writeStones } from './writer.js';
+import { writeStones, type WriterContext } from './writer.js';
 
 /** How to reach the ledger, and whom to sign as. */
 export interface TracrOptions extends ConnectOptions {
-  /** The approved participant the bridge signs as (`demo-mining`). */
-  participantId: string;
   /**
-   * The participant's Ed25519 private key: PEM, PKCS#8 DER in standard base64 (the ledger's encoding), the
+   * The signer of each organisation (from the participants registry): each act is signed as the
+   * participant of the organisation that performs it (acts.ts). Given, `participantId` and `privateKey`
+   * are not needed.
+   */
+  signers?: LedgerSigners;
+  /** The one approved participant the bridge signs every act as (`demo-mining`), without `signers`. */
+  participantId?: string;
+  /**
+   * That participant's Ed25519 private key: PEM, PKCS#8 DER in standard base64 (the ledger's encoding), the
    * raw 32-byte seed as 64 hex digits, or a KeyObject.
    */
-  privateKey: string | KeyObject;
+  privateKey?: string | KeyObject;
   /** How long a write waits for its transactions to reach a block before failing as retryable. Default 30 s. */
   blockWaitMs?: number;
   /** Stones per page of the change feed, 1 to 500. Default 100. */
@@ -42,9 +50,7 @@ const lookups = ['producerRef', 'inscription', 'kpCertificate'] as const;
 
 /** A client for the ledger at `options.url`. Throws at once, naming the option, when an option is unusable. */
 export function connectTracr(options: TracrOptions): PlatformClient<TracrDiamond> {
-  if (!options.participantId)
-    throw new TypeError('[tracr] participantId: the participant to sign as is required');
-  const privateKey = readPrivateKey(options.privateKey);
+  const signers = tracrSigners(options) ?? oneSigner(soleSigner(options));
   const pageSize = options.pageSize ?? 100;
   if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 500)
     throw new TypeError(`[tracr] pageSize: expected a whole number from 1 to 500, got ${pageSize}`);
@@ -56,18 +62,18 @@ export function connectTracr(options: TracrOptions): PlatformClient<TracrDiamond
     ...optional('timeoutMs', options.timeoutMs),
   });
   const ledger = new LedgerReader(http);
-  const writer = {
+  const canonicalViews: CanonicalViews = new BoundedMap(5_000);
+  const writer: WriterContext = {
     http,
     ledger,
-    participantId: options.participantId,
-    privateKey,
-    publicKey: publicKeyOf(privateKey),
+    signers,
+    roles: new Map(),
     blockWaitMs: options.blockWaitMs ?? 30_000,
   };
 
   const get = async (ref: string): Promise<PlatformRecord<TracrDiamond> | null> => {
     const stone = await ledger.stone(ref);
-    return stone && read(stone);
+    return stone && read(canonicalViews, stone);
   };
 
   return {
@@ -135,19 +141,44 @@ export function connectTracr(options: TracrOptions): PlatformClient<TracrDiamond
         };
       } catch (error) {
         const detail = error instanceof Error ? error.message : String(error);
-        return { ok: false, latencyMs: performance.now() - started, detail };
+        const rateLimited = error instanceof PlatformError && error.status === 429;
+        return {
+          ok: false,
+          latencyMs: performance.now() - started,
+          detail,
+          ...(rateLimited ? { rateLimited } : {}),
+        };
       }
     },
   };
 }
 
 /**
- * Canonical views of stone states already read, by state hash. A read's state hash is checked against its
- * content before the state is believed, so an equal hash is an equal state and its mapping can be reused.
+ * The signers `options` give: `signers` as given, else one per organisation of the participants registry
+ * with the `participantId`/`privateKey` shorthand for the others; undefined when no key signs anything.
  */
-const canonicalViews = new BoundedMap<string, ReturnType<typeof toCanonical>>(5_000);
+export function tracrSigners(options: TracrOptions): LedgerSigners | undefined {
+  if (options.signers) return options.signers;
+  const { participantId, privateKey } = options;
+  return ledgerSigners(options.orgs ?? [], { participantId, privateKey });
+}
 
-function read(stone: TracrDiamond): PlatformRecord<TracrDiamond> {
+/** The one signer of a bridge that signs every act as one participant; throws naming a missing option. */
+function soleSigner({ participantId, privateKey }: TracrOptions): Signer {
+  if (!participantId) throw new TypeError('[tracr] participantId: the participant to sign as is required');
+  if (privateKey === undefined)
+    throw new TypeError(`[tracr] privateKey: the key of ${participantId} is required to sign as it`);
+  return keySigner(participantId, privateKey);
+}
+
+/**
+ * One client's canonical views of stone states already read, by state hash. A read's state hash is checked
+ * against its content before the state is believed, so an equal hash is an equal state and its mapping can
+ * be reused. Each client keeps its own: two ledgers never share a translation.
+ */
+type CanonicalViews = BoundedMap<string, ReturnType<typeof toCanonical>>;
+
+function read(canonicalViews: CanonicalViews, stone: TracrDiamond): PlatformRecord<TracrDiamond> {
   let view = stone.stateHash === undefined ? undefined : canonicalViews.get(stone.stateHash);
   if (view === undefined) {
     view = mapOrRefuse(() => toCanonical(stone), stone.diamondId);

@@ -6,6 +6,8 @@
  * What the bridge writes, and how:
  * - a rough stone the ledger lacks: REGISTER_ROUGH carrying the bridge ID as `externalRef` (the ledger
  *   assigns the Tracr ID; a record that already names a Tracr ID the ledger does not hold is refused);
+ *   likewise the rough of a polished stone the ledger lacks whose record gives the rough's weight, which
+ *   is then polished as a stone the ledger holds;
  * - a polished stone the ledger lacks, cut from a rough it holds (`extensions.tracr.parentId`): SPLIT of
  *   the unsplit rough into one planned part of the record's rough weight, then POLISH of that part; when
  *   the rough is already split, POLISH of the unpolished part of that planned weight;
@@ -15,7 +17,7 @@
  * Fields a record leaves out are left alone on the ledger, never cleared. The ledger decides who may sign
  * what (only the owner transfers, only a manufacturer polishes, only a lab grades); its refusal is final.
  */
-import { canonicalJson } from '../../mapping/content-hash.js';
+import { sameJson } from '../../mapping/content-hash.js';
 import type { TracrDiamond, TracrPolished, TracrTransaction } from './native.js';
 import { refusal } from './refusals.js';
 
@@ -52,7 +54,9 @@ export function planRegistration(desired: TracrDiamond): PlannedStep[] {
       `Tracr ID ${desired.diamondId} is not on the ledger, which assigns its own IDs`,
       'identifiers.tracrId',
     );
-  if (desired.kind !== 'ROUGH')
+  // A polished record that still describes its rough (graded before the ledger held the rough) registers
+  // that rough; the polish follows as an act of its own, which the signer may or may not be permitted.
+  if (desired.kind !== 'ROUGH' && desired.caratWeight === undefined)
     refuse(
       'a polished stone enters the ledger only by polishing a rough it holds: give the rough in extensions.tracr.parentId',
       'lineage.parentId',
@@ -112,7 +116,7 @@ export function planChanges(current: TracrDiamond, desired: TracrDiamond): Plann
       refuse(`${diamondId} is split on the ledger; only its parts can be polished`, 'kind');
     steps.push({ step: 'polish', type: 'POLISH', payload: { diamondId, ...desired.polished } });
   }
-  if (desired.grading && canonicalJson(desired.grading) !== canonicalJson(current.grading)) {
+  if (desired.grading && !sameJson(desired.grading, current.grading)) {
     if (desired.grading.reportDate === undefined)
       refuse('the ledger records a grading with its report date', 'grading.reportDate');
     steps.push({ step: 'grade', type: 'GRADE', payload: { diamondId, ...desired.grading }, basis });
@@ -134,8 +138,7 @@ export function planChanges(current: TracrDiamond, desired: TracrDiamond): Plann
 function polishedCorrections(current: TracrPolished, desired: TracrPolished): Record<string, unknown> | null {
   const corrections: Record<string, unknown> = {};
   for (const key of POLISHED_KEYS) {
-    if (desired[key] !== undefined && canonicalJson(desired[key]) !== canonicalJson(current[key]))
-      corrections[key] = desired[key];
+    if (desired[key] !== undefined && !sameJson(desired[key], current[key])) corrections[key] = desired[key];
   }
   return Object.keys(corrections).length > 0 ? corrections : null;
 }

@@ -4,43 +4,18 @@
  * Canonical JSON is the bridge's own (src/mapping/content-hash.ts): keys sorted by code unit at every level,
  * no white space, `undefined` members left out, numbers as JSON.stringify writes them: the ledger's rule.
  */
-import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
+import { createHash, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 import { canonicalJson, sha256Hex } from '../../mapping/content-hash.js';
 import { BoundedMap } from '../../bounded-map.js';
+import { readPrivateKey } from '../../participants/private-key.js';
 import type { TracrEnvelope, TracrTransaction } from './native.js';
 
-// RFC 8410 PKCS#8 wrapper of a raw 32-byte Ed25519 seed: only the last 32 bytes vary.
-const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
+export { readPrivateKey };
 
 // Parsing a key costs more than the Ed25519 check itself, and a network has few participants.
 const parsedKeys = new BoundedMap<string, KeyObject>(1_000);
 // Every read of a stone re-checks the signature of the transaction that last changed it.
 const verifiedSignatures = new BoundedMap<string, true>(10_000);
-
-/**
- * Reads a participant's Ed25519 private key: a PEM block, PKCS#8 DER in base64 (the ledger's encoding), or
- * the raw 32-byte seed as 64 hex digits. Throws naming the option when it is none of them.
- */
-export function readPrivateKey(key: string | KeyObject): KeyObject {
-  let parsed: KeyObject | undefined;
-  try {
-    if (typeof key !== 'string') parsed = key;
-    else if (key.includes('-----BEGIN')) parsed = createPrivateKey(key);
-    else if (/^[0-9a-fA-F]{64}$/.test(key.trim()))
-      parsed = pkcs8(Buffer.concat([PKCS8_ED25519_PREFIX, Buffer.from(key.trim(), 'hex')]));
-    else parsed = pkcs8(Buffer.from(key.trim(), 'base64'));
-  } catch (error) {
-    throw new TypeError(
-      `[tracr] privateKey: not an Ed25519 private key (PEM, base64 PKCS#8 DER or a 64-hex-digit seed): ${(error as Error).message}`,
-      { cause: error },
-    );
-  }
-  if (parsed.type !== 'private' || parsed.asymmetricKeyType !== 'ed25519')
-    throw new TypeError(
-      `[tracr] privateKey: expected an Ed25519 private key, got ${parsed.asymmetricKeyType} ${parsed.type}`,
-    );
-  return parsed;
-}
 
 /** The public half as the ledger publishes it: SPKI DER, standard base64. */
 export function publicKeyOf(privateKey: KeyObject): string {
@@ -50,6 +25,34 @@ export function publicKeyOf(privateKey: KeyObject): string {
 /** Signs `tx`: Ed25519 over the UTF-8 bytes of its canonical JSON, standard base64. */
 export function signTransaction(tx: TracrTransaction, privateKey: KeyObject): TracrEnvelope {
   return { tx, signature: sign(null, Buffer.from(canonicalJson(tx), 'utf8'), privateKey).toString('base64') };
+}
+
+/**
+ * Signs ledger transactions as one participant. The bridge holds one per organisation; a KMS or an HSM
+ * stands in by implementing this, so the private key need never be in the bridge's memory.
+ */
+export interface Signer {
+  /** The ledger participant the signatures are by. */
+  readonly participantId: string;
+  /** Its public key as the ledger publishes it (SPKI DER, standard base64), to check what committed. */
+  readonly publicKey: string;
+  /** An Ed25519 signature over `message`, standard base64. */
+  sign(message: Buffer): Promise<string>;
+}
+
+/** A {@link Signer} over a key the bridge holds: PEM, base64 PKCS#8 DER, a 64-hex-digit seed or a KeyObject. */
+export function keySigner(participantId: string, key: string | KeyObject): Signer {
+  const privateKey = readPrivateKey(key);
+  return {
+    participantId,
+    publicKey: publicKeyOf(privateKey),
+    sign: (message) => Promise.resolve(sign(null, message, privateKey).toString('base64')),
+  };
+}
+
+/** Signs `tx` with `signer`: over the UTF-8 bytes of its canonical JSON, as {@link signTransaction} does. */
+export async function signWith(tx: TracrTransaction, signer: Signer): Promise<TracrEnvelope> {
+  return { tx, signature: await signer.sign(Buffer.from(canonicalJson(tx), 'utf8')) };
 }
 
 /** Whether `signature` is a valid signature of `tx` by the holder of `publicKey` (base64 SPKI DER). */
@@ -108,8 +111,4 @@ export function sha256Bytes(...parts: (Buffer | string)[]): string {
   const hash = createHash('sha256');
   for (const part of parts) hash.update(part);
   return hash.digest('hex');
-}
-
-function pkcs8(der: Buffer): KeyObject {
-  return createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
 }

@@ -2,41 +2,35 @@
  * Getting signed transactions onto the ledger: signing with nonces that name each act, submitting (alone or in batches of
  * the ledger's declared maximum), and waiting until a block holds each one, with its inclusion proof checked.
  */
-import type { KeyObject } from 'node:crypto';
 import type { AxiosInstance } from 'axios';
 import { PlatformError } from '../errors.js';
 import type { CommittedTransaction, LedgerReader } from './ledger.js';
 import type { TracrEnvelope, TracrTxStatus } from './native.js';
 import type { PlannedStep } from './plan.js';
 import { batchItemError, refusal } from './refusals.js';
-import { actNonce, signTransaction } from './signing.js';
+import type { ActContext } from './acts.js';
+import { actNonce, signWith, type Signer } from './signing.js';
 
-/** What writing needs from the connected client. */
-export interface WriterContext {
+/** What writing needs from the connected client: the ledger, and the signers with their roles. */
+export interface WriterContext extends ActContext {
   http: AxiosInstance;
   ledger: LedgerReader;
-  participantId: string;
-  privateKey: KeyObject;
-  /** The signer's public key as the ledger publishes it, to check that what committed is ours. */
-  publicKey: string;
   /** How long to wait for a submitted transaction to reach a block. */
   blockWaitMs: number;
-  /** The signer's role on the network, read once. */
-  role?: string;
 }
 
-/** Signs one planned step on `stone` (its bridge ID) as the context's participant, with the act's nonce. */
-export function sign(ctx: WriterContext, stone: string, step: PlannedStep): TracrEnvelope {
-  return signTransaction(
+/** Signs one planned step on `stone` (its bridge ID) as `signer`, with the act's nonce. */
+export function sign(signer: Signer, stone: string, step: PlannedStep): Promise<TracrEnvelope> {
+  return signWith(
     {
       type: step.type,
-      participantId: ctx.participantId,
+      participantId: signer.participantId,
       nonce: actNonce(stone, step),
       // A resubmission may carry a new timestamp: the nonce, not the body, names the write.
       timestamp: Date.now(),
       payload: step.payload,
     },
-    ctx.privateKey,
+    signer,
   );
 }
 
@@ -73,6 +67,13 @@ export async function submitAll(ctx: WriterContext, envelopes: TracrEnvelope[]):
   return answers;
 }
 
+/** A submitted transaction's answer and the public key of the participant who signed it. */
+export interface Submitted {
+  status: TracrTxStatus;
+  /** To check that what committed is what this signer signed. */
+  signerKey: string;
+}
+
 /**
  * Waits until a block holds each submitted transaction and checks each inclusion proof; answers, in order,
  * undefined for a transaction that committed and verified, else why not. While none is in a block, one
@@ -80,7 +81,8 @@ export async function submitAll(ctx: WriterContext, envelopes: TracrEnvelope[]):
  * would only repeat the question. Once that one is out of the pool every other is fetched once (each proof
  * is needed anyway), and any still pending is waited for the same way.
  */
-export async function waitAllCommitted(ctx: WriterContext, submitted: TracrTxStatus[]): Promise<unknown[]> {
+export async function waitAllCommitted(ctx: WriterContext, answers: Submitted[]): Promise<unknown[]> {
+  const submitted = answers.map(({ status }) => status);
   const { blockIntervalMs } = await ctx.ledger.networkInfo();
   const pollMs = Math.min(Math.max(Math.round(blockIntervalMs / 4), 10), 250);
   const deadline = Date.now() + ctx.blockWaitMs;
@@ -96,7 +98,7 @@ export async function waitAllCommitted(ctx: WriterContext, submitted: TracrTxSta
       const status = fetched ?? (await ctx.ledger.transaction(submitted[index]!.txId));
       if (status.status === 'pending') return false;
       if (status.status === 'rejected') throw rejected(index);
-      await ctx.ledger.verifyCommitted(status, ctx.publicKey);
+      await ctx.ledger.verifyCommitted(status, answers[index]!.signerKey);
     } catch (error) {
       outcomes[index] = error;
     }

@@ -57,6 +57,7 @@ export function toCanonical(native: TracrDiamond): Translation<DiamondRecord> {
   if (native.diamondId) identifiers.tracrId = native.diamondId;
   if (native.producerRef) identifiers.producerRef = native.producerRef;
   if (native.kpCertificate) identifiers.kpCertificate = native.kpCertificate;
+  if (native.boxId) identifiers.boxId = native.boxId;
   if (native.inscription) identifiers.inscription = native.inscription;
   const giaReport = giaReportNumber(native.grading);
   if (giaReport) identifiers.giaReportNumber = giaReport;
@@ -84,7 +85,6 @@ export function toCanonical(native: TracrDiamond): Translation<DiamondRecord> {
     ownerParticipantId: native.owner?.participantId,
     ownerOrgName: native.owner?.org,
     assurance: native.assurance,
-    boxId: native.boxId ?? undefined,
     externalRef: externalRef !== undefined && record.id === undefined ? externalRef : undefined,
     parentId: native.parentId ?? undefined,
     childIds: native.childIds?.length ? [...native.childIds] : undefined,
@@ -116,7 +116,8 @@ export function fromCanonical(record: DiamondRecord): Translation<TracrDiamond> 
     mine: record.origin?.mine ?? null,
     producerRef: ids.producerRef ?? null,
     kpCertificate: ids.kpCertificate ?? null,
-    boxId: text(ext['boxId']) ?? null,
+    // Written by earlier versions under the ledger's extension; the canonical identifier now.
+    boxId: ids.boxId ?? text(ext['boxId']) ?? null,
     polished: record.polished ? polishedFromCanonical(record.polished, loss) : null,
     inscription: ids.inscription ?? null,
     grading: record.grading ? gradingFromCanonical(record.grading) : null,

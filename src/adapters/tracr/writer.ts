@@ -10,12 +10,21 @@
  * registration is in doubt is still registered once; the edit follows as an update.
  */
 import type { PutItem, PutResult } from '../contract.js';
+import { NotPermittedError } from '../errors.js';
+import { signerFor } from './acts.js';
 import type { CommittedTransaction } from './ledger.js';
-import type { TracrDiamond, TracrTxStatus } from './native.js';
+import type { TracrDiamond } from './native.js';
 import { planChanges, planRegistration, planSplit, type PlannedStep } from './plan.js';
 import { mapOrRefuse, refusal } from './refusals.js';
-import { actNonce } from './signing.js';
-import { retryLater, sign, submitAll, waitAllCommitted, type WriterContext } from './submit.js';
+import { actNonce, type Signer } from './signing.js';
+import {
+  retryLater,
+  sign,
+  submitAll,
+  waitAllCommitted,
+  type Submitted,
+  type WriterContext,
+} from './submit.js';
 import { fromCanonical } from './transform.js';
 
 export type { WriterContext } from './submit.js';
@@ -24,6 +33,8 @@ export type { WriterContext } from './submit.js';
 interface Write {
   /** The bridge's ID for the stone (the idempotency key for a record that has none): names its acts. */
   stone: string;
+  /** The bridge organisation of the stone (`owner.org`): whose participant registers and holds it. */
+  org: string | undefined;
   desired: TracrDiamond;
   /** The stone's Tracr ID, once known. */
   ref: string | undefined;
@@ -36,6 +47,8 @@ interface Write {
   held?: TracrDiamond | null;
   /** Steps already submitted: a step planned twice means the ledger did not take what was written. */
   submitted: Set<string>;
+  /** Acts no signer the bridge holds may take, by step: set aside, and reported once the rest is written. */
+  notPermitted: Map<string, NotPermittedError>;
   result?: PutResult;
   error?: unknown;
 }
@@ -48,22 +61,26 @@ export async function writeStones(
   ctx: WriterContext,
   items: PutItem[],
 ): Promise<PromiseSettledResult<PutResult>[]> {
-  const writes: Write[] = items.map(({ record, idempotencyKey, held }) => {
+  const writes: Write[] = items.map(({ record, idempotencyKey, held, native }) => {
     const write: Write = {
       stone: record.id ?? idempotencyKey,
+      org: record.owner?.org,
       // Replaced just below; a record that cannot be mapped fails before anything is read or written.
       desired: { kind: 'ROUGH' } as TracrDiamond,
       ref: undefined,
       created: false,
       wrote: false,
       submitted: new Set(),
+      notPermitted: new Map(),
       // Read through this client's own get or find: the native is a verified ledger stone.
       ...(held === undefined
         ? {}
         : { held: held && { ...(held.native as TracrDiamond), diamondId: held.ref } }),
     };
     try {
-      write.desired = mapOrRefuse(() => fromCanonical(record).value, record.id);
+      // The caller's translation when it gave one: one write runs the transform once.
+      write.desired =
+        (native as TracrDiamond | undefined) ?? mapOrRefuse(() => fromCanonical(record).value, record.id);
     } catch (error) {
       write.error = error;
     }
@@ -72,18 +89,18 @@ export async function writeStones(
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const active = writes.filter((w) => w.result === undefined && w.error === undefined);
     if (active.length === 0) break;
-    const planned: { write: Write; step: PlannedStep }[] = [];
+    const planned: { write: Write; step: PlannedStep; signer: Signer }[] = [];
     await Promise.all(
       active.map(async (write) => {
         try {
-          const steps = await nextSteps(ctx, write);
-          await checkRole(ctx, steps, write.ref);
-          if (steps.length === 0) write.result = outcome(write);
-          for (const step of steps) {
+          const { steps, current } = await nextSteps(ctx, write);
+          const taken = await permitted(ctx, write, steps, current);
+          if (taken.length === 0) settle(write);
+          for (const { step, signer } of taken) {
             if (write.submitted.has(step.step))
               throw refusal(`the ledger did not take the ${step.type} written earlier`, step.type, write.ref);
             write.submitted.add(step.step);
-            planned.push({ write, step });
+            planned.push({ write, step, signer });
           }
         } catch (error) {
           write.error = error;
@@ -94,10 +111,10 @@ export async function writeStones(
     if (ready.length === 0) continue;
     const answers = await submitAll(
       ctx,
-      ready.map(({ write, step }) => sign(ctx, write.stone, step)),
+      await Promise.all(ready.map(({ write, step, signer }) => sign(signer, write.stone, step))),
     );
-    const accepted: { write: Write; status: TracrTxStatus }[] = [];
-    ready.forEach(({ write, step }, index) => {
+    const accepted: ({ write: Write } & Submitted)[] = [];
+    ready.forEach(({ write, step, signer }, index) => {
       const answer = answers[index]!;
       if ('error' in answer) {
         write.error ??= answer.error;
@@ -107,13 +124,10 @@ export async function writeStones(
       if (step.step === 'split') write.ref = answer.status.diamondIds[1];
       if (step.step === 'register' || step.step === 'split') write.created = true;
       else write.wrote = true;
-      accepted.push({ write, status: answer.status });
+      accepted.push({ write, status: answer.status, signerKey: signer.publicKey });
     });
     if (accepted.length === 0) continue;
-    const committed = await waitAllCommitted(
-      ctx,
-      accepted.map(({ status }) => status),
-    );
+    const committed = await waitAllCommitted(ctx, accepted);
     accepted.forEach(({ write }, index) => {
       if (committed[index] !== undefined) write.error ??= committed[index];
     });
@@ -129,41 +143,71 @@ function outcome(write: Write): PutResult {
   return { ref: write.ref ?? '', outcome: write.created ? 'created' : write.wrote ? 'updated' : 'unchanged' };
 }
 
-/**
- * The role each multi-step transaction needs; a SPLIT is only ever planned to polish the part it makes. A
- * registration is one transaction on its own, so the ledger's refusal of it leaves nothing half done.
- */
-const roleFor: Partial<Record<PlannedStep['step'], 'producer' | 'manufacturer' | 'lab'>> = {
-  split: 'manufacturer',
-  polish: 'manufacturer',
-  grade: 'lab',
-};
-const fieldFor: Partial<Record<PlannedStep['step'], string>> = {
-  split: 'polished',
-  polish: 'polished',
-  grade: 'grading',
-};
-
-/**
- * Refuses, before anything is signed, a step the signer's role may not take: the ledger would refuse it
- * too, but only after the steps before it had committed (a rough split for a polish that cannot follow).
- */
-async function checkRole(ctx: WriterContext, steps: PlannedStep[], stone: string | undefined): Promise<void> {
-  const needed = steps.map((step) => [step.step, roleFor[step.step]] as const).filter(([, role]) => role);
-  if (needed.length === 0) return;
-  ctx.role ??= (await ctx.ledger.participant(ctx.participantId)).role;
-  for (const [step, role] of needed) {
-    if (role !== ctx.role)
-      throw refusal(
-        `${ctx.participantId} is a ${ctx.role}; the ledger takes this ${step} only from a ${role}`,
-        fieldFor[step]!,
-        stone,
-      );
+/** Ends a write with nothing left it may do: done, or not permitted with every act it had to set aside. */
+function settle(write: Write): void {
+  const refused = [...write.notPermitted.values()];
+  if (refused.length === 0) {
+    write.result = outcome(write);
+    return;
   }
+  write.error = new NotPermittedError(refused.map((error) => error.reason).join('; '), {
+    adapter: 'tracr',
+    stone: write.stone,
+    ...(refused[0]!.field === undefined ? {} : { field: refused[0]!.field }),
+    ref: write.ref,
+  });
 }
 
+/** A split or a polish makes the stone the acts after it apply to: without it they cannot follow. */
+const GATES = new Set<PlannedStep['step']>(['register', 'split', 'polish']);
+
+/**
+ * The planned steps some signer may take, each with its signer, in order. A step none may take is set
+ * aside with the reason; what does not depend on it still goes ahead (a lab's grade beside an update only
+ * the holder could sign), and nothing is signed before every signer is known, so no act half happens.
+ */
+async function permitted(
+  ctx: WriterContext,
+  write: Write,
+  steps: PlannedStep[],
+  current: TracrDiamond | undefined,
+): Promise<{ step: PlannedStep; signer: Signer }[]> {
+  const taken: { step: PlannedStep; signer: Signer }[] = [];
+  for (const step of steps) {
+    if (!write.notPermitted.has(step.step)) {
+      try {
+        taken.push({
+          step,
+          signer: await signerFor(ctx, step, { org: write.org, current, stone: write.stone }),
+        });
+        continue;
+      } catch (error) {
+        if (!(error instanceof NotPermittedError)) throw error;
+        write.notPermitted.set(step.step, error);
+      }
+    }
+    if (GATES.has(step.step)) break;
+  }
+  return taken;
+}
+
+/** The steps the stone still needs, and the ledger's state of the stone they apply to (none to register). */
+interface NextSteps {
+  steps: PlannedStep[];
+  current: TracrDiamond | undefined;
+}
+
+const changes = (current: TracrDiamond, desired: TracrDiamond): NextSteps => ({
+  steps: planChanges(current, desired),
+  current,
+});
+const registration = (desired: TracrDiamond): NextSteps => ({
+  steps: planRegistration(desired),
+  current: undefined,
+});
+
 /** What the stone still needs, read from the ledger as it is now. */
-async function nextSteps(ctx: WriterContext, write: Write): Promise<PlannedStep[]> {
+async function nextSteps(ctx: WriterContext, write: Write): Promise<NextSteps> {
   const { desired } = write;
   const held = write.held;
   delete write.held;
@@ -172,46 +216,59 @@ async function nextSteps(ctx: WriterContext, write: Write): Promise<PlannedStep[
   // the ledger holds the stone at all. Anything else (a split part, an ambiguous reference) reads here.
   if (held && write.ref === undefined && desired.diamondId === held.diamondId) {
     write.ref = held.diamondId;
-    return planChanges(held, desired);
+    return changes(held, desired);
   }
-  if (held === null && desired.diamondId === undefined && !desired.parentId) return planRegistration(desired);
+  if (held === null && desired.diamondId === undefined && !desired.parentId) return registration(desired);
   if (write.ref !== undefined) {
     const current = await ctx.ledger.stone(write.ref);
     if (!current)
       throw retryLater(`${write.ref} is committed but the ledger does not serve it yet`, write.ref);
-    return planChanges(current, desired);
+    return changes(current, desired);
   }
   if (desired.diamondId !== undefined) {
     const current = await ctx.ledger.stone(desired.diamondId);
-    if (!current) return planRegistration(desired);
+    if (!current) return registration(desired);
     write.ref = current.diamondId;
-    return planChanges(current, desired);
+    return changes(current, desired);
   }
   if (desired.parentId) {
     const parent = await ctx.ledger.stone(desired.parentId);
     if (!parent) throw refusal(`the rough ${desired.parentId} is not on the ledger`, 'lineage.parentId');
-    if ((parent.childIds ?? []).length === 0) return planSplit(parent, desired);
+    if ((parent.childIds ?? []).length === 0) return { steps: planSplit(parent, desired), current: parent };
     const part = await ownPart(ctx, write, parent);
     write.ref = part.diamondId;
-    return planChanges(part, desired);
+    return changes(part, desired);
   }
   if (desired.producerRef !== null) {
-    const current = await byProducerRef(ctx, desired.producerRef);
+    const current = await byProducerRef(ctx, write, desired.producerRef);
     if (current) {
       write.ref = current.diamondId;
-      return planChanges(current, desired);
+      return changes(current, desired);
     }
   }
-  return planRegistration(desired);
+  return registration(desired);
 }
 
-/** The stone a producer registered under `producerRef`: the signer's own when several producers used it. */
-async function byProducerRef(ctx: WriterContext, producerRef: string): Promise<TracrDiamond | null> {
-  let listed = await ctx.ledger.listAll({ producerRef });
+/**
+ * The stone the stone's own organisation registered under `producerRef`. A producer's reference is unique
+ * only among its own stones: another participant's stone under the same reference is never this one, so it
+ * is never updated in its place (and an organisation without a signer has registered nothing to find).
+ */
+async function byProducerRef(
+  ctx: WriterContext,
+  write: Write,
+  producerRef: string,
+): Promise<TracrDiamond | null> {
+  const registrant = ctx.signers.forOrg(write.org)?.participantId;
+  if (registrant === undefined) return null;
+  const listed = (await ctx.ledger.listAll({ producerRef })).filter(
+    (stone) => stone.events?.[0]?.participantId === registrant,
+  );
   if (listed.length > 1)
-    listed = listed.filter((stone) => stone.events?.[0]?.participantId === ctx.participantId);
-  if (listed.length > 1)
-    throw refusal(`${listed.length} stones carry producerRef ${producerRef}`, 'identifiers.producerRef');
+    throw refusal(
+      `${listed.length} stones of ${registrant} carry producerRef ${producerRef}`,
+      'identifiers.producerRef',
+    );
   const id = listed[0]?.diamondId;
   return id === undefined ? null : ctx.ledger.stone(id);
 }
@@ -225,7 +282,9 @@ async function ownPart(ctx: WriterContext, write: Write, parent: TracrDiamond): 
     if (typeof txId !== 'string') return undefined;
     const committed = await ctx.ledger.transaction(txId);
     const { participantId, nonce } = committed.tx;
-    return participantId === ctx.participantId && nonce === actNonce(write.stone, { step })
+    // The stone's organisation splits and polishes it, so its participant signed what this write made.
+    return participantId === ctx.signers.forOrg(write.org)?.participantId &&
+      nonce === actNonce(write.stone, { step })
       ? committed
       : undefined;
   };

@@ -1,11 +1,11 @@
-import { register } from '../../queue/ingest.js';
-import { syncJobId } from '../../queue/job-ids.js';
-import { getJob } from '../../queue/jobs.js';
+import { register } from '../../sync/register.js';
 import type { StoredDiamond } from '../../store/index.js';
 import type { DiamondRecord } from '../../types/diamond.js';
 import type { Principal } from '../auth.js';
+import { readableLineage } from '../relatives.js';
 import { ApiProblem } from '../problem.js';
 import type { ApiServices } from '../services.js';
+import { stoneSyncStatus } from '../sync-status.js';
 import { pathParam } from './params.js';
 import { defineRoute } from './types.js';
 
@@ -35,7 +35,10 @@ export const registerDiamond = defineRoute({
     202: { description: 'Stored; the sync jobs are queued.', schema: 'register-result' },
     409: { description: 'An identifier of the record already belongs to another stone.', schema: 'problem' },
     422: { description: 'The record is not valid.', schema: 'problem' },
-    503: { description: 'The sync queues are not running.', schema: 'problem' },
+    503: {
+      description: 'The sync queues are not running, or no replica confirmed the write in time.',
+      schema: 'problem',
+    },
   },
   async handler({ services, principal, body }) {
     const record = body as DiamondRecord;
@@ -57,6 +60,8 @@ export const registerDiamond = defineRoute({
       record,
       { actor: `api:${(principal as Principal).name}`, ...(org === undefined ? {} : { org }) },
     );
+    // Acknowledged only once a replica holds it, when the master has replicas.
+    await services.replicas?.confirm();
     return { status: 202, body: registration, headers: { location: `/v1/diamonds/${registration.id}` } };
   },
 });
@@ -75,45 +80,16 @@ export const getDiamond = defineRoute({
     404: { description: 'No such stone.', schema: 'problem' },
   },
   async handler({ services, principal, req }) {
-    const stored = await ownStone(services, principal as Principal, String(req.params.id));
-    const id = stored.record.id as string;
-    const links = await services.store.identity.refs(id);
-    const sync = await syncStatus(services, stored);
-    return { status: 200, body: { ...stored, links, sync } };
+    const read = await ownStone(services, principal as Principal, String(req.params.id));
+    const { stored, sync } = await stoneSyncStatus(services, read);
+    const links = await services.store.identity.refs(stored.record.id as string);
+    const { record, relatives } = await readableLineage(services, principal as Principal, stored.record);
+    return {
+      status: 200,
+      body: { ...stored, record, links, sync, ...(relatives.length > 0 ? { relatives } : {}) },
+    };
   },
 });
-
-/** Per platform: where the stone's current content stands, from its sync job and `sources`. */
-async function syncStatus(
-  services: ApiServices,
-  stored: StoredDiamond,
-): Promise<Record<string, { status: string; ref?: string; syncedAt?: string; job?: string }>> {
-  const id = stored.record.id as string;
-  const entries = await Promise.all(
-    [...services.adapters.values()].map(async (adapter) => {
-      const source = stored.record.sources?.[adapter.name];
-      const jobId = syncJobId(adapter.name, id, stored.hash);
-      const queued = services.queues?.platforms.includes(adapter.name);
-      const job = queued ? await getJob(services.queues!, jobId) : null;
-      // A job for the current content that has not completed says more than where the platform held an
-      // earlier version; without one, the platform holds what it last synced.
-      const status =
-        job && job.state !== 'completed'
-          ? job.state === 'failed'
-            ? 'failed'
-            : 'pending'
-          : source
-            ? 'in_sync'
-            : 'not_synced';
-      if (status === 'not_synced' && !adapter.capabilities.write) return undefined;
-      const entry: { status: string; ref?: string; syncedAt?: string; job?: string } = { status };
-      if (source) Object.assign(entry, { ref: source.ref, syncedAt: source.syncedAt });
-      if (job) entry.job = job.id;
-      return [adapter.name, entry] as const;
-    }),
-  );
-  return Object.fromEntries(entries.filter((entry) => entry !== undefined));
-}
 
 /**
  * The stored stone `id` names, when the principal may see it. Another organisation's stone does not exist

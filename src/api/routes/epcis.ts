@@ -1,6 +1,7 @@
 import { exportHistory, type EpcisDocument } from '../../adapters/epcis/index.js';
 import type { LossEntry, Translation } from '../../mapping/loss.js';
 import type { Principal } from '../auth.js';
+import { readableLineage } from '../relatives.js';
 import type { ApiServices } from '../services.js';
 import { bridgeIdParam, mayRead, ownStone } from './diamonds.js';
 import { defineRoute } from './types.js';
@@ -35,13 +36,15 @@ async function stoneExport(
   id: string,
 ): Promise<Translation<EpcisDocument>> {
   const stored = await ownStone(services, principal, id);
-  const { parentId, childIds = [] } = stored.record.lineage ?? {};
+  // A relative held by another organisation is not disclosed: the cutting event names only the caller's,
+  // and none is inferred from a link to a stone the caller may not read.
+  const { record } = await readableLineage(services, principal, stored.record);
+  const { parentId, childIds = [] } = record.lineage ?? {};
   const relativeIds = [...(parentId ? [parentId] : []), ...childIds];
-  // A relative held by another organisation is not disclosed: the cutting event names only the caller's.
   const relatives = (await services.store.diamonds.getMany(relativeIds)).flatMap((r) =>
     r && mayRead(principal, r.record) ? [r.record] : [],
   );
-  return exportHistory(stored.record, relatives, { creationDate: stored.updatedAt });
+  return exportHistory(record, relatives, { creationDate: stored.updatedAt });
 }
 
 /** `GET /v1/diamonds/:id/epcis`: the stone's history as a GS1 EPCIS 2.0 document. */

@@ -1,5 +1,5 @@
 import { ColumnMapError } from '../../import/columns.js';
-import { enqueueImport } from '../../import/jobs.js';
+import { enqueueImport } from '../../import/import-jobs.js';
 import {
   checkDeclaredLength,
   DEFAULT_IMPORT_MAX_BYTES,
@@ -75,6 +75,8 @@ export const startImport = defineRoute({
       throw refusal(error);
     }
     await enqueueImport(queues.imports, id);
+    // Acknowledged only once a replica holds the file and its job, when the master has replicas.
+    await services.replicas?.confirm();
     return { status: 202, body: { id }, headers: { location: `/v1/imports/${id}` } };
   },
 });

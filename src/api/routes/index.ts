@@ -5,8 +5,11 @@ import { getImport, getImportRefusedCsv, getImportRefusedNdjson, startImport } f
 import { getSyncJob, listSyncJobs, retrySyncJob, retrySyncJobs } from './jobs.js';
 import { lookupStone } from './lookup.js';
 import { confirmMatch, listMatches, rejectMatch } from './matches.js';
+import { listParcel } from './parcels.js';
 import { docsRoute, healthz, metricsRoute, openapiRoute, readyz } from './ops.js';
 import { applyReconcile, getReconcile, startReconcile } from './reconcile.js';
+import { rejectedChanges, retryRejectedChanges } from './rejected.js';
+import { listSyncStones, syncSummary } from './sync.js';
 import type { RouteDefinition } from './types.js';
 import { receiveWebhook } from './webhooks.js';
 
@@ -17,10 +20,15 @@ export const apiRoutes: readonly RouteDefinition[] = [
   getDiamondEpcis,
   getDiamondEpcisLoss,
   lookupStone,
+  listParcel,
   listSyncJobs,
   getSyncJob,
   retrySyncJob,
   retrySyncJobs,
+  rejectedChanges,
+  retryRejectedChanges,
+  syncSummary,
+  listSyncStones,
   startImport,
   getImport,
   getImportRefusedCsv,

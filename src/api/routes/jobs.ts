@@ -1,6 +1,6 @@
 import { optional } from '../../adapters/http.js';
 import { listJobPage, retryJobs, type JobFilter } from '../../queue/job-pages.js';
-import { getJob, JOB_STATES, retryJob, type JobState, type JobView } from '../../queue/jobs.js';
+import { getJob, JOB_STATES, retryJob, type JobState, type JobView } from '../../queue/job-views.js';
 import type { Principal } from '../auth.js';
 import { ApiProblem, invalidField } from '../problem.js';
 import type { ApiServices } from '../services.js';

@@ -1,8 +1,8 @@
 import { parseLookupQuery } from '../../lookup/query.js';
-import { UnknownStoneError } from '../../lookup/lookup.js';
 import { LOOKUP_KEYS } from '../../lookup/types.js';
 import type { Principal } from '../auth.js';
-import { ApiProblem } from '../problem.js';
+import { readableLineage } from '../relatives.js';
+import { mayRead } from './diamonds.js';
 import { defineRoute } from './types.js';
 
 const descriptions: Record<(typeof LOOKUP_KEYS)[number], string> = {
@@ -32,16 +32,23 @@ export const lookupStone = defineRoute({
     404: { description: 'Looked up by a bridge ID the bridge does not hold.', schema: 'problem' },
   },
   async handler({ services, principal, req }) {
-    const answer = await services.lookup(parseLookupQuery(req.query));
     const who = principal as Principal;
-    const owner = answer.merged?.record.owner?.org;
-    // A producer sees its own stones, and stones no organisation has claimed on the bridge; another
-    // organisation's stone is not there for it (404, as for a stone nobody holds).
-    if (who.role === 'producer' && owner !== undefined && owner !== who.org) {
-      const query = req.query as Record<string, unknown>;
-      if (typeof query['id'] === 'string') throw new UnknownStoneError(query['id']);
-      throw new ApiProblem('not-found', 'no stone matches the query');
-    }
-    return { status: 200, body: answer };
+    // Another organisation's stone is not there for a producer: the answer is the one an identifier the
+    // bridge never held gets (what the platforms say), and its bridge ID is an unknown stone.
+    const answer = await services.lookup(parseLookupQuery(req.query), {
+      // A stone no organisation has claimed on the bridge is everyone's to look up.
+      mayRead: (record) => record.owner === undefined || mayRead(who, record),
+    });
+    if (!answer.merged) return { status: 200, body: answer };
+    // A parent or child held by another organisation is left out of the merged record, as from the stone's.
+    const { record } = await readableLineage(services, who, answer.merged.record);
+    if (record === answer.merged.record) return { status: 200, body: answer };
+    const sources = Object.fromEntries(
+      Object.entries(answer.merged.sources).filter(
+        ([path]) =>
+          !path.startsWith('lineage.') || record.lineage?.[path.slice(8) as 'parentId'] !== undefined,
+      ),
+    );
+    return { status: 200, body: { ...answer, merged: { ...answer.merged, record, sources } } };
   },
 });

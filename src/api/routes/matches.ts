@@ -4,7 +4,7 @@ import {
   listProposals,
   rejectProposal,
   type MatchProposal,
-} from '../../reconcile/proposals.js';
+} from '../../store/match-proposals.js';
 import { StoreInputError } from '../../store/errors.js';
 import type { Principal } from '../auth.js';
 import { ApiProblem } from '../problem.js';

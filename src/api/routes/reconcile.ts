@@ -1,8 +1,8 @@
 import type { Response } from 'express';
 import { applyRunCorrections } from '../../reconcile/apply-run.js';
-import { enqueueRun } from '../../reconcile/jobs.js';
+import { enqueueRun } from '../../reconcile/run-jobs.js';
 import { runReportSource, writeReport, type ReportFormat } from '../../reconcile/report.js';
-import { getRun, startRun, type RunScope } from '../../reconcile/runs.js';
+import { getRun, startRun, type RunScope } from '../../store/reconcile-runs.js';
 import type { Principal } from '../auth.js';
 import { ApiProblem, invalidField } from '../problem.js';
 import { apiSchemas } from '../schemas.js';

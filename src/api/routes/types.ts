@@ -1,7 +1,7 @@
 import type { Response } from 'express';
 import type { Principal, Role } from '../auth.js';
 import type { RequestWithRawBody } from '../json-body.js';
-import type { BridgeMetrics } from '../metrics.js';
+import type { BridgeMetrics } from '../../metrics/bridge-metrics.js';
 import type { SchemaName } from '../schemas.js';
 import type { ApiServices } from '../services.js';
 

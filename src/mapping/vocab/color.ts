@@ -208,14 +208,12 @@ export function parseFancyColor(value: unknown, pointer: string): FancyColor {
 
 /** Reads a printed colour grade of either scale: "E", "O-P", "Fancy Vivid Purplish Pink". */
 export function parseColor(value: unknown, pointer: string): PolishedColor {
+  const grade = dzGrades.find(value);
+  if (grade !== undefined) return { scale: 'DZ', grade };
   try {
-    return { scale: 'DZ', grade: dzGrades.parse(value, pointer) };
+    return parseFancyColor(value, pointer);
   } catch {
-    try {
-      return parseFancyColor(value, pointer);
-    } catch {
-      throw new MappingError(pointer, value, 'a colour grade such as E, O-P or Fancy Intense Yellow');
-    }
+    throw new MappingError(pointer, value, 'a colour grade such as E, O-P or Fancy Intense Yellow');
   }
 }
 

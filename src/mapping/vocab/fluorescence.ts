@@ -105,13 +105,13 @@ export function parseFluorescence(value: unknown, pointer: string): Fluorescence
     .split(/[\s,]+/)
     .filter(Boolean);
   for (let split = words.length; split > 0; split--) {
-    const intensity = tryParse(() => intensities.parse(words.slice(0, split).join(' '), pointer));
+    const intensity = intensities.find(words.slice(0, split).join(' '));
     if (intensity === undefined) continue;
     const rest = words.slice(split).join(' ');
     if (rest === '') return { intensity };
     // "None Blue" is a contradiction, not a colour worth keeping.
     if (intensity === 'NON') break;
-    const color = vocabKey(rest) === '' ? undefined : tryParse(() => colors.parse(rest, pointer));
+    const color = vocabKey(rest) === '' ? undefined : colors.find(rest);
     if (color !== undefined) return { intensity, color };
   }
   throw new MappingError(pointer, value, expected);
@@ -126,12 +126,4 @@ export function printFluorescence(fluorescence: Fluorescence): string {
 /** A fluorescence colour as GIA prints it after the intensity: "Blue". */
 export function printFluorescenceColor(color: FluorescenceColor): string {
   return colors.print(color);
-}
-
-function tryParse<T>(parse: () => T): T | undefined {
-  try {
-    return parse();
-  } catch {
-    return undefined;
-  }
 }

@@ -140,6 +140,11 @@ export function parseShape(value: unknown, pointer: string, loss?: LossReport): 
   return shape;
 }
 
+/** The shape a name means, or undefined when it names none (GIA's "Square" outline group). */
+export function findShape(value: unknown): Shape | undefined {
+  return vocabulary.find(value);
+}
+
 /** The shape as GIA prints `shape_and_cutting_style` for it ("Round Brilliant", "Square Emerald Cut"). */
 export function printShape(shape: Shape): string {
   return vocabulary.print(shape);

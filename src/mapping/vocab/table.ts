@@ -20,6 +20,8 @@ export interface Vocabulary<Code extends string> {
   readonly codes: readonly Code[];
   /** Answers the code for a printed form or a code; throws {@link MappingError} naming the pointer otherwise. */
   parse(value: unknown, pointer: string): Code;
+  /** Answers the code for a printed form or a code, or undefined: for values that may name no code. */
+  find(value: unknown): Code | undefined;
   /** The printed form of a code. */
   print(code: Code): string;
 }
@@ -48,14 +50,20 @@ export function defineVocabulary<Code extends string>(definition: {
   for (const code of codes) add(code, code);
   for (const [form, code] of table) add(form, code);
   for (const code of codes) add(printed[code], code);
+  // Most values arrive exactly as a table spells them; those skip the Unicode normalisation of vocabKey.
+  const exact = new Map<string, Code>([...codes.map((code) => [code, code] as const), ...table]);
+  for (const code of codes) exact.set(printed[code], code);
+  const find = (value: unknown): Code | undefined =>
+    typeof value === 'string' ? (exact.get(value) ?? byKey.get(vocabKey(value))) : undefined;
   return {
     table,
     codes,
     parse(value, pointer) {
-      const code = typeof value === 'string' ? byKey.get(vocabKey(value)) : undefined;
+      const code = find(value);
       if (code === undefined) throw new MappingError(pointer, value, expected);
       return code;
     },
+    find,
     print: (code) => printed[code],
   };
 }

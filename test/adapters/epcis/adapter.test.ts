@@ -1,36 +1,22 @@
 /** The epcis adapter as the registry hands it out: a format-only definition that meets the contract. */
 import { describe, expect, test } from 'vitest';
-import { PlatformError } from '../../../src/adapters/errors.js';
 import { builtInAdapter } from '../../../src/adapters/registry.js';
 import { contractProblems } from '../../../src/adapters/define.js';
 import { epcisSchemaErrors, fixture } from './support.js';
 
 describe('epcis adapter', () => {
-  test('is a built-in that meets the adapter contract and declares no platform I/O', async () => {
+  test('is a built-in that meets the adapter contract and declares an EPCIS repository platform', async () => {
     const adapter = await builtInAdapter('epcis');
     expect(contractProblems(adapter)).toEqual([]);
     expect(adapter.capabilities).toEqual({
-      read: false,
-      write: false,
-      changeFeed: false,
+      read: true,
+      write: true,
+      changeFeed: true,
       batchWriteSize: 1,
       finality: 'immediate',
-      writes: [],
+      writes: ['identifiers', 'origin', 'rough', 'grading', 'custody'],
     });
     expect(adapter.authoritative).toEqual([]);
-  });
-
-  test('connect refuses with an unrecoverable error saying no repository client is configured', async () => {
-    const adapter = await builtInAdapter('epcis');
-    let failure: unknown;
-    try {
-      adapter.connect({ url: 'http://localhost:1', apiKey: 'k' });
-    } catch (error) {
-      failure = error;
-    }
-    expect(failure).toBeInstanceOf(PlatformError);
-    expect(failure).toMatchObject({ failure: 'unrecoverable', adapter: 'epcis' });
-    expect((failure as Error).message).toMatch(/no EPCIS repository client is configured/);
   });
 
   test('fromCanonical is pure: the same record gives the same schema-valid document', async () => {

@@ -108,6 +108,16 @@ describe('EPCIS export', () => {
     });
   });
 
+  test('a graded stone whose history lacks its registration keeps the report on the graded event', () => {
+    const { events: history = [], ...record } = polished;
+    const gradedOnly = { ...record, events: history.filter((e) => e.type === 'graded') };
+    const exported = events(gradedOnly);
+    const graded = exported.find((e) => e.bizStep === 'inspecting')!;
+    expect(graded).toMatchObject({ 'tb:lab': 'GIA', 'tb:reportNumber': '2141438171' });
+    // The events the export infers (the cutting that brought the stone into being) are not the grading.
+    expect(exported.filter((e) => e !== graded && 'tb:lab' in e)).toEqual([]);
+  });
+
   test('an inscription is an encoding step leaving the stone encoded', () => {
     const inscribed = events(polished).find((e) => e['tb:eventType'] === 'inscribed')!;
     expect(inscribed).toMatchObject({ type: 'ObjectEvent', bizStep: 'encoding', disposition: 'encoded' });

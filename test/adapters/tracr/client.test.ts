@@ -4,10 +4,10 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { participantKeyFromSeed, type RunningTracrSimulator } from '../../../sim/tracr/index.js';
-import type { PlatformError } from '../../../src/adapters/errors.js';
+import { NotPermittedError, type PlatformError } from '../../../src/adapters/errors.js';
 import { connectTracr } from '../../../src/adapters/tracr/client.js';
 import type { DiamondRecord } from '../../../src/types/diamond.js';
-import { admin, connectAs, counts, readStone, sampleKey, startLedger } from './ledger.js';
+import { admin, commitAs, connectAs, counts, readStone, sampleKey, startLedger } from './ledger.js';
 
 let sim: RunningTracrSimulator;
 
@@ -125,7 +125,7 @@ describe('tracr client: writes', () => {
     expect((await counts(sim)).committedTransactions).toBe(before);
   });
 
-  it('a transfer by a participant who does not own the stone is refused as unrecoverable', async () => {
+  it('a transfer of a stone another participant holds is not permitted, and nothing is signed', async () => {
     const client = connectTracr(connectAs(sim, 'demo-mining'));
     const record: DiamondRecord = {
       schemaVersion: '1',
@@ -133,10 +133,29 @@ describe('tracr client: writes', () => {
       identifiers: { tracrId: 'TRACR-3007A0000003' },
       extensions: { tracr: { ownerParticipantId: 'fifth-avenue-jewels' } },
     };
+    const before = (await counts(sim)).committedTransactions;
     const error = await failure(client.put(record, { idempotencyKey: 'not-mine' }));
+    expect(error).toBeInstanceOf(NotPermittedError);
     expect(error.failure).toBe('unrecoverable');
-    expect(error.status).toBe(409);
-    expect(error.message).toMatch(/does not own TRACR-3007A0000003/);
+    expect(error.message).toMatch(/TRACR-3007A0000003 is held on the ledger by \S+, not by demo-mining/);
+    expect((await counts(sim)).committedTransactions).toBe(before);
+  });
+
+  it("never updates another participant's stone that shares the producerRef: it registers its own", async () => {
+    const foreign = await commitAs(sim, 'kalahari-mining', 'REGISTER_ROUGH', {
+      caratWeight: 1.1,
+      sourceCountry: 'BW',
+      producerRef: 'SHARED-REF-1',
+    });
+    const client = connectTracr(connectAs(sim, 'demo-mining'));
+    const put = await client.put(rough({ identifiers: { producerRef: 'SHARED-REF-1' } }), {
+      idempotencyKey: 'shared-ref',
+    });
+    expect(put.outcome).toBe('created');
+    expect(put.ref).not.toBe(foreign.diamondId);
+    expect((await readStone(sim, put.ref))?.owner?.participantId).toBe('demo-mining');
+    expect((await readStone(sim, foreign.diamondId))?.caratWeight).toBe(1.1);
+    expect((await counts(sim)).committedByDiamond[foreign.diamondId]).toBe(1);
   });
 });
 
@@ -177,7 +196,7 @@ describe('tracr client: lineage', () => {
     expect((await counts(sim)).committedByType).toMatchObject({ SPLIT: 2, POLISH: 3 });
   });
 
-  it('a producer cannot polish: refused before the rough is split, so nothing is written', async () => {
+  it('a producer may not polish: not permitted before the rough is split, so nothing is written', async () => {
     const client = connectTracr(connectAs(sim, 'demo-mining'));
     const record: DiamondRecord = {
       ...polishedFromDiavik,
@@ -187,6 +206,7 @@ describe('tracr client: lineage', () => {
     };
     const before = (await counts(sim)).committedTransactions;
     const error = await failure(client.put(record, { idempotencyKey: 'producer-polish' }));
+    expect(error).toBeInstanceOf(NotPermittedError);
     expect(error.failure).toBe('unrecoverable');
     expect(error.field).toBe('polished');
     expect(error.message).toMatch(/demo-mining is a producer; .* only from a manufacturer/);

@@ -46,10 +46,9 @@ const diavikRough: DiamondRecord = {
 const aggregatedParcelStone: DiamondRecord = {
   schemaVersion: '1',
   kind: 'rough',
-  identifiers: { producerRef: 'DM-CONF-0002' },
+  identifiers: { producerRef: 'DM-CONF-0002', boxId: 'BOX-9' },
   origin: { aggregated: true },
   rough: { caratWeight: 0.875 },
-  extensions: { tracr: { boxId: 'BOX-9' } },
 };
 
 const target: ConformanceTarget<TracrDiamond, TracrOptions> = {
@@ -92,7 +91,8 @@ const target: ConformanceTarget<TracrDiamond, TracrOptions> = {
         identifiers: { tracrId: 'TRACR-3007A0000003' },
         extensions: { tracr: { ownerParticipantId: 'fifth-avenue-jewels' } },
       },
-      field: 'tx.participantId',
+      // Not permitted before anything is signed: the bridge's signer does not hold the stone.
+      field: 'extensions.tracr.ownerParticipantId',
     },
   ],
   unknownRef: 'TRACR-FFFFFFFFFFFF',

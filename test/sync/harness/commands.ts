@@ -345,9 +345,16 @@ export function commandArbitrary(): fc.Arbitrary<Command> {
   );
 }
 
-/** Short sequences of commands for the CI run; fast-check shrinks a failing one. */
-export function sequenceArbitrary(maxCommands: number): fc.Arbitrary<Iterable<Command>> {
-  return fc.commands([commandArbitrary()], { maxCommands, size: 'max' });
+/**
+ * Short sequences of commands for the CI run; fast-check shrinks a failing one. `replayPath` (printed with
+ * a failure) replays exactly the commands that ran in the shrunk sequence, with its seed and path.
+ */
+export function sequenceArbitrary(maxCommands: number, replayPath?: string): fc.Arbitrary<Iterable<Command>> {
+  return fc.commands([commandArbitrary()], {
+    maxCommands,
+    size: 'max',
+    ...(replayPath === undefined ? {} : { replayPath }),
+  });
 }
 
 /** Exactly `length` commands, for the soak run. */

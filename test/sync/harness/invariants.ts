@@ -178,10 +178,12 @@ export async function checkInvariants(model: Model, world: World, quiet: Settled
   }
 
   // No stored stone lacks a job or a synced state: each producer's stone, which both platforms take, is
-  // in sync on both or failed for good there (and the failure is judged below).
+  // in sync on both, failed for good there (and the failure is judged below), or holds an act no signer the
+  // bridge has may take there (a grade or an edit of a stone the cutter now holds): not permitted.
+  const settled = new Set(['in_sync', 'failed', 'not_permitted']);
   for (const stone of model.stones) {
     for (const [platform, entry] of Object.entries(quiet.stones.get(stone.id)?.sync ?? {})) {
-      if (entry.status !== 'in_sync' && entry.status !== 'failed')
+      if (!settled.has(entry.status))
         violations.push(`stone ${stone.id} on ${platform}: ${entry.status} after quiescence`);
     }
   }

@@ -1,7 +1,8 @@
 /**
  * Runs generated sequences against the world: each starts from a fresh model, runs its commands, waits
  * for quiescence and checks the invariants. A failure reports the seed, the path and the shrunk
- * sequence, so `TRACEBRIDGE_MODEL_SEED=<seed> TRACEBRIDGE_MODEL_PATH=<path>` replays exactly it.
+ * sequence, so `TRACEBRIDGE_MODEL_SEED=<seed> TRACEBRIDGE_MODEL_PATH=<path>
+ * TRACEBRIDGE_MODEL_REPLAY_PATH=<replay path>` replays exactly it.
  */
 import fc from 'fast-check';
 import { checkInvariants, quiesce, type BridgeState } from './invariants.js';
@@ -76,15 +77,29 @@ export function envInt(name: string): number | undefined {
   return Number(text);
 }
 
-/** The failure message: the violations, the seed, the path and the shrunk sequence. */
+/**
+ * The failure message: the violations, then how to replay the shrunk sequence (its seed, its path, and the
+ * commands' own replay path, which says which generated commands ran) and the commands that ran.
+ */
 export function describeFailure(details: fc.RunDetails<[Iterable<fc.AsyncCommand<Model, World>>]>): string {
-  const sequence = details.counterexample
-    ? [...details.counterexample[0]].map(String).join('\n  ')
-    : '(none)';
+  // The iterable prints the commands that ran, then `/*replayPath="..."*/`: the path is taken from
+  // there, the commands from the iterable itself, since a command's own text may hold commas.
+  const commands = details.counterexample?.[0] as
+    (Iterable<{ hasRan?: boolean; toString(): string }> & { toString(): string }) | undefined;
+  const replayPath = /\/\*replayPath="([^"]*)"\*\//.exec(commands?.toString() ?? '')?.[1];
+  const ran = commands === undefined ? [] : [...commands].filter((command) => command.hasRan);
+  const replay = [
+    `TRACEBRIDGE_MODEL_SEED=${details.seed}`,
+    ...(details.counterexamplePath ? [`TRACEBRIDGE_MODEL_PATH=${details.counterexamplePath}`] : []),
+    ...(replayPath ? [`TRACEBRIDGE_MODEL_REPLAY_PATH=${replayPath}`] : []),
+    'npx vitest run test/sync/model.test.ts',
+  ].join(' ');
   return [
     `the model-based sync test failed after ${details.numRuns} sequences (shrunk ${details.numShrinks} times)`,
-    `replay: TRACEBRIDGE_MODEL_SEED=${details.seed} TRACEBRIDGE_MODEL_PATH=${details.counterexamplePath ?? ''} npx vitest run test/sync/model.test.ts`,
-    `shrunk sequence:\n  ${sequence}`,
+    `seed: ${details.seed}`,
+    `path: ${details.counterexamplePath ?? '(none)'}`,
+    `replay: ${replay}`,
+    `shrunk sequence (the commands that ran):\n  ${ran.length === 0 ? '(none)' : ran.map((command) => command.toString()).join('\n  ')}`,
     `error: ${details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance)}`,
   ].join('\n');
 }

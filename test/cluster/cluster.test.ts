@@ -1,0 +1,105 @@
+/**
+ * The bridge on a real Redis Cluster (three masters, a replica each), from the same code path as on one
+ * node: rough stones registered, synced to the GIA-style registry and the Tracr-style ledger while the
+ * master holding the bridge's keys is killed with SIGKILL and its replica takes over, then found by their
+ * identifiers and reconciled. Exactly once is judged by the simulators' own state.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { giaAdapter } from '../../src/adapters/gia/index.js';
+import { tracrAdapter } from '../../src/adapters/tracr/index.js';
+import { reconcileAll } from '../../src/reconcile/execute-run.js';
+import { createReplicas } from '../../src/store/index.js';
+import { registerMany } from '../../src/sync/register.js';
+import { startGiaSimulator } from '../../sim/gia/index.js';
+import { startTracrSimulator } from '../../sim/tracr/index.js';
+import { startRedisCluster, type TestRedisCluster } from '../support/redis-cluster.js';
+import {
+  jobCounts,
+  openBridge,
+  roughStone,
+  simulatorClients,
+  testConfig,
+  waitUntil,
+  type TestBridge,
+} from '../queue/support.js';
+
+const STONES = 200;
+
+describe('on a Redis Cluster', () => {
+  let cluster: TestRedisCluster;
+  let gia: Awaited<ReturnType<typeof startGiaSimulator>>;
+  let tracr: Awaited<ReturnType<typeof startTracrSimulator>>;
+  let bridge: TestBridge;
+
+  beforeAll(async () => {
+    cluster = await startRedisCluster();
+    gia = await startGiaSimulator({ port: 0, apiKey: 'gia-key' });
+    tracr = await startTracrSimulator({ port: 0, apiKey: 'tracr-key', blockIntervalMs: 50 });
+    bridge = openBridge(
+      testConfig(cluster, { queueDefaults: { concurrency: 8, ratePerSec: 0, attempts: 100 } }),
+      [giaAdapter, tracrAdapter],
+    );
+  }, 120_000);
+  afterAll(async () => {
+    await bridge?.close();
+    await Promise.all([gia?.close(), tracr?.close()]);
+    await cluster?.stop();
+  });
+
+  it('syncs every stone exactly once to both platforms through a failover, then finds and reconciles them', async () => {
+    const ledgerState = async (): Promise<{ committedByType: Record<string, number> }> =>
+      (await (await fetch(`${tracr.url}/admin/state`)).json()) as { committedByType: Record<string, number> };
+    // The ledger starts with sample stones of its own.
+    const registeredBefore = (await ledgerState()).committedByType.REGISTER_ROUGH ?? 0;
+    const stones = Array.from({ length: STONES }, (_, i) => roughStone(i, 'CL'));
+    const registrations = await registerMany(bridge, stones, { actor: 'test', org: 'demo-mining' });
+    expect(registrations.every((r) => r.jobs.length === 2)).toBe(true);
+    // Platforms that take a while per call keep the sync going well past the failover below.
+    gia.faults.set({ latencyMs: 100 });
+    tracr.faults.set({ latencyMs: 100 });
+    await bridge.startWorkers(simulatorClients(gia.url, tracr.url));
+    await waitUntil('the first sync jobs complete', async () => {
+      return ((await jobCounts(bridge.queues)).completed ?? 0) >= 20;
+    });
+
+    // The master serving the bridge's hash tag dies mid-sync; its replica is promoted.
+    const key = `${bridge.config.prefix}:diamonds`;
+    // What the bridge acknowledges is on the replica that is about to take over.
+    expect(await createReplicas([bridge.store.redis], key).confirm()).toBe(1);
+    expect((await jobCounts(bridge.queues)).completed).toBeLessThan(2 * STONES);
+    const killed = await cluster.failOver(key);
+    expect(await cluster.masterOf(key)).not.toBe(killed);
+    // The promoted master has no replica of its own: there is nothing to wait for.
+    expect(await createReplicas([bridge.store.redis], key).confirm()).toBe(0);
+
+    await waitUntil(
+      'every sync job completes',
+      async () => {
+        const counts = await jobCounts(bridge.queues);
+        return (
+          counts.waiting === 0 && counts.active === 0 && counts.delayed === 0 && (counts.completed ?? 0) > 0
+        );
+      },
+      180_000,
+    );
+    expect((await jobCounts(bridge.queues)).failed).toBe(0);
+
+    const created = gia.state.intake.writes.filter(
+      (write) => write.op === 'create' && write.rough_control_no.startsWith('RCN-CL-'),
+    );
+    expect(new Set(created.map((write) => write.rough_control_no)).size).toBe(STONES);
+    expect(created).toHaveLength(STONES);
+    expect((await ledgerState()).committedByType.REGISTER_ROUGH! - registeredBefore).toBe(STONES);
+
+    for (const { id } of registrations.slice(0, 10)) {
+      const stored = await bridge.store.diamonds.get(id);
+      expect(Object.keys(stored?.record.sources ?? {}).sort()).toEqual(['gia', 'tracr']);
+    }
+    expect(await bridge.store.identity.findByIdentifier('producerRef', 'CL-00007', 'demo-mining')).toBe(
+      registrations[7]!.id,
+    );
+
+    const { progress } = await reconcileAll(bridge.store, [tracrAdapter, giaAdapter], { actor: 'test' });
+    expect(progress).toEqual({ done: STONES, total: STONES });
+  }, 300_000);
+});
