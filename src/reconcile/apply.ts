@@ -1,4 +1,4 @@
-import { canonicalJson } from '../mapping/content-hash.js';
+import { canonicalJson, contentHash } from '../mapping/content-hash.js';
 import { formatIssue, validateDiamond } from '../mapping/index.js';
 import { VersionConflictError, type Store } from '../store/index.js';
 import type { DiamondRecord } from '../types/diamond.js';
@@ -140,6 +140,9 @@ async function applyToStone(
         actor: options.actor,
         action: 'reconcile.apply',
         expectedVersion: stored.version,
+        // The correction and the intent to push it are one step: a crash before the enqueue below leaves
+        // the intent for the outbox sweeper, never a corrected stone no platform hears of.
+        syncIntent: {},
         detail: {
           changes: changes.map(({ field, authority, from, to }) => ({
             field,
@@ -156,6 +159,7 @@ async function applyToStone(
     result.applied.push(...changes);
     const pushTo = [...new Set(changes.flatMap((change) => change.pushTo))].sort();
     await options.enqueue(diamondId, { fields: changes.map((change) => change.field), pushTo });
+    await store.outbox.clear([{ diamondId, hash: contentHash(record) }]);
     return;
   }
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { contentHash } from '../../src/mapping/content-hash.js';
 import { applyCorrections, executeRun, getRun, startRun, type Mismatch } from '../../src/reconcile/index.js';
 import type { Store } from '../../src/store/index.js';
 import type { DiamondRecord } from '../../src/types/diamond.js';
@@ -76,6 +77,27 @@ describe('applying corrections', () => {
       },
     });
     expect((await runOver(store, [id])).mismatches).toEqual([]);
+  });
+
+  it('leaves the intent to push a correction for the outbox sweeper when the process dies before the enqueue', async () => {
+    const store = fresh();
+    const id = await seedStone(store, 1, ({ gia: view }) => {
+      view.polished = { ...view.polished!, color: { scale: 'DZ', grade: 'F' } };
+    });
+    const { runId } = await runOver(store, [id]);
+    const crash = new Error('killed between the save and the enqueue');
+    await expect(
+      applyCorrections(store, { runId }, { ...who, adapters, enqueue: () => Promise.reject(crash) }),
+    ).rejects.toBe(crash);
+    const corrected = (await store.diamonds.get(id))!.record;
+    expect(corrected.polished?.color).toEqual({ scale: 'DZ', grade: 'F' });
+    expect(await store.outbox.intentOf(id)).toEqual({ diamondId: id, hash: contentHash(corrected) });
+
+    // Applied again with the enqueue done, the intent is cleared: nothing is owed.
+    const pushed: string[] = [];
+    await applyCorrections(store, { runId }, { ...who, adapters, enqueue: simulatedPush(store, pushed) });
+    expect(pushed).toEqual([id]);
+    expect(await store.outbox.intentOf(id)).toBeNull();
   });
 
   it('skips what it cannot settle and says why', async () => {
