@@ -6,6 +6,7 @@
  * ledger as the lab. What each step waits for is read back from the platforms, and the ledger's own history
  * says who signed each act.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { sandboxParticipantKey } from '../ops/processes.js';
 import { keySigner, signWith } from '../adapters/tracr/signing.js';
 import type { DiamondRecord } from '../types/diamond.js';
@@ -18,6 +19,8 @@ export interface JourneyPlaces {
   tracrKey: string;
   giaUrl: string;
   giaKey: string;
+  /** Aborted when the demo stops: the journey ends at once instead of waiting out its step. */
+  signal: AbortSignal;
 }
 
 const ADMIN = 'Bearer demo-admin-key';
@@ -29,12 +32,15 @@ export async function showJourney(io: CliIO, places: JourneyPlaces): Promise<voi
   try {
     await journey(io, places);
   } catch (error) {
+    if (places.signal.aborted) return;
     io.stderr.write(`demo journey stopped: ${error instanceof Error ? error.message : String(error)}\n`);
   }
 }
 
 async function journey(io: CliIO, places: JourneyPlaces): Promise<void> {
-  const { apiUrl } = places;
+  const { apiUrl, signal } = places;
+  const until = <T>(what: string, check: () => Promise<T | undefined | false>): Promise<T> =>
+    waitFor(what, check, signal);
   const api = async (path: string, key: string, body?: unknown): Promise<Record<string, unknown>> => {
     const response = await fetch(`${apiUrl}${path}`, {
       method: body === undefined ? 'GET' : 'POST',
@@ -135,13 +141,18 @@ interface LedgerStone {
   events: { type: string; participantId: string }[];
 }
 
-async function until<T>(what: string, check: () => Promise<T | undefined | false>): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined | false>,
+  signal: AbortSignal,
+): Promise<T> {
   const deadline = Date.now() + STEP_MS;
   for (;;) {
+    signal.throwIfAborted();
     const value = await check().catch(() => undefined);
     if (value) return value;
     if (Date.now() > deadline) throw new Error(`waited ${STEP_MS / 1000} s for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await sleep(500, undefined, { signal });
   }
 }
 

@@ -3,6 +3,7 @@
  * platform simulators (ledger, grading registry, EPCIS repository) in processes of their own, the API with
  * its workers, and sample stones registered through the API and synced to every platform. Ctrl-C (or SIGTERM) stops every part, in reverse order.
  */
+import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { demoApiKeys } from '../api/demo-keys.js';
 import { createLogger } from '../api/logger.js';
@@ -99,8 +100,11 @@ export const demo: Command = async (_args, io) => {
       epcisUrl,
       registered,
     });
+    const journeyStop = new AbortController();
+    void stopped.then(() => journeyStop.abort());
     await Promise.race([
       showJourney(io, {
+        signal: journeyStop.signal,
         apiUrl: api.url,
         tracrUrl,
         tracrKey: tracr.apiKey,
@@ -125,6 +129,9 @@ async function privateRedis(
   stack: { name: string; stop: () => Promise<void> }[],
 ): Promise<string> {
   const dir = resolve(process.env.TRACEBRIDGE_DATA_DIR ?? '.tracebridge', 'redis');
+  // The simulators start empty every time, so the bridge starts empty too: a bridge remembering stones
+  // the platforms no longer hold would disagree with them from the first second.
+  rmSync(dir, { recursive: true, force: true });
   const redis: PrivateRedis = await startPrivateRedis({ dir, appendOnly: true });
   stack.push({ name: 'Redis', stop: () => redis.stop() });
   io.stdout.write(`Redis ${redis.url} (append-only file in ${dir})\n`);
@@ -154,7 +161,18 @@ async function registerSamples(api: RunningApiServer): Promise<string[]> {
       headers: { authorization: 'Bearer demo-producer-key', 'content-type': 'application/json' },
       body: JSON.stringify(stone),
     });
-    const body = (await response.json()) as { id?: string; detail?: string };
+    const body = (await response.json()) as {
+      id?: string;
+      detail?: string;
+      invalid?: { message: string }[];
+    };
+    // On a Redis of the user's own (REDIS_URL) an earlier demo may have registered the sample: its own
+    // stone is named in the conflict, and registering the sample under that ID again changes nothing.
+    const earlier = response.status === 409 && /\b(tb_[0-9A-Z]+)$/.exec(body.invalid?.[0]?.message ?? '');
+    if (earlier) {
+      ids.push(earlier[1]!);
+      continue;
+    }
     if (!response.ok || !body.id)
       throw new Error(`registering a sample stone failed (${response.status}): ${body.detail ?? ''}`);
     ids.push(body.id);
