@@ -45,7 +45,11 @@ export function toProblem(error: unknown): ApiProblem | undefined {
   }
   if (error instanceof IdentifierConflictError) {
     return new ApiProblem('conflict', error.message, [
-      { pointer: `/identifiers/${error.identifier}`, message: `already belongs to ${error.ownerId}` },
+      {
+        pointer: `/identifiers/${error.identifier}`,
+        message: `already belongs to ${error.ownerId}`,
+        holder: error.ownerId,
+      },
     ]);
   }
   if (

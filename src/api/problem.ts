@@ -10,6 +10,8 @@ export interface FieldProblem {
   /** JSON pointer into the request body (`/polished/color`), or `#/query/<name>` for a query parameter. */
   pointer: string;
   message: string;
+  /** For a conflict: the caller's own stone that already holds the value, so a client can use it. */
+  holder?: string;
 }
 
 /** The body of an `application/problem+json` answer. */

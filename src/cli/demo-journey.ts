@@ -60,10 +60,16 @@ async function journey(io: CliIO, places: JourneyPlaces): Promise<void> {
     return (await response.json()) as LedgerStone;
   };
 
+  // Each start's journey has a stone of its own: on a Redis of the user's own, the stone an earlier start
+  // took through its journey keeps its reference and its report, and the fresh simulators know neither.
+  const started = Date.now();
   const registered = await api('/v1/diamonds', 'Bearer demo-kalahari-key', {
     schemaVersion: '1',
     kind: 'rough',
-    identifiers: { producerRef: 'KAL-JOURNEY-0001', kpCertificate: 'BW-KP-2026-004799' },
+    identifiers: {
+      producerRef: `KAL-JOURNEY-${started.toString(36).toUpperCase()}`,
+      kpCertificate: 'BW-KP-2026-004799',
+    },
     origin: { country: 'BW', mine: 'Jwaneng', producer: 'Kalahari Mining' },
     rough: { caratWeight: 2.48 },
   });
@@ -117,7 +123,7 @@ async function journey(io: CliIO, places: JourneyPlaces): Promise<void> {
 
   // The lab issues its report naming the ledger stone; the bridge's plan looks it up, the lab re-issues
   // it with the inscription, and the registry's change feed brings the grade to the bridge.
-  const reportNumber = '7300099001';
+  const reportNumber = `73${String(started % 100_000_000).padStart(8, '0')}`;
   await labIssues(places.giaUrl, gradingReport(reportNumber, tracrId));
   await fetch(`${places.giaUrl}/graphql`, {
     method: 'POST',

@@ -4,6 +4,7 @@
  * its workers, and sample stones registered through the API and synced to every platform. Ctrl-C (or SIGTERM) stops every part, in reverse order.
  */
 import { rmSync } from 'node:fs';
+import { Redis } from 'ioredis';
 import { resolve } from 'node:path';
 import { demoApiKeys } from '../api/demo-keys.js';
 import { createLogger } from '../api/logger.js';
@@ -58,6 +59,7 @@ export const demo: Command = async (_args, io) => {
     const tracr = platformOptions(tracrAdapter);
     const gia = platformOptions(giaAdapter);
     const redisUrl = base.redisUrl ?? (await privateRedis(io, stack));
+    if (base.redisUrl !== undefined) await emptyDemoKeys(io, base.redisUrl);
     const tracrUrl = await simulator('tracr', tracr.url, stack);
     const giaUrl = await simulator('gia', new URL(gia.url).origin, stack);
     const epcisUrl = await simulator(
@@ -70,6 +72,8 @@ export const demo: Command = async (_args, io) => {
     process.env.TRACEBRIDGE_EPCIS_API_KEY ??= process.env.EPCIS_SIM_KEY ?? 'epcis-sandbox-key';
     const config = loadConfig({
       redisUrl,
+      // On a Redis of the user's own, the demo keeps to keys of its own, whatever TRACEBRIDGE_PREFIX says.
+      prefix: DEMO_PREFIX,
       adapterOptions: {
         tracr: {
           url: tracrUrl,
@@ -138,6 +142,29 @@ async function privateRedis(
   return redis.url;
 }
 
+/** The demo's key prefix: on a Redis of the user's own, nothing outside it is read, written or removed. */
+const DEMO_PREFIX = '{tracebridge-demo}';
+
+/**
+ * Empties the demo's keys on a Redis of the user's own, for the reason the private Redis starts empty: the
+ * simulators start empty every time. Only keys under the demo's own prefix are removed.
+ */
+async function emptyDemoKeys(io: CliIO, url: string): Promise<void> {
+  const redis = new Redis(url, { maxRetriesPerRequest: 3 });
+  try {
+    let removed = 0;
+    for await (const keys of redis.scanStream({ match: `${DEMO_PREFIX}*`, count: 1_000 })) {
+      if ((keys as string[]).length === 0) continue;
+      removed += await redis.unlink(...(keys as string[]));
+    }
+    io.stdout.write(
+      `Redis ${url}: keys under ${DEMO_PREFIX} only; ${removed} left by an earlier demo removed\n`,
+    );
+  } finally {
+    redis.disconnect();
+  }
+}
+
 const defaultPorts = { tracr: 4101, gia: 4102, epcis: 4103 } as const;
 
 /** Starts `tracebridge sim NAME` as a process of its own on the port of `url`; answers the URL it listens on. */
@@ -161,18 +188,7 @@ async function registerSamples(api: RunningApiServer): Promise<string[]> {
       headers: { authorization: 'Bearer demo-producer-key', 'content-type': 'application/json' },
       body: JSON.stringify(stone),
     });
-    const body = (await response.json()) as {
-      id?: string;
-      detail?: string;
-      invalid?: { message: string }[];
-    };
-    // On a Redis of the user's own (REDIS_URL) an earlier demo may have registered the sample: its own
-    // stone is named in the conflict, and registering the sample under that ID again changes nothing.
-    const earlier = response.status === 409 && /\b(tb_[0-9A-Z]+)$/.exec(body.invalid?.[0]?.message ?? '');
-    if (earlier) {
-      ids.push(earlier[1]!);
-      continue;
-    }
+    const body = (await response.json()) as { id?: string; detail?: string };
     if (!response.ok || !body.id)
       throw new Error(`registering a sample stone failed (${response.status}): ${body.detail ?? ''}`);
     ids.push(body.id);

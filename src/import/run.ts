@@ -21,6 +21,9 @@ export interface ExecuteImportOptions {
   onProgress?: (state: { offset: number; bytes: number; rows: ImportCounts }) => void;
 }
 
+/** How many batches may be registering at once. */
+const IN_FLIGHT = 3;
+
 /** A read record with where it ends, waiting for its batch. */
 interface Pending {
   read: ReadRow;
@@ -52,22 +55,22 @@ export async function executeImport(
   const counts: ImportCounts = { ...state.rows };
   let batch: Pending[] = [];
   let keys = new Set<string>();
-  // Rows of the first batch after a restart may have been stored without their sync jobs being queued.
-  let requeueUnchanged = attempt > 1;
+  // Batches are registered while the next ones are read and begin theirs, so the bridge's own work and
+  // Redis's overlap; they still commit their progress one after another, in file order.
+  const inFlight: { done: Promise<void>; keys: Set<string> }[] = [];
+  let waitForInFlight = false; // a row of this batch names a stone of a batch in flight
+  // Rows of the first batches after a restart may have been stored without their sync jobs being queued.
+  let requeueBatches = attempt > 1 ? IN_FLIGHT : 0;
   let nextChunk = Math.floor(state.offset / SPOOL_CHUNK_BYTES);
   const firstChunk = nextChunk;
   let keptChunk = firstChunk; // the first chunk not yet dropped
 
-  const flush = async (): Promise<void> => {
-    if (batch.length === 0) return;
-    const candidates = batch.flatMap((entry) => ('row' in entry.read ? [entry.read.row] : []));
-    const registered = await registerRows(context, candidates, scope, { requeueUnchanged });
-    requeueUnchanged = false;
+  const commit = async (entries: Pending[], registered: RowOutcome[]): Promise<void> => {
     const outcomes = new Map<number, RowOutcome>(registered.map((outcome) => [outcome.line, outcome]));
-    const delta: ImportCounts = { read: batch.length, registered: 0, unchanged: 0, refused: 0 };
+    const delta: ImportCounts = { read: entries.length, registered: 0, unchanged: 0, refused: 0 };
     const errors: RowError[] = [];
     const refused: Buffer[] = [];
-    for (const entry of batch) {
+    for (const entry of entries) {
       const outcome: RowOutcome =
         'refused' in entry.read
           ? { ...entry.read.refused, outcome: 'refused' }
@@ -78,7 +81,7 @@ export async function executeImport(
         refused.push(outcome.raw);
       }
     }
-    const last = batch.at(-1)!;
+    const last = entries.at(-1)!;
     const reached = Math.floor(last.end / SPOOL_CHUNK_BYTES);
     const passedChunks: number[] = [];
     for (; keptChunk < reached; keptChunk++) passedChunks.push(keptChunk);
@@ -92,18 +95,46 @@ export async function executeImport(
     });
     if (!committed) throw new ImportSuperseded(importId, attempt);
     for (const name of Object.keys(counts) as (keyof ImportCounts)[]) counts[name] += delta[name];
+    options.onProgress?.({ offset: last.end, bytes: state.bytes, rows: { ...counts } });
+  };
+
+  // Starts registering the batch read so far, and waits until fewer than IN_FLIGHT batches are in flight.
+  const flush = async (): Promise<void> => {
+    if (batch.length === 0) return;
+    const entries = batch;
+    const previous = inFlight.at(-1)?.done;
+    if (waitForInFlight) await previous;
+    const candidates = entries.flatMap((entry) => ('row' in entry.read ? [entry.read.row] : []));
+    const registering = registerRows(context, candidates, scope, { requeueUnchanged: requeueBatches > 0 });
+    requeueBatches = Math.max(0, requeueBatches - 1);
+    const done = (async () => {
+      const registered = await registering;
+      await previous;
+      await commit(entries, registered);
+    })();
+    // Awaited below or by a later flush; marked handled so a failure waits for that await.
+    done.catch(() => undefined);
+    inFlight.push({ done, keys });
     batch = [];
     keys = new Set();
-    options.onProgress?.({ offset: last.end, bytes: state.bytes, rows: { ...counts } });
+    waitForInFlight = false;
+    while (inFlight.length >= IN_FLIGHT) await inFlight.shift()!.done;
   };
 
   const take = async (read: ReadRow, end: number, nextLine: number): Promise<void> => {
     const rowKeys = 'row' in read ? stoneKeys(read.row) : [];
     // Two rows for one stone in a batch would race each other: the later one waits for the next batch.
     if (rowKeys.some((key) => keys.has(key))) await flush();
+    if (inFlight.some((flying) => rowKeys.some((key) => flying.keys.has(key)))) waitForInFlight = true;
     for (const key of rowKeys) keys.add(key);
     batch.push({ read, end, nextLine });
     if (batch.length >= batchSize) await flush();
+  };
+
+  // Registers what is left and waits for every batch's commit.
+  const drain = async (): Promise<void> => {
+    await flush();
+    await inFlight.at(-1)?.done;
   };
 
   try {
@@ -126,10 +157,14 @@ export async function executeImport(
       if (!chunk) break;
       nextChunk++;
     }
-    await flush();
+    await drain();
   } catch (error) {
-    if (!(error instanceof ImportFileError)) throw error;
-    await flush();
+    if (!(error instanceof ImportFileError)) {
+      // The batch in flight ends before the attempt does, so no write of it outlives the attempt.
+      await inFlight.at(-1)?.done.catch(() => undefined);
+      throw error;
+    }
+    await drain();
     await imports.finish(importId, 'failed', { error: error.message, attempt });
     return (await imports.get(importId))!;
   }

@@ -1,4 +1,3 @@
-import { contentHash } from '../mapping/content-hash.js';
 import { enqueueSync, type BridgeQueues, type EnqueuedJob } from '../queue/queues.js';
 import type { Store } from '../store/index.js';
 import { applyCorrections, type ApplyResult } from './apply.js';
@@ -44,10 +43,7 @@ export async function applyRunCorrections(
       filter: (mismatch) =>
         (fieldSet === null || fieldSet.has(mismatch.field)) &&
         (idSet === null || idSet.has(mismatch.diamondId)),
-      enqueue: async (diamondId, { pushTo }) => {
-        const stored = await store.diamonds.get(diamondId);
-        if (!stored) return;
-        const hash = contentHash(stored.record);
+      enqueue: async (diamondId, { pushTo, hash }) => {
         jobs.push(
           ...(await enqueueSync(
             queues,

@@ -1,4 +1,4 @@
-import { canonicalJson, contentHash } from '../mapping/content-hash.js';
+import { canonicalJson } from '../mapping/content-hash.js';
 import { formatIssue, validateDiamond } from '../mapping/index.js';
 import { VersionConflictError, type Store } from '../store/index.js';
 import type { DiamondRecord } from '../types/diamond.js';
@@ -50,7 +50,10 @@ export interface ApplyOptions {
   /** The adapters in play: which platforms accept writes for which field group. */
   adapters: readonly ReconcileAdapter[];
   /** Hands a corrected stone to the sync engine; called once per stone after its record is saved. */
-  enqueue: (diamondId: string, change: { fields: string[]; pushTo: string[] }) => Promise<void> | void;
+  enqueue: (
+    diamondId: string,
+    change: { fields: string[]; pushTo: string[]; hash: string },
+  ) => Promise<void> | void;
   /** Only mismatches this accepts are applied (default all). */
   filter?: (mismatch: Mismatch) => boolean;
 }
@@ -135,8 +138,9 @@ async function applyToStone(
     }
     // When the bridge record already holds the authoritative value the save writes nothing (and no audit
     // entry), but the platforms still disagree, so the stone is pushed all the same.
+    let hash: string;
     try {
-      await store.diamonds.save(record, {
+      ({ hash } = await store.diamonds.save(record, {
         actor: options.actor,
         action: 'reconcile.apply',
         expectedVersion: stored.version,
@@ -151,15 +155,15 @@ async function applyToStone(
             to,
           })),
         },
-      });
+      }));
     } catch (error) {
       if (error instanceof VersionConflictError && attempt < maxAttempts) continue;
       throw error;
     }
     result.applied.push(...changes);
     const pushTo = [...new Set(changes.flatMap((change) => change.pushTo))].sort();
-    await options.enqueue(diamondId, { fields: changes.map((change) => change.field), pushTo });
-    await store.outbox.clear([{ diamondId, hash: contentHash(record) }]);
+    await options.enqueue(diamondId, { fields: changes.map((change) => change.field), pushTo, hash });
+    await store.outbox.clear([{ diamondId, hash }]);
     return;
   }
 }

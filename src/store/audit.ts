@@ -47,7 +47,7 @@ export function auditRetentionArg(retention: AuditRetention): string {
 
 /**
  * Lua for scripts that append audit entries: `trimAudit(stoneKey, globalKey, id, retention)` trims both
- * streams after an append whose global entry ID is `id` (its milliseconds date the age limit, so the
+ * streams (either may be nil: a batch trims the global one once) after an append whose global entry ID is `id` (its milliseconds date the age limit, so the
  * script needs no clock), with `retention` from {@link auditRetentionArg}.
  */
 export const AUDIT_TRIM_LUA = `
@@ -61,8 +61,8 @@ end
 local function trimAudit(stoneKey, globalKey, id, retention)
   local maxLen, stoneMaxLen, maxAgeMs = string.match(retention or '', '^(%d+) (%d+) (%d+)$')
   if not maxLen then return end
-  trimAuditStream(globalKey, id, tonumber(maxLen), tonumber(maxAgeMs))
-  trimAuditStream(stoneKey, id, tonumber(stoneMaxLen), tonumber(maxAgeMs))
+  if globalKey then trimAuditStream(globalKey, id, tonumber(maxLen), tonumber(maxAgeMs)) end
+  if stoneKey then trimAuditStream(stoneKey, id, tonumber(stoneMaxLen), tonumber(maxAgeMs)) end
 end
 `;
 

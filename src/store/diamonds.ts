@@ -21,6 +21,7 @@ import {
 } from './keys.js';
 import { isOrgScopedIdentifier } from '../mapping/identifiers.js';
 import { assertFenceHeld, fenceKey, type Fence } from './fence.js';
+import type { LegacyIndexPresent } from './legacy-index.js';
 import { runScript, saveScript, type RedisClient } from './scripts.js';
 
 /** A canonical record as stored, with what the store keeps beside it. */
@@ -90,6 +91,8 @@ export interface SaveManyOptions extends ChangeContext {
 export interface SaveResult {
   id: string;
   version: number;
+  /** The content hash of what was saved (or found unchanged): `contentHash` of the record. */
+  hash: string;
   outcome: 'created' | 'updated' | 'unchanged';
 }
 
@@ -129,7 +132,12 @@ export interface Diamonds {
 }
 
 /** The records part of the store over `keys`. */
-export function createDiamonds(redis: RedisClient, keys: StoreKeys, auditTrim = ''): Diamonds {
+export function createDiamonds(
+  redis: RedisClient,
+  keys: StoreKeys,
+  legacyIndexPresent: LegacyIndexPresent,
+  auditTrim = '',
+): Diamonds {
   const readEntry = (id: string, fields: Record<string, string>): StoredDiamond | null =>
     Object.keys(fields).length === 0 ? null : parseStored(keys.diamond(id), fields);
 
@@ -185,8 +193,9 @@ export function createDiamonds(redis: RedisClient, keys: StoreKeys, auditTrim = 
       // An organisation's identifier is indexed with the organisation after it; the conflict tells the value.
       throw new IdentifierConflictError(name, value.split('\n')[0]!, owner, id);
     }
-    return prepared.map(({ id }, i) => ({
+    return prepared.map(({ id, hash }, i) => ({
       id,
+      hash,
       outcome: rest[2 * i] as SaveResult['outcome'],
       version: Number(rest[2 * i + 1]),
     }));
@@ -199,7 +208,7 @@ export function createDiamonds(redis: RedisClient, keys: StoreKeys, auditTrim = 
     const asked = prepared.flatMap((stone) =>
       stone.scoped.map((entry) => ({ ...entry, id: stone.id, org: stone.org })),
     );
-    if (asked.length === 0) return;
+    if (asked.length === 0 || !(await legacyIndexPresent())) return;
     const pipeline = redis.pipeline();
     for (const { name, value } of asked) pipeline.hget(keys.legacyIdentifier(name), value);
     const holders = ((await pipeline.exec()) ?? []).map(([error, holder]) => {
@@ -267,6 +276,7 @@ interface PreparedChange {
   id: string;
   /** The organisation the stone's own identifiers are unique in: its `owner.org`, '' when it has none. */
   org: string;
+  hash: string;
   /** Its identifiers unique within an organisation, normalised, without the organisation. */
   scoped: { name: IdentifierName; value: string }[];
   args: (string | number)[];
@@ -302,6 +312,8 @@ function prepare({ record, expectedVersion, detail }: DiamondChange): PreparedCh
     return `${value}\n${org}`;
   });
   const json = canonicalJson(content);
+  // The content hash is the hash of the very text stored (contentHash leaves `sources` out too).
+  const hash = sha256HexOfJson(json);
   const sourceArgs: string[] = [];
   for (const [platform, source] of Object.entries(sources ?? {})) {
     assertPlatformName(platform, `sources platform of ${id}`);
@@ -311,12 +323,12 @@ function prepare({ record, expectedVersion, detail }: DiamondChange): PreparedCh
   return {
     id,
     org,
+    hash,
     scoped,
     args: [
       id,
       expectedVersion ?? '',
-      // The content hash is the hash of the very text stored (contentHash leaves `sources` out too).
-      sha256HexOfJson(json),
+      hash,
       json,
       detail === undefined ? '' : canonicalJson(detail),
       ...indexed,

@@ -12,7 +12,8 @@ import {
   type StoreKeys,
 } from './keys.js';
 import { assertFenceHeld, fenceKey, type Fence } from './fence.js';
-import { linkScript, runScript, type RedisClient } from './scripts.js';
+import type { LegacyIndexPresent } from './legacy-index.js';
+import { findScript, linkScript, runScript, type RedisClient } from './scripts.js';
 
 /** Who links and why, for the audit log. */
 export interface LinkOptions {
@@ -88,7 +89,12 @@ export interface IdentityMap {
 }
 
 /** The identity map over `keys`. */
-export function createIdentityMap(redis: RedisClient, keys: StoreKeys, auditTrim = ''): IdentityMap {
+export function createIdentityMap(
+  redis: RedisClient,
+  keys: StoreKeys,
+  legacyIndexPresent: LegacyIndexPresent,
+  auditTrim = '',
+): IdentityMap {
   const linkAs = async (
     id: string,
     platform: string,
@@ -145,9 +151,19 @@ export function createIdentityMap(redis: RedisClient, keys: StoreKeys, auditTrim
     return members.map((member) => member.slice(member.lastIndexOf('\n') + 1));
   };
 
-  // Each query becomes its commands in one pipeline: a group identifier none, a global one its index
-  // entry, an organisation's own one its scoped holder and the holder written before identifiers were
-  // kept per organisation, whose organisation is then read (rarely: only old stones have one).
+  // The holders an earlier version's index names for `queries`, in order.
+  const oldHolders = async (queries: readonly { name: IdentifierName; normal: string }[]) => {
+    const pipeline = redis.pipeline();
+    for (const query of queries) pipeline.hget(keys.legacyIdentifier(query.name), query.normal);
+    return ((await pipeline.exec()) ?? []).map(([error, holder]) => {
+      if (error) throw error;
+      return holder as string | null;
+    });
+  };
+
+  // Every query is answered by one script call (a group identifier asks nothing); while an earlier
+  // version's index remains, the holders written there come in a pipeline beside it, and an old holder's
+  // organisation is then read (rarely: only old stones have one).
   const findMany = async (queries: readonly IdentifierQuery[]): Promise<(string | null)[]> => {
     const asked = queries.map(({ name, value, org }) => {
       assertName(name);
@@ -157,32 +173,36 @@ export function createIdentityMap(redis: RedisClient, keys: StoreKeys, auditTrim
       const scope = org === undefined ? '' : assertSafeText(org, 'org', 128);
       return { kind: 'scoped' as const, name, normal, scope };
     });
-    const pipeline = redis.pipeline();
+    const indexes = IDENTIFIER_NAMES.map((name) => keys.identifier(name));
+    const args: string[] = [];
     for (const query of asked) {
-      if (query.kind === 'global') pipeline.hget(keys.identifier(query.name), query.normal);
-      if (query.kind !== 'scoped') continue;
-      pipeline.zrangebylex(
-        keys.identifier(query.name),
-        ...startingWith(`${query.normal}\n${query.scope}\n`),
-        'LIMIT',
-        0,
-        1,
+      if (query.kind === 'group') continue;
+      args.push(
+        String(IDENTIFIER_NAMES.indexOf(query.name) + 1),
+        query.kind === 'global' ? query.normal : `${query.normal}\n${query.scope}\n`,
       );
-      pipeline.hget(keys.legacyIdentifier(query.name), query.normal);
     }
-    const replies = ((await pipeline.exec()) ?? []).map(([error, reply]) => {
-      if (error) throw error;
-      return reply;
-    });
+    const scoped = asked.filter((query) => query.kind === 'scoped');
+    const legacy = scoped.length > 0 && (await legacyIndexPresent());
+    const [holders, legacyHolders] = await Promise.all([
+      args.length === 0 ? [] : (runScript(redis, findScript, indexes, args) as Promise<string[]>),
+      legacy ? oldHolders(scoped) : [],
+    ]);
     let next = 0;
+    let nextLegacy = 0;
+    const found = asked.map((query) => {
+      if (query.kind === 'group') return null;
+      const holder = holders[next++] || null;
+      if (query.kind === 'global') return holder;
+      const old = legacy ? (legacyHolders[nextLegacy++] ?? null) : null;
+      if (holder !== null || old === null) return holder;
+      return { legacy: old, scope: query.scope };
+    });
+    // An old holder counts only for its own organisation, which only its record tells.
     return Promise.all(
-      asked.map(async (query) => {
-        if (query.kind === 'group') return null;
-        if (query.kind === 'global') return replies[next++] as string | null;
-        const [member] = replies[next++] as string[];
-        const legacy = replies[next++] as string | null;
-        if (member !== undefined) return member.slice(member.lastIndexOf('\n') + 1);
-        return legacy !== null && (await ownerOrg(redis, keys, legacy)) === query.scope ? legacy : null;
+      found.map(async (entry) => {
+        if (entry === null || typeof entry === 'string') return entry;
+        return (await ownerOrg(redis, keys, entry.legacy)) === entry.scope ? entry.legacy : null;
       }),
     );
   };
@@ -213,7 +233,9 @@ export function createIdentityMap(redis: RedisClient, keys: StoreKeys, auditTrim
       }
       const [holders, legacy] = await Promise.all([
         scopedHolders(name, `${normal}\n`, 1000),
-        redis.hget(keys.legacyIdentifier(name), normal),
+        legacyIndexPresent().then((present) =>
+          present ? redis.hget(keys.legacyIdentifier(name), normal) : null,
+        ),
       ]);
       return legacy === null || holders.includes(legacy) ? holders : [...holders, legacy];
     },

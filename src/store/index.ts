@@ -8,6 +8,7 @@ import {
 import { createCursors, type Cursors } from './cursors.js';
 import { createDiamonds, type Diamonds } from './diamonds.js';
 import { createIdentityMap, type IdentityMap } from './identity.js';
+import { watchLegacyIndex } from './legacy-index.js';
 import { createImports, type Imports } from './imports.js';
 import { DEFAULT_PREFIX, storeKeys, type StoreKeys } from './keys.js';
 import { createMirrors, type Mirrors } from './mirrors.js';
@@ -101,12 +102,13 @@ export function createStore(
   const retention = auditRetention(audit);
   const auditTrim = auditRetentionArg(retention);
   const keys = storeKeys(prefix);
-  const diamonds = createDiamonds(redis, keys, auditTrim);
+  const legacyIndexPresent = watchLegacyIndex(redis, keys);
+  const diamonds = createDiamonds(redis, keys, legacyIndexPresent, auditTrim);
   return {
     redis,
     keys,
     diamonds,
-    identity: createIdentityMap(redis, keys, auditTrim),
+    identity: createIdentityMap(redis, keys, legacyIndexPresent, auditTrim),
     cursors: createCursors(redis, keys, diamonds),
     audit: createAuditLog(redis, keys, retention),
     mirrors: createMirrors(redis, keys),

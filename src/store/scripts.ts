@@ -37,15 +37,19 @@ export async function runScript(
 }
 
 // Shared Lua: append one audit entry to the global stream and, under the same entry ID, to the stone's
-// stream, then trim both by the retention (store/audit.ts). The global ID is above every ID the stone's
-// stream holds, since each of those is also a global one; only a stone stream that outlived a deleted
-// global stream can refuse it, and then gets an ID of its own.
+// stream (answering that ID), then trim both by the retention (store/audit.ts). The global ID is above
+// every ID the stone's stream holds, since each of those is also a global one; only a stone stream that
+// outlived a deleted global stream can refuse it, and then gets an ID of its own. `appendAudit` leaves the
+// trims to its caller: a batch trims the global stream once, and a new stone's one-entry stream not at all.
 const AUDIT_LUA = `${AUDIT_TRIM_LUA}
-local function audit(stoneKey, globalKey, retention, entry)
+local function appendAudit(stoneKey, globalKey, entry)
   local id = redis.call('XADD', globalKey, '*', unpack(entry))
   local same = redis.pcall('XADD', stoneKey, id, unpack(entry))
   if type(same) == 'table' and same.err then redis.call('XADD', stoneKey, '*', unpack(entry)) end
-  trimAudit(stoneKey, globalKey, id, retention)
+  return id
+end
+local function audit(stoneKey, globalKey, retention, entry)
+  trimAudit(stoneKey, globalKey, appendAudit(stoneKey, globalKey, entry), retention)
 end
 `;
 
@@ -84,6 +88,8 @@ export const saveScript = defineScript(`${AUDIT_LUA}${FENCE_LUA}
 local NAMES = ${NAMES_LUA}
 local GROUPS = ${GROUPS_LUA}
 local NI = #NAMES
+local IDENT_FIELDS = {}
+for j = 1, NI do IDENT_FIELDS[j] = 'ident:' .. NAMES[j] end
 local SCOPED = {}
 local LEGACY = {}
 for s, name in ipairs(${SCOPED_LUA}) do SCOPED[name] = true; LEGACY[name] = KEYS[3 + NI + s] end
@@ -103,7 +109,10 @@ for i = 1, count do
   local sourceCount = tonumber(ARGV[a])
   for s = 1, sourceCount do stone.sources[s] = { ARGV[a + 2 * s - 1], ARGV[a + 2 * s] } end
   a = a + 2 * sourceCount
-  local stored = redis.call('HMGET', stone.key, 'version', 'hash')
+  -- The stone's version, hash and indexed identifiers, in one read.
+  local stored = redis.call('HMGET', stone.key, 'version', 'hash', unpack(IDENT_FIELDS))
+  stone.old = {}
+  for j = 1, NI do stone.old[j] = stored[2 + j] end
   stone.version = tonumber(stored[1]) or 0
   -- Same content: a re-delivered change is a no-op whatever version the sender last saw.
   stone.changed = stored[2] ~= stone.hash
@@ -117,7 +126,7 @@ for i = 1, count do
       if value ~= '' and SCOPED[NAMES[j]] then
         -- A stone that passes to another organisation brings the reference it held: a sale is a fact of
         -- the world, never refused because the buyer gave one of its own stones the same reference.
-        local before = redis.call('HGET', stone.key, 'ident:' .. NAMES[j])
+        local before = stone.old[j]
         kept = before and string.match(before, '^[^\\n]*') == string.match(value, '^[^\\n]*')
       end
       if value ~= '' and not GROUPS[NAMES[j]] and not kept then
@@ -143,20 +152,23 @@ for i = 1, count do
 end
 
 local reply = { 'ok' }
+local lastAuditId = nil
 for i = 1, count do
   local stone = stones[i]
   local outcome = 'unchanged'
   if stone.changed then
     outcome = stone.version == 0 and 'created' or 'updated'
     stone.version = stone.version + 1
-    redis.call('HSET', stone.key, 'record', stone.record, 'version', stone.version, 'hash', stone.hash,
-      'updatedAt', ARGV[1])
+    -- The stone's own fields are written in one HSET (and one HDEL), however many identifiers it has.
+    local fields = { 'record', stone.record, 'version', stone.version, 'hash', stone.hash,
+      'updatedAt', ARGV[1] }
+    local dropped = {}
     for s = 1, #stone.sources do
-      redis.call('HSET', stone.key, 'source:' .. stone.sources[s][1], stone.sources[s][2])
+      table.insert(fields, 'source:' .. stone.sources[s][1]); table.insert(fields, stone.sources[s][2])
     end
     for j = 1, NI do
-      local field = 'ident:' .. NAMES[j]
-      local old = redis.call('HGET', stone.key, field)
+      local field = IDENT_FIELDS[j]
+      local old = stone.old[j]
       local value = stone.identifiers[j]
       if GROUPS[NAMES[j]] or SCOPED[NAMES[j]] then
         -- A stone leaves its old parcel (or organisation) and joins the new one; the other stones stay.
@@ -174,27 +186,32 @@ for i = 1, count do
       end
       if value ~= '' then
         if not GROUPS[NAMES[j]] and not SCOPED[NAMES[j]] then redis.call('HSET', KEYS[3 + j], value, stone.id) end
-        redis.call('HSET', stone.key, field, value)
+        table.insert(fields, field); table.insert(fields, value)
       elseif old then
-        redis.call('HDEL', stone.key, field)
+        table.insert(dropped, field)
       end
     end
+    if ARGV[9] == '1' then
+      -- The intent as JSON: the hash is hex and the platform a plain name, neither needs escaping.
+      local intent = '{"hash":"' .. stone.hash .. '"'
+      if ARGV[10] ~= '' then intent = intent .. ',"except":"' .. ARGV[10] .. '"' end
+      table.insert(fields, 'syncIntent'); table.insert(fields, intent .. '}')
+      redis.call('ZADD', INTENTS, ARGV[11], stone.id)
+    end
+    redis.call('HSET', stone.key, unpack(fields))
+    if #dropped > 0 then redis.call('HDEL', stone.key, unpack(dropped)) end
     redis.call('ZADD', KEYS[1], 0, stone.id)
     local entry = { 'at', ARGV[1], 'actor', ARGV[2], 'action', ARGV[3], 'diamondId', stone.id,
       'version', tostring(stone.version), 'outcome', outcome }
     if ARGV[4] ~= '' then table.insert(entry, 'platform'); table.insert(entry, ARGV[4]) end
     if stone.detail ~= '' then table.insert(entry, 'detail'); table.insert(entry, stone.detail) end
-    audit(stone.auditKey, KEYS[2], ARGV[5], entry)
-    if ARGV[9] == '1' then
-      local intent = { hash = stone.hash }
-      if ARGV[10] ~= '' then intent.except = ARGV[10] end
-      redis.call('HSET', stone.key, 'syncIntent', cjson.encode(intent))
-      redis.call('ZADD', INTENTS, ARGV[11], stone.id)
-    end
+    lastAuditId = appendAudit(stone.auditKey, KEYS[2], entry)
+    if stone.version > 1 then trimAudit(stone.auditKey, nil, lastAuditId, ARGV[5]) end
   end
   table.insert(reply, outcome)
   table.insert(reply, stone.version)
 end
+if lastAuditId then trimAudit(nil, KEYS[2], lastAuditId, ARGV[5]) end
 if ARGV[6] ~= '' then redis.call('HSET', KEYS[3], ARGV[6], ARGV[7]) end
 return reply
 `);
@@ -229,6 +246,33 @@ if source ~= '' then redis.call('HSET', KEYS[1], sourceField, source) end
 audit(KEYS[5], KEYS[4], ARGV[7], { 'at', ARGV[4], 'actor', ARGV[5], 'action', ARGV[6], 'diamondId', id,
   'platform', platform, 'detail', cjson.encode({ ref = ref }) })
 return { 'ok', 'linked' }
+`);
+
+/**
+ * Finds the holders of many identifiers in one call: an import looks up every row of a batch at once.
+ *
+ * KEYS: the identifier indexes, in IDENTIFIER_NAMES order.
+ * ARGV: per query the index's position in KEYS and what to find: for a global identifier its value (the
+ * index is a hash), for one unique within an organisation `<value>\n<org>\n`, the start of its members
+ * (`<value>\n<org>\n<bridge ID>`) in that index's sorted set. No value ends in a newline (identifiers
+ * are trimmed), so the trailing one tells the two apart.
+ * Replies each query's bridge ID, '' for none.
+ */
+export const findScript = defineScript(`
+local found = {}
+for i = 1, #ARGV, 2 do
+  local key, text = KEYS[tonumber(ARGV[i])], ARGV[i + 1]
+  local holder
+  if string.sub(text, -1) == '\\n' then
+    local member = redis.call('ZRANGEBYLEX', key, '[' .. text, '(' .. string.sub(text, 1, -2) .. '\\11',
+      'LIMIT', 0, 1)[1]
+    holder = member and string.sub(member, #text + 1)
+  else
+    holder = redis.call('HGET', key, text)
+  end
+  found[#found + 1] = holder or ''
+end
+return found
 `);
 
 /**

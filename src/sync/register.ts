@@ -10,7 +10,6 @@
  */
 import { heldOutside, keepBridgeFacts } from '../participants/custody.js';
 import type { AnyAdapter } from '../adapters/registry.js';
-import { contentHash } from '../mapping/content-hash.js';
 import { validateDiamond, type ValidationIssue } from '../mapping/validate.js';
 import { IdentifierConflictError, newDiamondId, type Store } from '../store/index.js';
 import type { DiamondRecord } from '../types/diamond.js';
@@ -140,12 +139,11 @@ export async function registerMany(
     });
   const adapters = [...context.adapters.values()];
   const choices = withIds.map((record) => chooseTargets(record, adapters));
-  const hashes = withIds.map((record) => contentHash(record));
   const requests: SyncRequest[] = withIds.flatMap((record, i) =>
     choices[i]!.targets.map((target) => ({
       target,
       diamondId: record.id,
-      hash: hashes[i]!,
+      hash: saved[i]!.hash,
       changed: saved[i]!.outcome === 'updated',
     })),
   );
@@ -154,13 +152,15 @@ export async function registerMany(
   // also brings back a finished job when the content returned to an earlier state (A -> B -> A).
   await context.store.outbox.clear(
     withIds.flatMap((record, i) =>
-      saved[i]!.outcome === 'unchanged' ? [] : [{ diamondId: record.id, hash: hashes[i]! }],
+      saved[i]!.outcome === 'unchanged' ? [] : [{ diamondId: record.id, hash: saved[i]!.hash }],
     ),
   );
   // The jobs come back in the order of the requests, which are each stone's targets in turn.
   let next = 0;
   return withIds.map((_record, i) => ({
-    ...saved[i]!,
+    id: saved[i]!.id,
+    version: saved[i]!.version,
+    outcome: saved[i]!.outcome,
     jobs: jobs.slice(next, (next += choices[i]!.targets.length)),
     skipped: choices[i]!.skipped,
   }));

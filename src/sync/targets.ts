@@ -44,13 +44,30 @@ export function whyNot(record: DiamondRecord, adapter: AnyAdapter): string | und
   if (!groups.some((group) => carries(record, group))) {
     return `the record carries none of the field groups ${adapter.name} accepts (${adapter.capabilities.writes.join(', ')})`;
   }
+  const refusal = mappingRefusal(() => writtenForm(adapter, record));
+  return refusal && `field ${refusal.pointer || '/'}: ${refusal.message}`;
+}
+
+/**
+ * The MappingError `translate` throws, or undefined when it translates. A refusal here is an answer, not a
+ * fault, and its stack is never read: capturing one per stone was most of the cost of choosing targets
+ * for a large import. Any other error is thrown again from a run with stacks on, so a fault keeps its.
+ */
+function mappingRefusal(translate: () => unknown): MappingError | undefined {
+  const depth = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  let fault: unknown;
   try {
-    writtenForm(adapter, record);
+    translate();
+    return undefined;
   } catch (error) {
-    if (error instanceof MappingError) return `field ${error.pointer || '/'}: ${error.message}`;
-    throw error;
+    if (error instanceof MappingError) return error;
+    fault = error;
+  } finally {
+    Error.stackTraceLimit = depth;
   }
-  return undefined;
+  translate();
+  throw fault;
 }
 
 function carries(record: DiamondRecord, group: FieldGroup): boolean {

@@ -65,10 +65,12 @@ describe('POST /v1/diamonds', () => {
   });
 
   it('answers 409 when an identifier already belongs to another stone', async () => {
-    await admin(request(bridge.app).post('/v1/diamonds')).send(polished('7100000004'));
+    const first = await admin(request(bridge.app).post('/v1/diamonds')).send(polished('7100000004'));
     const answer = await admin(request(bridge.app).post('/v1/diamonds')).send(polished('7100000004'));
     expect(answer.status).toBe(409);
     expect(answer.body.errors[0].pointer).toBe('/identifiers/giaReportNumber');
+    // The caller's own stone that holds the value, for a client to carry on with.
+    expect(answer.body.errors[0].holder).toBe(first.body.id);
   });
 
   it('answers 400 without a body, 415 for a body that is not JSON, 413 for one over the limit', async () => {

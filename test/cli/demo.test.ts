@@ -10,9 +10,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../../src/package-root.js';
-import { freePort } from '../support/redis.js';
+import { freePort, startRedis } from '../support/redis.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'tracebridge-demo-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -23,6 +24,7 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
  */
 async function runDemo(
   waitFor: RegExp,
+  redisUrl?: string,
 ): Promise<{ code: number | null; sampleIds: string[]; output: string }> {
   const [api, tracr, gia, epcis] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
   const child = spawn(process.execPath, [join(packageRoot, 'bin', 'tracebridge'), 'demo'], {
@@ -34,6 +36,7 @@ async function runDemo(
       TRACEBRIDGE_TRACR_URL: `http://127.0.0.1:${tracr}`,
       TRACEBRIDGE_GIA_URL: `http://127.0.0.1:${gia}/graphql`,
       TRACEBRIDGE_EPCIS_URL: `http://127.0.0.1:${epcis}`,
+      ...(redisUrl === undefined ? {} : { REDIS_URL: redisUrl }),
     },
   });
   let output = '';
@@ -91,5 +94,23 @@ describe('tracebridge demo', () => {
     const second = await runDemo(/Journey of tb_/);
     expect(second.code, second.output).toBe(0);
     expect(second.sampleIds).toHaveLength(5);
+  }, 400_000);
+
+  it("on a Redis of the user's own, starts again as empty as its simulators, touching no key but its own", async () => {
+    const redis = await startRedis();
+    const user = new Redis(redis.url);
+    try {
+      await user.set('{tracebridge}:diamonds', 'the user production data');
+      const first = await runDemo(/Journey of tb_/, redis.url);
+      expect(first.code, first.output).toBe(0);
+      // The second start's fresh simulators hold every sample again (runDemo reads one back on the ledger).
+      const second = await runDemo(/Journey of tb_/, redis.url);
+      expect(second.code, second.output).toBe(0);
+      expect(second.output).toMatch(/\b[1-9]\d* left by an earlier demo removed/);
+      expect(await user.get('{tracebridge}:diamonds')).toBe('the user production data');
+    } finally {
+      user.disconnect();
+      await redis.stop();
+    }
   }, 400_000);
 });

@@ -42,6 +42,7 @@ describe('diamonds store', () => {
       id,
       version: 2,
       outcome: 'updated',
+      hash: contentHash(next),
     });
     expect((await store.diamonds.get(id))?.record.polished?.caratWeight).toBe(1.02);
   });
@@ -92,7 +93,7 @@ describe('diamonds store', () => {
     const { id } = await store.diamonds.save(polishedStone(), who);
     const before = await snapshot(redis);
     const again = await store.diamonds.save(polishedStone({ id }), { ...who, expectedVersion: 7 });
-    expect(again).toEqual({ id, version: 1, outcome: 'unchanged' });
+    expect(again).toEqual({ id, version: 1, outcome: 'unchanged', hash: contentHash(polishedStone({ id })) });
     expect(await snapshot(redis)).toEqual(before);
     expect(await store.audit.history(id)).toHaveLength(1);
   });

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { contentHash } from '../../src/mapping/content-hash.js';
 import { createStore, DEFAULT_PREFIX, StoreInputError } from '../../src/store/index.js';
 import { startRedis, type TestRedis } from '../support/redis.js';
 import { connect, polishedStone, roughStone, snapshot } from './fixtures.js';
@@ -58,8 +59,9 @@ describe('store keys and durability', () => {
     expect(await store.identity.findByIdentifier('giaReportNumber', '2141438171')).toBe(id);
     expect(await store.cursors.getCursor('tracr')).toBe('99');
     // The restarted server has no scripts cached: the save must reload its script by itself.
-    const next = await store.diamonds.save(polishedStone({ id, origin: { country: 'ZA' } }), who);
-    expect(next).toEqual({ id, version: 2, outcome: 'updated' });
+    const changed = polishedStone({ id, origin: { country: 'ZA' } });
+    const next = await store.diamonds.save(changed, who);
+    expect(next).toEqual({ id, version: 2, outcome: 'updated', hash: contentHash(changed) });
     expect(await store.audit.history(id)).toHaveLength(3);
   });
 });

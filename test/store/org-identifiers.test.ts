@@ -77,6 +77,8 @@ describe('producerRef and roughControlNumber are unique within an organisation o
     await redis.del(`${store.keys.prefix}identifier-org:producerRef`);
     await redis.hset(`${store.keys.prefix}identifier:producerRef`, 'R-9', old.id);
     await redis.hset(store.keys.diamond(old.id), 'ident:producerRef', 'R-9');
+    // A bridge started on that Redis after the upgrade (this store's process saw no old index yet).
+    store = createStore(redis, { prefix: store.keys.prefix });
 
     expect(await store.identity.findByIdentifier('producerRef', 'R-9', 'demo-mining')).toBe(old.id);
     expect(await store.identity.findByIdentifier('producerRef', 'R-9', 'kalahari')).toBeNull();
