@@ -190,17 +190,29 @@ export async function startWorkers(
     async close(timeoutMs = 10_000) {
       await health?.stop();
       await sweeper.stop();
-      let timer: NodeJS.Timeout | undefined;
-      const deadline = new Promise<'timeout'>((resolve) => {
-        timer = setTimeout(() => resolve('timeout'), timeoutMs);
-      });
       const graceful = Promise.all(workers.map((worker) => worker.close()));
-      if ((await Promise.race([graceful, deadline])) === 'timeout') {
-        await Promise.all(workers.map((worker) => worker.close(true)));
+      if ((await within(graceful, timeoutMs)) === 'timeout') {
+        // A second close, even forced, only answers the first one's promise. After a failover the first
+        // can wait for ever on a blocking connection to the dead master, so the connections are cut; a
+        // cluster client cut that way may never report its end, so that is not waited for either.
+        for (const worker of workers) worker.disconnect().catch(() => undefined);
+        await within(graceful, 2_000);
       }
-      clearTimeout(timer);
       await queues.close();
       if (ownConnection) connection.disconnect();
     },
   };
+}
+
+/** Waits for `work`, or answers 'timeout' after `ms`. */
+async function within(work: Promise<unknown>, ms: number): Promise<unknown> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), ms);
+  });
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
