@@ -11,7 +11,7 @@ import { createMetrics, type BridgeMetrics } from './metrics/bridge-metrics.js';
 import type { BridgeConfig } from './config.js';
 import { createParticipants, ledgerShorthand, type Participants } from './participants/registry.js';
 import { adaptersInPlay, connectClients, type ConnectedClients } from './connect-clients.js';
-import { createQueues, type BridgeQueues } from './queue/queues.js';
+import { createQueues, syncJobCounts, type BridgeQueues } from './queue/queues.js';
 import {
   startWorkers as startQueueWorkers,
   type RunningWorkers,
@@ -136,7 +136,7 @@ async function queueDepths(
       async (platform) =>
         [
           platform,
-          await queues.sync(platform).getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed'),
+          await syncJobCounts(queues, platform, 'waiting', 'active', 'delayed', 'failed', 'completed'),
         ] as const,
     ),
   );
