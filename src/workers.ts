@@ -104,16 +104,20 @@ export async function startWorkers(
       retryMaxAgeMs: config.retry.maxAgeMs,
     });
     const partitions = config.queuePartitions;
+    // More jobs than calls where puts are batched: the batcher, shared by the platform's partitions, keeps
+    // the calls to `concurrency`. The process's jobs are shared out among the partitions (rounded up), so
+    // however many there are it runs about as many jobs at once as one queue would: their lock renewals
+    // keep up.
+    const jobs = jobConcurrencyFor(settings, {
+      batchWriteSize: adapter.capabilities.batchWriteSize,
+      putMany: client.putMany !== undefined,
+    });
     for (const prefix of syncPartitionPrefixes(config)) {
       workers.push(
         new Worker(syncQueueName(adapter.name), processor, {
           ...common,
           prefix,
-          // More jobs than calls where puts are batched: the batcher keeps the calls to `concurrency`.
-          concurrency: jobConcurrencyFor(settings, {
-            batchWriteSize: adapter.capabilities.batchWriteSize,
-            putMany: client.putMany !== undefined,
-          }),
+          concurrency: Math.ceil(jobs / partitions),
           // BullMQ limits each queue on its own: each partition gets its share of the platform's rate,
           // as `ratePerSec` jobs per `partitions` seconds, so together they start `ratePerSec` a second.
           ...(settings.ratePerSec > 0

@@ -63,7 +63,8 @@ export async function listJobs(queues: BridgeQueues, options: ListJobsOptions): 
   const limit = options.limit ?? 100;
   const lists = await Promise.all(
     platforms.map(async (platform) => {
-      // The newest `offset + limit` of every partition hold the platform's newest `offset + limit`.
+      // The first `offset + limit` of every partition hold the platform's first `offset + limit`, merged
+      // newest created first (one partition keeps BullMQ's own order for the state, as it always has).
       const partitions = queues.syncPartitions(platform);
       const start = partitions.length === 1 ? offset : 0;
       const read = await Promise.all(

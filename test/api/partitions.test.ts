@@ -6,6 +6,7 @@
  */
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listJobs } from '../../src/queue/job-views.js';
 import { partitionOf } from '../../src/queue/partitions.js';
 import { syncJobCounts } from '../../src/queue/queues.js';
 import { waitUntil } from '../queue/support.js';
@@ -96,6 +97,18 @@ describe('three sync queue partitions on one Redis node', () => {
       expect(answer.status, id).toBe(200);
       expect(answer.body).toMatchObject({ id, state: 'completed' });
     }
+  });
+
+  it("lists a platform's newest jobs across its partitions, by offset and limit, each once", async () => {
+    const queues = bridge.built.services.queues!;
+    const first = await listJobs(queues, { state: 'completed', platform: 'tracr', limit: 5 });
+    const rest = await listJobs(queues, { state: 'completed', platform: 'tracr', offset: 5, limit: 100 });
+    expect(first).toHaveLength(5);
+    expect(first.length + rest.length).toBe((await syncJobCounts(queues, 'tracr', 'completed')).completed);
+    const ids = [...first, ...rest].map((job) => job.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    const created = [...first, ...rest].map((job) => job.createdAt);
+    expect(created).toEqual([...created].sort((a, b) => b - a));
   });
 
   it('pages through the jobs of every partition, each job exactly once', async () => {
