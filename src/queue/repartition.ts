@@ -75,8 +75,13 @@ export async function repartition(
   }));
   try {
     const active: Record<string, number> = {};
-    for (const { platform, sources } of layouts) {
-      const counts = await Promise.all(sources.map((queue) => queue.getActiveCount()));
+    // The new partitions too: a worker left running on them would take moved jobs mid-move.
+    for (const { platform, sources, targets } of layouts) {
+      const partitions = [
+        ...sources,
+        ...targets.filter((t) => !sources.some((s) => s.opts.prefix === t.opts.prefix)),
+      ];
+      const counts = await Promise.all(partitions.map((queue) => queue.getActiveCount()));
       active[platform] = counts.reduce((sum, count) => sum + count, 0);
     }
     if (Object.values(active).some((count) => count > 0)) throw new ActiveJobsError(active);
@@ -94,9 +99,14 @@ export async function repartition(
           // Moved jobs leave the list; the ones that stay keep their places ahead of those not yet read.
           let stayed = 0;
           for (;;) {
-            const batch = (await source.getJobs([state], stayed, stayed + BATCH - 1)).filter(Boolean);
+            const batch = await source.getJobs([state], stayed, stayed + BATCH - 1);
             if (batch.length === 0) break;
             for (const job of batch) {
+              // An ID whose job is gone (BullMQ answers none for it) stays, and keeps its place counted.
+              if (!job) {
+                stayed += 1;
+                continue;
+              }
               const diamondId = job.data?.diamondId ?? diamondOfJobId(job.id ?? '');
               const target = diamondId === undefined ? undefined : targets[partitionOf(diamondId, to)]!;
               if (target === undefined || target.opts.prefix === source.opts.prefix) {

@@ -173,6 +173,33 @@ describe('repartitioning the sync queues', () => {
     expect(again.moved).toEqual({ gia: 0, tracr: 0 });
   });
 
+  it('a finished job under the same ID in the new partition gives way to the waiting one (A -> B -> A)', async () => {
+    const one = testConfig(redis);
+    const three = { ...one, queuePartitions: 3 };
+    await queueJobs(one, 3);
+    const before = await jobsIn(one);
+    const [id, held] = [...before].find(([, job]) => job.state === 'waiting')!;
+    // The stone's earlier sync of the same content finished in the partition it is moving to.
+    const target = createQueues(connection, three, PLATFORMS);
+    const worker = new Worker(syncQueueName('gia'), null, {
+      connection,
+      prefix: target.sync('gia', held.diamondId).opts.prefix!,
+    });
+    try {
+      await target
+        .sync('gia', held.diamondId)
+        .add('sync', { diamondId: held.diamondId, hash: 'old' }, { jobId: id });
+      const earlier = await worker.getNextJob('earlier-run');
+      await earlier.moveToCompleted({ outcome: 'created', ref: 'r' }, 'earlier-run', false);
+      expect(await target.sync('gia', held.diamondId).getJobState(id)).toBe('completed');
+    } finally {
+      await worker.close();
+      await target.close();
+    }
+    await repartition(connection, { prefix: one.prefix, platforms: PLATFORMS, from: 1, to: 3 });
+    expectMoved(before, await jobsIn(three), 3);
+  });
+
   it('refuses while a job is running, naming how many, and keeps a paused platform paused', async () => {
     const one = testConfig(redis);
     await queueJobs(one, 6);
