@@ -2,7 +2,10 @@
  * Moves the jobs still to run from one sync queue partition layout to another (`tracebridge queues
  * repartition N`). Each waiting, delayed or prioritized job whose stone belongs to another partition under
  * the new count is added to that partition with the same job ID, data, options, creation time and due
- * time, and only then removed from its old one. A run stopped half-way leaves each job in its old
+ * time, and only then removed from its old one. A failed job, and a completed one that found the act not
+ * permitted, is queued again in its new partition (as `jobs retry` would; it reads the platform before
+ * writing, so it writes nothing twice) and ends there as it ended before or better, so a stone's sync
+ * status still shows it; other completed jobs stay behind and age out. A run stopped half-way leaves each job in its old
  * partition, in its new one, or (between the two steps) in both; a second run adds nothing twice (the job
  * ID is taken) and removes the old copy, so runs converge. Running jobs cannot be moved: the bridge's
  * workers are stopped first, and a layout with active jobs is refused.
@@ -28,6 +31,8 @@ export interface RepartitionOptions {
 export interface RepartitionOutcome {
   /** Jobs added to their new partition and removed from their old one. */
   moved: Record<string, number>;
+  /** Of those, failed or not-permitted jobs queued again in their new partition. */
+  requeued: Record<string, number>;
   /** Jobs whose partition is the same under both counts: left where they are. */
   kept: Record<string, number>;
   /** Jobs whose ID names no stone, left where they are (no sync job the bridge makes is one). */
@@ -49,8 +54,11 @@ export class ActiveJobsError extends Error {
   }
 }
 
-/** The states a job waits in; active and finished jobs stay where they are. */
-const STATES_TO_MOVE = ['waiting', 'delayed', 'prioritized'] as const;
+/**
+ * The states a job is moved from: those it waits in, and the finished ones whose answer a stone's sync
+ * status shows (a failure, an act not permitted), which are queued again in their new partition.
+ */
+const STATES_TO_MOVE = ['waiting', 'delayed', 'prioritized', 'failed', 'completed'] as const;
 const BATCH = 500;
 
 /** Moves every waiting, delayed and prioritized sync job to its partition under `options.to`. */
@@ -85,12 +93,13 @@ export async function repartition(
       active[platform] = counts.reduce((sum, count) => sum + count, 0);
     }
     if (Object.values(active).some((count) => count > 0)) throw new ActiveJobsError(active);
-    const outcome: RepartitionOutcome = { moved: {}, kept: {}, unplaced: [] };
+    const outcome: RepartitionOutcome = { moved: {}, requeued: {}, kept: {}, unplaced: [] };
     for (const { platform, sources, targets } of layouts) {
       // A platform paused (by its health watch or by hand) stays paused in its new partitions.
       if ((await Promise.all(sources.map((queue) => queue.isPaused()))).some(Boolean))
         await Promise.all(targets.map((queue) => queue.pause()));
       outcome.moved[platform] = 0;
+      outcome.requeued[platform] = 0;
       outcome.kept[platform] = 0;
       // A job moved into a partition that is read later is not counted again there.
       const moved = new Set<string>();
@@ -102,8 +111,9 @@ export async function repartition(
             const batch = await source.getJobs([state], stayed, stayed + BATCH - 1);
             if (batch.length === 0) break;
             for (const job of batch) {
-              // An ID whose job is gone (BullMQ answers none for it) stays, and keeps its place counted.
-              if (!job) {
+              // An ID whose job is gone (BullMQ answers none for it) stays, and keeps its place counted;
+              // so does a completed job that wrote the stone: the stone's record says it is in sync.
+              if (!job || (state === 'completed' && job.returnvalue?.outcome !== 'not_permitted')) {
                 stayed += 1;
                 continue;
               }
@@ -118,6 +128,7 @@ export async function repartition(
               await moveJob(connection, job, state, source, target);
               moved.add(job.id!);
               outcome.moved[platform] += 1;
+              if (state === 'failed' || state === 'completed') outcome.requeued[platform] += 1;
             }
           }
         }

@@ -4,7 +4,7 @@
  * chooses, with its data, state and due time; a move stopped half-way converges when run again; running
  * jobs refuse the move.
  */
-import { UnrecoverableError, Worker } from 'bullmq';
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BridgeConfig } from '../../src/config.js';
 import { syncJobId, syncQueueName } from '../../src/queue/job-ids.js';
@@ -198,6 +198,53 @@ describe('repartitioning the sync queues', () => {
     }
     await repartition(connection, { prefix: one.prefix, platforms: PLATFORMS, from: 1, to: 3 });
     expectMoved(before, await jobsIn(three), 3);
+  });
+
+  it('queues failed and not-permitted jobs again in their new partition; completed ones that wrote stay', async () => {
+    const one = testConfig(redis);
+    const queues = createQueues(connection, one, PLATFORMS);
+    const ids = [newDiamondId(), newDiamondId(), newDiamondId()];
+    await enqueueSync(
+      queues,
+      ids.map((diamondId, i) => ({ target: 'gia', diamondId, hash: String(i).repeat(64) })),
+    );
+    const worker = new Worker(syncQueueName('gia'), null, { connection, prefix: one.prefix });
+    const ends = [
+      (job: Job) => job.moveToFailed(new UnrecoverableError('GIA intake refused'), 'operator'),
+      (job: Job) =>
+        job.moveToCompleted({ outcome: 'not_permitted', ref: '', reason: 'no signer' }, 'operator', false),
+      (job: Job) => job.moveToCompleted({ outcome: 'created', ref: 'R-1' }, 'operator', false),
+    ];
+    const finished: string[] = [];
+    try {
+      for (const end of ends) {
+        const job = await worker.getNextJob('operator');
+        finished.push(job.id!);
+        await end(job);
+      }
+    } finally {
+      await worker.close();
+    }
+    const outcome = await repartition(connection, {
+      prefix: one.prefix,
+      platforms: PLATFORMS,
+      from: 1,
+      to: 3,
+    });
+    expect(outcome.requeued).toEqual({ gia: 2, tracr: 0 });
+    const after = await jobsIn({ ...one, queuePartitions: 3 });
+    expect([...after.keys()].sort()).toEqual(finished.slice(0, 2).sort());
+    for (const [id, held] of after) {
+      expect(held.state, id).toBe('waiting');
+      expect(held.partition, id).toBe(partitionOf(held.diamondId, 3));
+    }
+    try {
+      const [old] = queues.syncPartitions('gia');
+      expect(await old!.getJobState(finished[2]!)).toBe('completed');
+      expect(await old!.getJobCounts('failed', 'completed')).toEqual({ failed: 0, completed: 1 });
+    } finally {
+      await queues.close();
+    }
   });
 
   it('refuses while a job is running, naming how many, and keeps a paused platform paused', async () => {
