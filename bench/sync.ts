@@ -18,7 +18,7 @@ import { tracrAdapter } from '../src/adapters/tracr/index.js';
 import { loadConfig, queueConfigFor, type BridgeConfig } from '../src/config.js';
 import { connectClients } from '../src/connect-clients.js';
 import { registerMany } from '../src/sync/register.js';
-import { queueConnection } from '../src/queue/queues.js';
+import { queueConnection, syncJobCounts } from '../src/queue/queues.js';
 import { startWorkers, type RunningWorkers } from '../src/workers.js';
 import { createStore, newDiamondId, type Store } from '../src/store/index.js';
 import type { DiamondRecord } from '../src/types/diamond.js';
@@ -252,7 +252,7 @@ async function syncThroughBridge(
 async function countJobs(workers: RunningWorkers, ...states: JobType[]): Promise<number> {
   let total = 0;
   for (const platform of workers.queues.platforms) {
-    const counts = await workers.queues.sync(platform).getJobCounts(...states);
+    const counts = await syncJobCounts(workers.queues, platform, ...states);
     for (const count of Object.values(counts)) total += count;
   }
   return total;
@@ -264,7 +264,7 @@ async function waitForRetention(workers: RunningWorkers): Promise<void> {
     'retention to trim finished jobs',
     async () => {
       for (const platform of workers.queues.platforms) {
-        const { completed = 0 } = await workers.queues.sync(platform).getJobCounts('completed');
+        const { completed = 0 } = await syncJobCounts(workers.queues, platform, 'completed');
         if (completed > keepCompleted) return false;
       }
       return true;

@@ -11,7 +11,7 @@ import { createMetrics, type BridgeMetrics } from './metrics/bridge-metrics.js';
 import type { BridgeConfig } from './config.js';
 import { createParticipants, ledgerShorthand, type Participants } from './participants/registry.js';
 import { adaptersInPlay, connectClients, type ConnectedClients } from './connect-clients.js';
-import { createQueues, type BridgeQueues } from './queue/queues.js';
+import { createQueues, syncJobCounts, syncPartitionPrefixes, type BridgeQueues } from './queue/queues.js';
 import {
   startWorkers as startQueueWorkers,
   type RunningWorkers,
@@ -115,7 +115,11 @@ export async function createBridge(config: BridgeConfig, options: BridgeOptions 
     metrics,
     participants,
     store,
-    replicas: createReplicas([storeRedis, connection], store.keys.members),
+    // The sync jobs of a 202 may sit on other masters than the stone: each partition's is waited on too.
+    replicas: createReplicas(
+      [storeRedis, connection],
+      [store.keys.members, ...syncPartitionPrefixes(config).map((prefix) => `${prefix}:sync`)],
+    ),
     queues,
     startWorkers: (workerOptions = {}) =>
       startQueueWorkers(config, { ...workerOptions, adapters, clients, store, connection, participants }),
@@ -136,7 +140,7 @@ async function queueDepths(
       async (platform) =>
         [
           platform,
-          await queues.sync(platform).getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed'),
+          await syncJobCounts(queues, platform, 'waiting', 'active', 'delayed', 'failed', 'completed'),
         ] as const,
     ),
   );

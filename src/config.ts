@@ -89,6 +89,13 @@ export interface BridgeConfig {
   /** Per platform; platforms not named get {@link BridgeConfig.queueDefaults}. */
   queues: Record<string, PlatformQueueConfig>;
   queueDefaults: PlatformQueueConfig;
+  /**
+   * How many BullMQ queues each platform's sync queue is split into (`TRACEBRIDGE_QUEUE_PARTITIONS`, 1 to
+   * 256), each with its own hash tag so a Redis Cluster spreads them over its masters; a stone always
+   * goes to the same one. Default 1: the single queue `sync-<platform>` under {@link prefix}. Changed on
+   * a running deployment with `tracebridge queues repartition N`.
+   */
+  queuePartitions: number;
   /** How often each change feed is pulled, in milliseconds. */
   feedIntervalMs: number;
   /** Rows a bulk import registers per batch and progress commit (`TRACEBRIDGE_IMPORT_BATCH_SIZE`). Default 200. */
@@ -122,6 +129,9 @@ export class ConfigError extends Error {
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
+
+/** Most partitions a platform's sync queue may have (`TRACEBRIDGE_QUEUE_PARTITIONS`). */
+export const MAX_QUEUE_PARTITIONS = 256;
 
 const PREFIX_PATTERN = /^\{[A-Za-z0-9._-]+\}[A-Za-z0-9._:-]*$/;
 const PLATFORM_PATTERN = /^[a-z][a-z0-9-]{0,31}$/;
@@ -176,6 +186,14 @@ export function loadConfig(options: ConfigOptions = {}, env: Env = process.env):
       redisClusterNodes.join(','),
       'either REDIS_URL (one node) or REDIS_CLUSTER_NODES (a cluster), not both',
     );
+  const queuePartitions =
+    options.queuePartitions ?? read.int('TRACEBRIDGE_QUEUE_PARTITIONS', 1, MAX_QUEUE_PARTITIONS) ?? 1;
+  if (!Number.isSafeInteger(queuePartitions) || queuePartitions < 1 || queuePartitions > MAX_QUEUE_PARTITIONS)
+    throw new ConfigError(
+      'TRACEBRIDGE_QUEUE_PARTITIONS',
+      queuePartitions,
+      `a whole number from 1 to ${MAX_QUEUE_PARTITIONS}`,
+    );
   return {
     redisUrl,
     redisClusterNodes: redisClusterNodes?.length ? redisClusterNodes : undefined,
@@ -187,6 +205,7 @@ export function loadConfig(options: ConfigOptions = {}, env: Env = process.env):
     adapterModules: options.adapterModules ?? read.list('TRACEBRIDGE_ADAPTER_MODULES') ?? [],
     queues,
     queueDefaults,
+    queuePartitions,
     feedIntervalMs: options.feedIntervalMs ?? read.int('TRACEBRIDGE_FEED_INTERVAL_MS', 50) ?? 5_000,
     importBatchSize: options.importBatchSize ?? read.int('TRACEBRIDGE_IMPORT_BATCH_SIZE', 1) ?? 200,
     retry: {

@@ -1,5 +1,6 @@
 /**
- * Worker processes: one BullMQ worker per target platform (its own concurrency, rate limit and backoff)
+ * Worker processes: one BullMQ worker per target platform and queue partition (each platform with its own
+ * concurrency, rate limit and backoff)
  * and one for change-feed pulls, and the outbox sweeper. They run inside the API process for the embedded default, or alone under
  * `tracebridge worker` to scale out. Closing stops taking jobs and waits, for a bounded time, for the
  * running ones; a worker that dies instead has its jobs brought back by BullMQ's stalled-job check.
@@ -15,7 +16,7 @@ import { watchHealth, type HealthWatch } from './queue/health-watch.js';
 import { FEED_QUEUE, syncQueueName } from './queue/job-ids.js';
 import { startOutboxSweeper } from './sync/outbox-sweeper.js';
 import { jitterBackoff } from './queue/policy.js';
-import { createQueues, type BridgeQueues } from './queue/queues.js';
+import { createQueues, syncPartitionPrefixes, type BridgeQueues } from './queue/queues.js';
 import { createImportWorker } from './import/import-jobs.js';
 import { createParticipants, type Participants } from './participants/registry.js';
 import { createReconcileWorker } from './reconcile/run-jobs.js';
@@ -102,18 +103,30 @@ export async function startWorkers(
       lockMs: config.retry.lockDurationMs,
       retryMaxAgeMs: config.retry.maxAgeMs,
     });
-    workers.push(
-      new Worker(syncQueueName(adapter.name), processor, {
-        ...common,
-        // More jobs than calls where puts are batched: the batcher keeps the calls to `concurrency`.
-        concurrency: jobConcurrencyFor(settings, {
-          batchWriteSize: adapter.capabilities.batchWriteSize,
-          putMany: client.putMany !== undefined,
+    const partitions = config.queuePartitions;
+    // More jobs than calls where puts are batched: the batcher, shared by the platform's partitions, keeps
+    // the calls to `concurrency`. The process's jobs are shared out among the partitions (rounded up), so
+    // however many there are it runs about as many jobs at once as one queue would: their lock renewals
+    // keep up.
+    const jobs = jobConcurrencyFor(settings, {
+      batchWriteSize: adapter.capabilities.batchWriteSize,
+      putMany: client.putMany !== undefined,
+    });
+    for (const prefix of syncPartitionPrefixes(config)) {
+      workers.push(
+        new Worker(syncQueueName(adapter.name), processor, {
+          ...common,
+          prefix,
+          concurrency: Math.ceil(jobs / partitions),
+          // BullMQ limits each queue on its own: each partition gets its share of the platform's rate,
+          // as `ratePerSec` jobs per `partitions` seconds, so together they start `ratePerSec` a second.
+          ...(settings.ratePerSec > 0
+            ? { limiter: { max: settings.ratePerSec, duration: 1_000 * partitions } }
+            : {}),
+          settings: { backoffStrategy: jitterBackoff(config.retry) },
         }),
-        ...(settings.ratePerSec > 0 ? { limiter: { max: settings.ratePerSec, duration: 1_000 } } : {}),
-        settings: { backoffStrategy: jitterBackoff(config.retry) },
-      }),
-    );
+      );
+    }
   }
   if (dependencies.feeds ?? true) {
     const feedProcessor = createFeedProcessor({
@@ -160,7 +173,7 @@ export async function startWorkers(
   const health: HealthWatch | undefined =
     config.retry.healthIntervalMs > 0 && writable.length > 0
       ? watchHealth({
-          queues: new Map(writable.map((adapter) => [adapter.name, queues.sync(adapter.name)])),
+          queues: new Map(writable.map((adapter) => [adapter.name, queues.syncPartitions(adapter.name)])),
           clients,
           redis: connection,
           prefix: config.prefix,

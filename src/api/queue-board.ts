@@ -13,7 +13,14 @@ export function queueBoard(queues: BridgeQueues, basePath: string): RequestHandl
   serverAdapter.setBasePath(basePath);
   createBullBoard({
     queues: [
-      ...queues.platforms.map((platform) => new BullMQAdapter(queues.sync(platform))),
+      ...queues.platforms.flatMap((platform) =>
+        queues.syncPartitions(platform).map((queue, partition) =>
+          // Partitions share the queue's name; the board tells them apart by a prefix of its own.
+          queues.partitions === 1
+            ? new BullMQAdapter(queue)
+            : new BullMQAdapter(queue, { prefix: `p${partition}-` }),
+        ),
+      ),
       new BullMQAdapter(queues.feeds),
     ],
     serverAdapter,

@@ -49,6 +49,12 @@ const commands: Record<string, { usage: string; summary: string; load: () => Pro
     summary: 'retry every sync job a filter matches on a running bridge',
     load: async () => (await import('./jobs.js')).jobs,
   },
+  queues: {
+    usage: 'queues repartition N [--from M]',
+    summary:
+      'move the waiting sync jobs to N queue partitions, with every bridge process stopped (REDIS_URL)',
+    load: async () => (await import('./queues.js')).queues,
+  },
   epcis: {
     usage: 'epcis hash [--prehash] [FILE|-]',
     summary: 'CBV 2.0 event hash of every event in an EPCIS document, one line each',

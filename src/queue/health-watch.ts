@@ -1,5 +1,5 @@
 /**
- * Pauses a platform's sync queue while the platform's health check fails, and resumes it when the check
+ * Pauses a platform's sync queue (every partition of it) while the platform's health check fails, and resumes it when the check
  * answers again: during an outage no job spends an attempt (or its retry age) on calls that cannot land.
  * The pause is BullMQ's global one, so every worker process stops taking that platform's jobs; a marker
  * beside the queue records that the watch paused it, so a pause an operator set by hand is never lifted
@@ -17,8 +17,8 @@ export const FAILED_CHECKS_TO_PAUSE = 3;
 
 /** What the watch needs. */
 export interface HealthWatchOptions {
-  /** The sync queue of each watched platform, by platform name. */
-  queues: ReadonlyMap<string, Queue>;
+  /** The sync queue partitions of each watched platform, by platform name. */
+  queues: ReadonlyMap<string, readonly Queue[]>;
   clients: ReadonlyMap<string, PlatformClient>;
   redis: RedisClient;
   /** The queues' prefix (hash tag), for the pause markers. */
@@ -41,7 +41,11 @@ export function watchHealth(options: HealthWatchOptions): HealthWatch {
   const { queues, clients, redis, prefix, intervalMs, onError, onChange } = options;
   let round: Promise<void> | undefined;
   const failedInARow = new Map<string, number>();
-  const checkOne = async (platform: string, queue: Queue, client: PlatformClient): Promise<void> => {
+  const checkOne = async (
+    platform: string,
+    partitions: readonly Queue[],
+    client: PlatformClient,
+  ): Promise<void> => {
     const marker = `${prefix}:health-paused:${platform}`;
     let ok: boolean;
     let detail: string;
@@ -62,11 +66,11 @@ export function watchHealth(options: HealthWatchOptions): HealthWatch {
         if (failedInARow.get(platform)! < FAILED_CHECKS_TO_PAUSE) return;
         // The marker first: a process that dies between the two leaves a marker, never an unmarked pause.
         if ((await redis.set(marker, detail, 'NX')) === 'OK') {
-          await queue.pause();
+          await Promise.all(partitions.map((queue) => queue.pause()));
           onChange?.(platform, true, detail);
         }
       } else if ((await redis.exists(marker)) === 1) {
-        await queue.resume();
+        await Promise.all(partitions.map((queue) => queue.resume()));
         await redis.del(marker);
         onChange?.(platform, false, detail);
       }
@@ -76,9 +80,9 @@ export function watchHealth(options: HealthWatchOptions): HealthWatch {
   };
   const check = async (): Promise<void> => {
     await Promise.all(
-      [...queues].flatMap(([platform, queue]) => {
+      [...queues].flatMap(([platform, partitions]) => {
         const client = clients.get(platform);
-        return client ? [checkOne(platform, queue, client)] : [];
+        return client ? [checkOne(platform, partitions, client)] : [];
       }),
     );
   };

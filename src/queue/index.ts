@@ -1,6 +1,7 @@
 /** BullMQ mechanics: queues, put batching, job ids, job views and pages, leases, retry policy. */
 export { createPutBatcher, type PutBatcher, type PutBatcherOptions } from './batcher.js';
 export {
+  diamondOfJobId,
   FEED_QUEUE,
   feedSchedulerId,
   platformOfJobId,
@@ -31,12 +32,15 @@ export {
   type JobView,
   type ListJobsOptions,
 } from './job-views.js';
+export { partitionOf, partitionPrefix } from './partitions.js';
 export { BACKOFF_TYPE, jitterBackoff, jobFailure, retryAfterOf, type BackoffSettings } from './policy.js';
 export {
   createQueues,
   enqueueSync,
   queueConnection,
+  syncJobCounts,
   syncJobOptions,
+  syncPartitionPrefixes,
   type BridgeQueues,
   type EnqueuedJob,
   type SyncRequest,

@@ -84,5 +84,13 @@ export function feedSchedulerId(adapter: string): string {
 
 /** The target platform of a sync job ID, or undefined when the ID is not one. */
 export function platformOfJobId(jobId: string): string | undefined {
-  return /^sync-([a-z][a-z0-9-]*?)-tb_/.exec(jobId)?.[1];
+  return SYNC_JOB_ID.exec(jobId)?.[1];
 }
+
+/** The bridge ID of the stone a sync job ID is for (which names its queue partition), or undefined. */
+export function diamondOfJobId(jobId: string): string | undefined {
+  return SYNC_JOB_ID.exec(jobId)?.[2];
+}
+
+// Platform names hold no '_', so the first '-tb_' ends the platform; the hash part holds no '-'.
+const SYNC_JOB_ID = /^sync-([a-z][a-z0-9-]*?)-(tb_[0-9A-Za-z_-]+)-[0-9A-Za-z]+$/;

@@ -1,5 +1,5 @@
 /**
- * Sync jobs a page at a time, across every platform's queue and state, with an opaque cursor, and bulk
+ * Sync jobs a page at a time, across every platform's queue partitions and states, with an opaque cursor, and bulk
  * retries by filter. A caller's filter (a producer sees only its own organisation's stones) is applied
  * while paging, before the page limit, so what one caller may see never hides behind what it may not.
  * Backs `GET /v1/jobs` and `POST /v1/jobs/retry`.
@@ -45,20 +45,28 @@ export class JobCursorError extends Error {
 
 const BATCH = 200;
 
-/** One page of jobs, newest first within each platform and state. */
+/** One page of jobs, newest first within each platform, state and queue partition. */
 export async function listJobPage(queues: BridgeQueues, options: JobPageOptions): Promise<JobPage> {
   const platforms = options.platforms ?? queues.platforms;
   const states = options.states ?? JOB_STATES;
-  const pairs = platforms.flatMap((platform) => states.map((state) => [platform, state] as const));
-  const listing = createHash('sha256').update(JSON.stringify(pairs)).digest('base64url').slice(0, 12);
+  // Each (platform, state) is read partition by partition; the partition count is part of the listing,
+  // so a cursor from before a repartition is refused rather than read against other queues.
+  const pairs = platforms.flatMap((platform) =>
+    states.flatMap((state) =>
+      queues.syncPartitions(platform).map((queue, partition) => ({ platform, state, queue, partition })),
+    ),
+  );
+  const named = pairs.map(({ platform, state, partition }) =>
+    queues.partitions === 1 ? [platform, state] : [platform, state, partition],
+  );
+  const listing = createHash('sha256').update(JSON.stringify(named)).digest('base64url').slice(0, 12);
   let { pair, offset } =
     options.cursor === undefined ? { pair: 0, offset: 0 } : decode(options.cursor, listing);
   const budget = options.scanBudget ?? 5_000;
   const jobs: JobView[] = [];
   let read = 0;
   while (pair < pairs.length && jobs.length < options.limit && read < budget) {
-    const [platform, state] = pairs[pair]!;
-    const queue = queues.sync(platform);
+    const { platform, state, queue } = pairs[pair]!;
     const count = Math.min(BATCH, budget - read);
     const batch = await queue.getJobs([state], offset, offset + count - 1);
     const views = await Promise.all(
@@ -133,7 +141,7 @@ export async function retryJobs(queues: BridgeQueues, filter: RetryFilter): Prom
   } while (cursor !== undefined);
   const outcome: RetryOutcome = { retried: 0, platforms: {} };
   for (const view of matched) {
-    const job = await queues.sync(view.platform).getJob(view.id);
+    const job = await queues.sync(view.platform, view.data.diamondId).getJob(view.id);
     if (!job || (await job.getState()) !== state) continue;
     if (state === 'failed') await job.retry('failed');
     else await job.promote();

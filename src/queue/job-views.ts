@@ -4,7 +4,7 @@
  */
 import type { Job, Queue } from 'bullmq';
 import type { SyncJobData, SyncJobResult } from './job-ids.js';
-import { platformOfJobId } from './job-ids.js';
+import { diamondOfJobId, platformOfJobId } from './job-ids.js';
 import type { BridgeQueues } from './queues.js';
 
 /** The states a sync job can be listed by. */
@@ -63,39 +63,62 @@ export async function listJobs(queues: BridgeQueues, options: ListJobsOptions): 
   const limit = options.limit ?? 100;
   const lists = await Promise.all(
     platforms.map(async (platform) => {
-      const jobs = await queues.sync(platform).getJobs([options.state], offset, offset + limit - 1);
-      return Promise.all(
-        jobs
-          .filter(Boolean)
-          .map((job) => jobView(queues.sync(platform), job, platform, options.state, false)),
+      // The first `offset + limit` of every partition hold the platform's first `offset + limit`, merged
+      // newest created first (one partition keeps BullMQ's own order for the state, as it always has).
+      const partitions = queues.syncPartitions(platform);
+      const start = partitions.length === 1 ? offset : 0;
+      const read = await Promise.all(
+        partitions.map(async (queue) => {
+          const jobs = await queue.getJobs([options.state], start, offset + limit - 1);
+          return Promise.all(
+            jobs.filter(Boolean).map((job) => jobView(queue, job, platform, options.state, false)),
+          );
+        }),
       );
+      if (partitions.length === 1) return read[0]!;
+      return read
+        .flat()
+        .sort((a, b) => b.createdAt - a.createdAt)
+        .slice(offset, offset + limit);
     }),
   );
   return lists.flat();
 }
 
+/** The platform and queue partition of the sync job `id`; undefined when no queue here holds such a job. */
+function queueOfJob(
+  queues: BridgeQueues,
+  id: string,
+): { platform: string; queue: Queue<SyncJobData, SyncJobResult> } | undefined {
+  const platform = platformOfJobId(id);
+  const diamondId = diamondOfJobId(id);
+  if (platform === undefined || diamondId === undefined || !queues.platforms.includes(platform))
+    return undefined;
+  return { platform, queue: queues.sync(platform, diamondId) };
+}
+
 /** One sync job with its data, attempts, failure reason, timestamps and log; null when there is none. */
 export async function getJob(queues: BridgeQueues, id: string): Promise<JobView | null> {
-  const platform = platformOfJobId(id);
-  if (platform === undefined || !queues.platforms.includes(platform)) return null;
+  const found = queueOfJob(queues, id);
+  if (!found) return null;
+  const { platform, queue } = found;
   // The state is read first: a job read after it is at least as far along, so a completed job always
   // carries its answer (read the other way round, it could finish in between and show none).
-  const state = await queues.sync(platform).getJobState(id);
-  const job = await queues.sync(platform).getJob(id);
+  const state = await queue.getJobState(id);
+  const job = await queue.getJob(id);
   if (!job) return null;
-  return jobView(queues.sync(platform), job, platform, state, true);
+  return jobView(queue, job, platform, state, true);
 }
 
 /** Retries a failed job from the start (a fresh set of attempts). Throws when there is no failed job `id`. */
 export async function retryJob(queues: BridgeQueues, id: string): Promise<JobView> {
-  const platform = platformOfJobId(id);
-  const job =
-    platform && queues.platforms.includes(platform) ? await queues.sync(platform).getJob(id) : undefined;
-  if (!job || !platform) throw new JobNotFoundError(id);
+  const found = queueOfJob(queues, id);
+  const job = found ? await found.queue.getJob(id) : undefined;
+  if (!job || !found) throw new JobNotFoundError(id);
   const state = await job.getState();
   if (state !== 'failed') throw new JobStateError(id, state);
   await job.retry('failed');
-  return (await getJob(queues, id)) ?? jobView(queues.sync(platform), job, platform, 'waiting', false);
+  return (await getJob(queues, id)) ?? jobView(found.queue, job, found.platform, 'waiting', false);
 }
 
 /** A job that is not in a state the action applies to. */

@@ -1,10 +1,11 @@
 /**
- * The bridge's BullMQ queues: one per target platform (`sync-<platform>`), so each has its own concurrency,
- * rate limit and backoff, and one for change-feed pulls. Every queue uses the store's hash tag as its
- * prefix, so all of the bridge's keys live in one Redis Cluster slot, and finished jobs are trimmed by
- * count and age so Redis memory stays flat however many stones pass through.
+ * The bridge's BullMQ queues: one sync queue per target platform (`sync-<platform>`), so each has its own
+ * concurrency, rate limit and backoff, split into partitions (see partitions.ts) that a Redis Cluster
+ * spreads over its masters; and one queue each for change-feed pulls, reconciliation runs and imports,
+ * under the store's hash tag. Finished jobs are trimmed by count and age so Redis memory stays flat
+ * however many stones pass through.
  */
-import { Queue, type JobsOptions } from 'bullmq';
+import { Queue, type JobType, type JobsOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { BridgeConfig } from '../config.js';
 import { BACKOFF_TYPE, UNCOUNTED_ATTEMPTS } from './policy.js';
@@ -20,6 +21,7 @@ import {
   type SyncJobData,
   type SyncJobResult,
 } from './job-ids.js';
+import { partitionOf, partitionPrefix } from './partitions.js';
 import type { RedisClient } from '../store/index.js';
 
 /** The sync queues, the feed queue and the reconcile queue over one connection. */
@@ -28,8 +30,15 @@ export interface BridgeQueues {
   readonly prefix: string;
   /** The platforms that have a sync queue. */
   readonly platforms: readonly string[];
-  /** The sync queue of `platform`; throws naming the known platforms when there is none. */
-  sync(platform: string): Queue<SyncJobData, SyncJobResult>;
+  /** How many partitions each platform's sync queue has (`TRACEBRIDGE_QUEUE_PARTITIONS`). */
+  readonly partitions: number;
+  /**
+   * The sync queue partition of `platform` that holds the jobs of the stone `diamondId`; throws naming
+   * the known platforms when there is none.
+   */
+  sync(platform: string, diamondId: string): Queue<SyncJobData, SyncJobResult>;
+  /** Every sync queue partition of `platform`, by partition number; throws as {@link sync} does. */
+  syncPartitions(platform: string): readonly Queue<SyncJobData, SyncJobResult>[];
   readonly feeds: Queue<FeedJobData>;
   readonly reconcile: Queue<ReconcileJobData>;
   readonly imports: Queue<ImportJobData>;
@@ -70,6 +79,13 @@ export function syncJobOptions(config: BridgeConfig, _platform: string): JobsOpt
   };
 }
 
+/** The BullMQ prefix of each sync queue partition, by partition number (workers use the same ones). */
+export function syncPartitionPrefixes(config: BridgeConfig): string[] {
+  return Array.from({ length: config.queuePartitions }, (_, partition) =>
+    partitionPrefix(config.prefix, partition, config.queuePartitions),
+  );
+}
+
 /** Opens the queues of `platforms` over `connection` (see {@link queueConnection}). */
 export function createQueues(
   connection: RedisClient,
@@ -80,16 +96,29 @@ export function createQueues(
   // and logs are read from the jobs): the last hundred events are enough for an operator's own listener,
   // and a thousand cost each queue about 250 KB.
   const common = { connection, prefix: config.prefix, streams: { events: { maxLen: 100 } } };
-  const sync = new Map<string, Queue<SyncJobData, SyncJobResult>>();
+  const sync = new Map<string, Queue<SyncJobData, SyncJobResult>[]>();
   for (const platform of platforms) {
     sync.set(
       platform,
-      new Queue<SyncJobData, SyncJobResult>(syncQueueName(platform), {
-        ...common,
-        defaultJobOptions: syncJobOptions(config, platform),
-      }),
+      syncPartitionPrefixes(config).map(
+        (prefix) =>
+          new Queue<SyncJobData, SyncJobResult>(syncQueueName(platform), {
+            ...common,
+            prefix,
+            defaultJobOptions: syncJobOptions(config, platform),
+          }),
+      ),
     );
   }
+  const partitionsOf = (platform: string): Queue<SyncJobData, SyncJobResult>[] => {
+    const queues = sync.get(platform);
+    if (!queues) {
+      throw new Error(
+        `[tracebridge] [queue] no sync queue for platform '${platform}'; known: ${[...sync.keys()].join(', ')}`,
+      );
+    }
+    return queues;
+  };
   const feeds = new Queue<FeedJobData>(FEED_QUEUE, {
     ...common,
     defaultJobOptions: {
@@ -121,46 +150,57 @@ export function createQueues(
   return {
     prefix: config.prefix,
     platforms: [...platforms],
-    sync(platform) {
-      const queue = sync.get(platform);
-      if (!queue) {
-        throw new Error(
-          `[tracebridge] [queue] no sync queue for platform '${platform}'; known: ${[...sync.keys()].join(', ')}`,
-        );
-      }
-      return queue;
-    },
+    partitions: config.queuePartitions,
+    sync: (platform, diamondId) => partitionsOf(platform)[partitionOf(diamondId, config.queuePartitions)]!,
+    syncPartitions: partitionsOf,
     feeds,
     reconcile,
     imports,
     async close() {
-      await Promise.all([...sync.values(), feeds, reconcile, imports].map((queue) => queue.close()));
+      await Promise.all(
+        [...[...sync.values()].flat(), feeds, reconcile, imports].map((queue) => queue.close()),
+      );
     },
   };
 }
 
+/** Job counts of `platform`'s sync queue in `states`, summed over its partitions. */
+export async function syncJobCounts(
+  queues: BridgeQueues,
+  platform: string,
+  ...states: JobType[]
+): Promise<Record<string, number>> {
+  const totals: Record<string, number> = {};
+  for (const counts of await Promise.all(
+    queues.syncPartitions(platform).map((queue) => queue.getJobCounts(...states)),
+  )) {
+    for (const [state, count] of Object.entries(counts)) totals[state] = (totals[state] ?? 0) + count;
+  }
+  return totals;
+}
+
 /**
- * Adds sync jobs, pipelined per queue. A job whose ID already exists (the same change enqueued again) is
+ * Adds sync jobs, pipelined per queue partition. A job whose ID already exists (the same change enqueued again) is
  * not added twice: BullMQ answers the existing job. Answers each request's job, in the order asked.
  */
 export async function enqueueSync(
   queues: BridgeQueues,
   requests: readonly SyncRequest[],
 ): Promise<EnqueuedJob[]> {
-  const byTarget = new Map<string, SyncRequest[]>();
+  const byQueue = new Map<Queue<SyncJobData, SyncJobResult>, SyncRequest[]>();
   for (const request of requests) {
-    const list = byTarget.get(request.target) ?? [];
+    const queue = queues.sync(request.target, request.diamondId);
+    const list = byQueue.get(queue) ?? [];
     list.push(request);
-    byTarget.set(request.target, list);
+    byQueue.set(queue, list);
   }
   await Promise.all(
-    [...byTarget].map(async ([target, list]) => {
-      const queue = queues.sync(target);
+    [...byQueue].map(async ([queue, list]) => {
       await Promise.all(
         list.filter((request) => request.changed).map((request) => takeOverExisting(queue, request)),
       );
       await queue.addBulk(
-        list.map(({ target: _target, changed: _changed, ...data }) => ({
+        list.map(({ target, changed: _changed, ...data }) => ({
           name: 'sync',
           data,
           opts: { jobId: syncJobId(target, data.diamondId, data.hash) },

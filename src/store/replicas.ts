@@ -2,8 +2,9 @@
  * Waiting for a replica: a write the API acknowledges should outlive the master that took it. When the
  * master holding the bridge's keys has replicas, the bridge asks it (`WAIT`) to confirm that one of them
  * holds every write made so far on a connection before it answers; with none, there is nothing to wait
- * for. On a cluster the master is the one serving the prefix's hash tag, asked over the very connection
- * the writes went through (WAIT counts that connection's writes).
+ * for. On a cluster the masters are the ones serving the prefix's hash tag and each sync queue
+ * partition's, asked over the very connection the writes went through (WAIT counts that connection's
+ * writes).
  */
 import { Cluster, type Redis } from 'ioredis';
 import type { RedisClient } from './scripts.js';
@@ -36,14 +37,16 @@ const REPLICA_COUNT_TTL_MS = 5_000;
 
 /**
  * Replica confirmation for writes made over `clients` (the store's connection and the queues', which may
- * be one), whose keys share `anchorKey`'s hash tag: {@link Replicas.confirm} waits on each.
+ * be one), whose keys share the hash tags of `anchorKeys` (the store's, and each sync queue partition's):
+ * {@link Replicas.confirm} waits on every master that serves one of them, over each connection.
  */
 export function createReplicas(
   clients: readonly RedisClient[],
-  anchorKey: string,
+  anchorKeys: string | readonly string[],
   timeoutMs = 2_000,
 ): Replicas {
-  const each = [...new Set(clients)].map((client) => replicasOf(client, anchorKey, timeoutMs));
+  const anchors = typeof anchorKeys === 'string' ? [anchorKeys] : anchorKeys;
+  const each = [...new Set(clients)].map((client) => replicasOf(client, anchors, timeoutMs));
   return {
     async confirm() {
       const confirmed = await Promise.all(each.map((replicas) => replicas.confirm()));
@@ -52,10 +55,10 @@ export function createReplicas(
   };
 }
 
-function replicasOf(redis: RedisClient, anchorKey: string, timeoutMs: number): Replicas {
-  let known: { count: number; at: number; node: Redis } | undefined;
+function replicasOf(redis: RedisClient, anchorKeys: readonly string[], timeoutMs: number): Replicas {
+  let known: { at: number; masters: { count: number; node: Redis }[] } | undefined;
 
-  const masterNode = async (): Promise<Redis> => {
+  const masterNode = async (anchorKey: string): Promise<Redis> => {
     if (!(redis instanceof Cluster)) return redis;
     const slot = Number(await redis.call('CLUSTER', 'KEYSLOT', anchorKey));
     const find = () => {
@@ -78,15 +81,26 @@ function replicasOf(redis: RedisClient, anchorKey: string, timeoutMs: number): R
   return {
     async confirm() {
       if (known === undefined || Date.now() - known.at > REPLICA_COUNT_TTL_MS) {
-        const node = await masterNode();
-        const info = await node.info('replication');
-        known = { count: Number(/^connected_slaves:(\d+)/m.exec(info)?.[1] ?? 0), at: Date.now(), node };
+        // Anchors served by one master (always so on a single node) are asked about once.
+        const nodes = [...new Set(await Promise.all(anchorKeys.map(masterNode)))];
+        const masters = await Promise.all(
+          nodes.map(async (node) => {
+            const info = await node.info('replication');
+            return { count: Number(/^connected_slaves:(\d+)/m.exec(info)?.[1] ?? 0), node };
+          }),
+        );
+        known = { at: Date.now(), masters };
       }
-      if (known.count === 0) return 0;
-      const confirmed = Number(await known.node.call('WAIT', 1, timeoutMs));
-      if (confirmed >= 1) return confirmed;
-      // A failover may have moved the slot: look again next time.
-      const replicas = known.count;
+      const replicated = known.masters.filter((master) => master.count > 0);
+      if (replicated.length === 0) return 0;
+      const confirmed = await Promise.all(
+        replicated.map(async (master) => Number(await master.node.call('WAIT', 1, timeoutMs))),
+      );
+      // A master without replicas has nothing to wait for, and confirms none.
+      const least = Math.min(...confirmed, ...(replicated.length < known.masters.length ? [0] : []));
+      if (confirmed.every((count) => count >= 1)) return least;
+      // A failover may have moved a slot: look again next time.
+      const replicas = Math.min(...replicated.map((master) => master.count));
       known = undefined;
       throw new ReplicationTimeoutError(replicas, timeoutMs);
     },

@@ -293,7 +293,7 @@ async function authorityOver(
   const intent = writtenSince ? null : await store.outbox.intentOf(id);
   const pendingIntent = writtenSince || (intent?.hash === base!.hash && intent.except !== adapter.name);
   if (!pendingIntent) {
-    const job = await queues.sync(adapter.name).getJob(syncJobId(adapter.name, id, base!.hash));
+    const job = await queues.sync(adapter.name, id).getJob(syncJobId(adapter.name, id, base!.hash));
     if (!job || !OWED_STATES.has(await job.getState())) return adapter.authoritative;
   }
   return adapter.authoritative.filter(

@@ -102,7 +102,7 @@ async function enqueueOwed(
   });
   const owed = await Promise.all(
     requests.map(async ({ request, since }) => {
-      const queue = context.queues.sync(request.target);
+      const queue = context.queues.sync(request.target, request.diamondId);
       const job = await queue.getJob(syncJobId(request.target, request.diamondId, request.hash));
       return ranSince(job, since) ? [] : [request];
     }),

@@ -46,8 +46,12 @@ export interface SyncContext {
   queues: BridgeQueues;
   /** Every adapter, for the jobs a written-back identifier fans out to. */
   adapters: readonly AnyAdapter[];
-  /** For the per-stone lock; shares the queues' hash tag. */
+  /** For the per-stone lock; shares the store's hash tag. */
   redis: RedisClient;
+  /**
+   * The store's prefix, not the job's queue partition's: the lock key names the platform and the stone,
+   * so it is one per stone whatever partition its jobs are in, and stays the same across a repartition.
+   */
   prefix: string;
   /** How long a per-stone lock lives if its holder dies. */
   lockMs: number;
@@ -378,7 +382,7 @@ async function jobOutstanding(
   hash: string,
 ): Promise<boolean> {
   if (!queues.platforms.includes(platform)) return false;
-  const job = await queues.sync(platform).getJob(syncJobId(platform, diamondId, hash));
+  const job = await queues.sync(platform, diamondId).getJob(syncJobId(platform, diamondId, hash));
   return job !== undefined && (await job.getState()) !== 'completed';
 }
 

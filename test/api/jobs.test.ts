@@ -11,6 +11,7 @@ import { Redis } from 'ioredis';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syncJobId, syncQueueName } from '../../src/queue/job-ids.js';
+import { syncJobCounts } from '../../src/queue/queues.js';
 import { runCli } from '../support/cli.js';
 import { bearer, startBridge, type Server, type TestBridge } from './support.js';
 
@@ -36,15 +37,21 @@ async function stonesWithJobs(org: string, count: number, platforms: string[]): 
   );
   const ids = results.map((result) => result.id);
   for (const platform of platforms) {
-    await queues!.sync(platform).addBulk(
-      ids.map((diamondId) => {
-        const hash = createHash('sha256').update(diamondId).digest('hex');
-        return {
-          name: 'sync',
-          data: { diamondId, hash },
-          opts: { jobId: syncJobId(platform, diamondId, hash) },
-        };
-      }),
+    await Promise.all(
+      queues!.syncPartitions(platform).map((queue) =>
+        queue.addBulk(
+          ids
+            .filter((diamondId) => queues!.sync(platform, diamondId) === queue)
+            .map((diamondId) => {
+              const hash = createHash('sha256').update(diamondId).digest('hex');
+              return {
+                name: 'sync',
+                data: { diamondId, hash },
+                opts: { jobId: syncJobId(platform, diamondId, hash) },
+              };
+            }),
+        ),
+      ),
     );
   }
   return ids;
@@ -52,18 +59,24 @@ async function stonesWithJobs(org: string, count: number, platforms: string[]): 
 
 /** Fails every waiting job of `platform` with a reason per stone, through a real BullMQ worker. */
 async function failAll(platform: string, reasonOf: (diamondId: string) => string, expected: number) {
-  const queue = bridge.built.services.queues!.sync(platform);
+  const queues = bridge.built.services.queues!;
   const connection = new Redis(bridge.redis.url, { maxRetriesPerRequest: null });
-  const worker = new Worker(
-    syncQueueName(platform),
-    (job) => Promise.reject(new UnrecoverableError(reasonOf((job.data as { diamondId: string }).diamondId))),
-    { connection, prefix: bridge.built.services.queues!.prefix, concurrency: 50 },
-  );
+  const workers = queues
+    .syncPartitions(platform)
+    .map(
+      (queue) =>
+        new Worker(
+          syncQueueName(platform),
+          (job) =>
+            Promise.reject(new UnrecoverableError(reasonOf((job.data as { diamondId: string }).diamondId))),
+          { connection, prefix: queue.opts.prefix!, concurrency: 50 },
+        ),
+    );
   try {
-    while (((await queue.getJobCounts('failed')).failed ?? 0) < expected)
+    while (((await syncJobCounts(queues, platform, 'failed')).failed ?? 0) < expected)
       await new Promise((r) => setTimeout(r, 50));
   } finally {
-    await worker.close();
+    await Promise.all(workers.map((worker) => worker.close()));
     await connection.quit();
   }
 }
@@ -158,8 +171,10 @@ describe('POST /v1/jobs/retry', () => {
       .send({ platform: 'gia', failedReason: 'rough_weight_carats' });
     expect(answer.status).toBe(200);
     expect(answer.body).toEqual({ retried: DEMO, platforms: { gia: DEMO } });
-    const gia = bridge.built.services.queues!.sync('gia');
-    expect(await gia.getJobCounts('failed', 'waiting')).toEqual({ failed: OTHERS, waiting: DEMO });
+    expect(await syncJobCounts(bridge.built.services.queues!, 'gia', 'failed', 'waiting')).toEqual({
+      failed: OTHERS,
+      waiting: DEMO,
+    });
   });
 
   it('a filter body of the wrong shape is a 400 naming the field, retrying nothing', async () => {
@@ -169,7 +184,7 @@ describe('POST /v1/jobs/retry', () => {
       .send({ platform: 'gia', state: 'completed' });
     expect(answer.status).toBe(400);
     expect(answer.body.errors[0].pointer).toBe('/state');
-    expect((await bridge.built.services.queues!.sync('gia').getJobCounts('failed')).failed).toBe(OTHERS);
+    expect((await syncJobCounts(bridge.built.services.queues!, 'gia', 'failed')).failed).toBe(OTHERS);
   });
 
   it('tracebridge jobs retry brings back a platform after an outage, against a running bridge', async () => {

@@ -58,6 +58,8 @@ export interface TestBridgeOptions {
   /** Run the sync workers and change feeds (every `feedIntervalMs`, default 200 ms). Default false. */
   workers?: boolean;
   feedIntervalMs?: number;
+  /** `TRACEBRIDGE_QUEUE_PARTITIONS`. Default 1. */
+  queuePartitions?: number;
 }
 
 /** Starts Redis, the GIA and Tracr simulators, and the API over them (not listening: supertest drives it). */
@@ -75,6 +77,7 @@ export async function startBridge(options: TestBridgeOptions = {}): Promise<Test
       },
       orgs: options.orgs ?? [],
       feedIntervalMs: options.feedIntervalMs ?? 200,
+      ...(options.queuePartitions === undefined ? {} : { queuePartitions: options.queuePartitions }),
       ...(options.workers
         ? { retry: { backoffBaseMs: 20, backoffMaxMs: 400, lockDurationMs: 2_000, stalledIntervalMs: 1_000 } }
         : {}),

@@ -2,9 +2,11 @@
  * The bridge on a real Redis Cluster (three masters, a replica each), from the same code path as on one
  * node: rough stones registered, synced to the GIA-style registry and the Tracr-style ledger while the
  * master holding the bridge's keys is killed with SIGKILL and its replica takes over, then found by their
- * identifiers and reconciled. Exactly once is judged by the simulators' own state.
+ * identifiers and reconciled. Exactly once is judged by the simulators' own state. With the sync queues
+ * split into partitions, their keys sit on more than one master.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { giaAdapter } from '../../src/adapters/gia/index.js';
 import { tracrAdapter } from '../../src/adapters/tracr/index.js';
@@ -25,6 +27,7 @@ import {
 } from '../queue/support.js';
 
 const STONES = 200;
+const PARTITIONED_STONES = 150;
 
 describe('on a Redis Cluster', () => {
   let cluster: TestRedisCluster;
@@ -50,6 +53,74 @@ describe('on a Redis Cluster', () => {
     await Promise.all([gia?.close(), tracr?.close()]);
     await cluster?.stop();
   }, 120_000);
+
+  it('spreads three sync queue partitions over more than one master, and syncs each stone once through them', async () => {
+    // A fixed prefix, so which master serves each partition's slot is the same on every run.
+    const partitioned = openBridge(
+      testConfig(cluster, {
+        prefix: '{tbpart}',
+        queuePartitions: 3,
+        queueDefaults: { concurrency: 8, ratePerSec: 0, attempts: 100 },
+      }),
+      [giaAdapter, tracrAdapter],
+    );
+    try {
+      const registeredBefore =
+        (
+          (await (await fetch(`${tracr.url}/admin/state`)).json()) as {
+            committedByType: Record<string, number>;
+          }
+        ).committedByType.REGISTER_ROUGH ?? 0;
+      const stones = Array.from({ length: PARTITIONED_STONES }, (_, i) => roughStone(i, 'PT'));
+      await registerMany(partitioned, stones, { actor: 'test', org: 'demo-mining' });
+      expect((await jobCounts(partitioned.queues)).waiting).toBe(2 * PARTITIONED_STONES);
+
+      const redis = partitioned.connection as Cluster;
+      const tags = ['{tbpart-p0}', '{tbpart-p1}', '{tbpart-p2}'];
+      const slots = await Promise.all(tags.map((tag) => redis.cluster('KEYSLOT', tag)));
+      expect(new Set(slots).size).toBe(3);
+      // Each master's keys of the partitions: every partition's keys on one master, not all on the same.
+      const held = await Promise.all(
+        redis.nodes('master').map(async (node) => {
+          const keys = await node.keys('{tbpart-p*');
+          return new Set(keys.map((key) => key.slice(0, key.indexOf('}') + 1)));
+        }),
+      );
+      for (const tag of tags) expect(held.filter((partitions) => partitions.has(tag))).toHaveLength(1);
+      expect(held.filter((partitions) => partitions.size > 0).length).toBeGreaterThan(1);
+      // What was queued is on a replica of every master it went to, as a 202 waits for.
+      expect(
+        await createReplicas(
+          [redis],
+          tags.map((tag) => `${tag}:sync`),
+        ).confirm(),
+      ).toBe(1);
+
+      await partitioned.startWorkers(simulatorClients(gia.url, tracr.url));
+      await waitUntil(
+        'every partitioned sync job completes',
+        async () => {
+          const counts = await jobCounts(partitioned.queues);
+          return counts.waiting === 0 && counts.active === 0 && counts.delayed === 0;
+        },
+        120_000,
+      );
+      expect((await jobCounts(partitioned.queues)).failed).toBe(0);
+      const created = gia.state.intake.writes.filter(
+        (write) => write.op === 'create' && write.rough_control_no.startsWith('RCN-PT-'),
+      );
+      expect(new Set(created.map((write) => write.rough_control_no)).size).toBe(PARTITIONED_STONES);
+      expect(created).toHaveLength(PARTITIONED_STONES);
+      const registeredAfter = (
+        (await (await fetch(`${tracr.url}/admin/state`)).json()) as {
+          committedByType: Record<string, number>;
+        }
+      ).committedByType.REGISTER_ROUGH!;
+      expect(registeredAfter - registeredBefore).toBe(PARTITIONED_STONES);
+    } finally {
+      await partitioned.close();
+    }
+  }, 180_000);
 
   it('syncs every stone exactly once to both platforms through a failover, then finds and reconciles them', async () => {
     const ledgerState = async (): Promise<{ committedByType: Record<string, number> }> =>

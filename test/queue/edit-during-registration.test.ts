@@ -62,7 +62,7 @@ describe('an edit saved while the ledger registration is in flight', () => {
   /** The ledger's job for the stone's stored version, once it has written the edit; fails if there is none. */
   async function storedVersionSynced(id: string): Promise<void> {
     const stored = (await bridge.store.diamonds.get(id))!;
-    const job = await bridge.queues.sync('tracr').getJob(syncJobId('tracr', id, stored.hash));
+    const job = await bridge.queues.sync('tracr', id).getJob(syncJobId('tracr', id, stored.hash));
     expect(job, `a ledger job for stored version ${stored.version}`).toBeDefined();
     await waitUntil('the ledger holds the edit', async () => {
       const held = (await ledgerStone(ledger(), stored.record.identifiers!.tracrId!)) as unknown as {

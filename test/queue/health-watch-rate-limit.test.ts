@@ -57,7 +57,7 @@ describe('the health watch and a rate-limited platform', () => {
       },
     };
     watch = watchHealth({
-      queues: new Map([['tracr', queue]]),
+      queues: new Map([['tracr', [queue]]]),
       clients: new Map([['tracr', observed]]),
       redis: redisClient,
       prefix,

@@ -120,7 +120,8 @@ describe('sync jobs to the stock system', () => {
     await b.startWorkers(client());
     // Jobs fail, then wait (delayed, or parked in the queue the health watch paused).
     await waitUntil('jobs have failed and wait to be retried', async () => {
-      const delayed = await b.queues.sync('inventory').getJobs(['delayed', 'waiting'], 0, 100);
+      const [queue] = b.queues.syncPartitions('inventory');
+      const delayed = await queue!.getJobs(['delayed', 'waiting'], 0, 100);
       return delayed.filter((job) => job.attemptsMade >= 1).length >= 10;
     });
     expect(shelved()).toHaveLength(0);

@@ -58,7 +58,7 @@ describe('sync through a long platform outage', () => {
     await setFaults(shop.url, { errorRate: 1 });
     const registrations = await registerMany(bridge, stones(10), { actor: 'test' });
     await bridge.startWorkers(clients());
-    const queue = bridge.queues.sync('inventory');
+    const queue = bridge.queues.syncPartitions('inventory')[0]!;
     await waitUntil('every job has failed more attempts than the old budget allowed', async () => {
       const jobs = await queue.getJobs(['delayed', 'waiting', 'active', 'failed']);
       return jobs.length === registrations.length && jobs.every((job) => job.attemptsMade > 6);
@@ -79,7 +79,7 @@ describe('sync through a long platform outage', () => {
     await setFaults(shop.url, { errorRate: 1 });
     const registrations = await registerMany(bridge, stones(10), { actor: 'test' });
     await bridge.startWorkers(clients());
-    const queue = bridge.queues.sync('inventory');
+    const queue = bridge.queues.syncPartitions('inventory')[0]!;
     await waitUntil('the queue is paused', () => queue.isPaused());
     // Every job comes to rest in the paused queue: none can be attempted until it resumes.
     await waitUntil(
@@ -110,7 +110,7 @@ describe('sync through a long platform outage', () => {
     try {
       await registerMany(bridge, stones(1), { actor: 'test' });
       await bridge.startWorkers(clients());
-      const queue = bridge.queues.sync('inventory');
+      const queue = bridge.queues.syncPartitions('inventory')[0]!;
       const [failed] = await waitUntil('the job fails for good', async () => {
         const jobs = await queue.getFailed();
         return jobs.length > 0 ? jobs : null;

@@ -125,7 +125,7 @@ describe('the outbox', () => {
     const stored = await b.store.diamonds.getMany(records.map((record) => record.id));
     for (const stone of stored) {
       const id = syncJobId('inventory', stone!.record.id!, stone!.hash);
-      expect(await b.queues.sync('inventory').getJob(id)).toBeDefined();
+      expect(await b.queues.sync('inventory', stone!.record.id!).getJob(id)).toBeDefined();
     }
     expect(await b.store.outbox.count()).toBe(0);
 

@@ -26,7 +26,9 @@ describe('a sync job revived for a new change', () => {
   });
 
   const jobOf = async (diamondId: string) => {
-    const job = await bridge.queues.sync('inventory').getJob(syncJobId('inventory', diamondId, hashOfA));
+    const job = await bridge.queues
+      .sync('inventory', diamondId)
+      .getJob(syncJobId('inventory', diamondId, hashOfA));
     if (!job) throw new Error(`no job for ${diamondId}`);
     return job;
   };

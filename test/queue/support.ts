@@ -19,7 +19,7 @@ import {
   type Store,
 } from '../../src/store/index.js';
 import type { DiamondRecord } from '../../src/types/diamond.js';
-import { createQueues, type BridgeQueues } from '../../src/queue/queues.js';
+import { createQueues, syncJobCounts, type BridgeQueues } from '../../src/queue/queues.js';
 import { startWorkers, type RunningWorkers } from '../../src/workers.js';
 import type { TestRedis } from '../support/redis.js';
 import type { TestRedisCluster } from '../support/redis-cluster.js';
@@ -203,13 +203,20 @@ export async function setFaults(url: string, faults: Record<string, number>): Pr
   if (!response.ok) throw new Error(`faults answered ${response.status}: ${await response.text()}`);
 }
 
-/** Job counts of every sync queue, summed. */
+/** Job counts of every sync queue partition, summed. */
 export async function jobCounts(queues: BridgeQueues): Promise<Record<string, number>> {
   const totals: Record<string, number> = {};
   for (const platform of queues.platforms) {
-    const counts = await queues
-      .sync(platform)
-      .getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed', 'prioritized');
+    const counts = await syncJobCounts(
+      queues,
+      platform,
+      'waiting',
+      'active',
+      'delayed',
+      'completed',
+      'failed',
+      'prioritized',
+    );
     for (const [state, count] of Object.entries(counts)) totals[state] = (totals[state] ?? 0) + count;
   }
   return totals;

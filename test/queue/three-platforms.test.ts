@@ -114,7 +114,7 @@ describe('a stone registered once, synced to three platforms under faults', () =
       );
       for (const sim of [gia, tracr, epcis]) await setFaults(sim.url, { errorRate: 0, dropResponseRate: 0 });
       const failed = await Promise.all(
-        bridge.queues.platforms.map(async (p) => bridge.queues.sync(p).getFailed()),
+        bridge.queues.platforms.flatMap((p) => bridge.queues.syncPartitions(p).map((q) => q.getFailed())),
       );
       expect(failed.flat().map((job) => `${job.id}: ${job.failedReason}`)).toEqual([]);
 

@@ -11,6 +11,7 @@ import { tracrAdapter } from '../../src/adapters/tracr/index.js';
 import { registerMany } from '../../src/sync/register.js';
 import { applyRunCorrections } from '../../src/reconcile/apply-run.js';
 import { enqueueRun } from '../../src/reconcile/run-jobs.js';
+import { diamondOfJobId } from '../../src/queue/job-ids.js';
 import { getRun, startRun, type RunReport } from '../../src/store/reconcile-runs.js';
 import type { DiamondRecord, PolishedStone } from '../../src/types/diamond.js';
 import { startGiaSimulator } from '../../sim/gia/index.js';
@@ -266,7 +267,7 @@ describe('reconciliation on the simulators', () => {
     expect(applied.jobs.map((job) => job.platform)).toEqual(['tracr', 'tracr']);
     await settled();
     for (const { id } of applied.jobs)
-      expect(await bridge.queues.sync('tracr').getJobState(id), id).toBe('completed');
+      expect(await bridge.queues.sync('tracr', diamondOfJobId(id)!).getJobState(id), id).toBe('completed');
     const audit = await bridge.store.audit.history(stones.regraded);
     expect(audit).toContainEqual(
       expect.objectContaining({ actor: 'compliance:ana', action: 'reconcile.apply' }),
