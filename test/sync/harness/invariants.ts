@@ -94,7 +94,8 @@ export async function quiesce(model: Model, world: World, bridge: BridgeState): 
       const answered = await deliver(world.apiUrl, delivery);
       return answered === 200 || answered === 409 ? answered : null;
     });
-    if (status === 409) delivery.refusedAsReplay = true;
+    if (status === 200) model.received.add(delivery.signature);
+    if (status === 409 && !model.received.has(delivery.signature)) delivery.refusedAsReplay = true;
     model.owed.push(delivery);
   }
   const stones = new Map<string, BridgeStone>();

@@ -50,6 +50,8 @@ export interface Model {
   readonly stones: ModelStone[];
   /** Deliveries that were not answered 200, to send again once the platforms answer. */
   readonly owed: OwedDelivery[];
+  /** Signatures of the deliveries answered 200: a byte-identical one sent again is the same delivery. */
+  readonly received: Set<string>;
   /** Ledger height before the sequence's first command. */
   readonly startHeight: number;
   /** Bridge IDs stored before the sequence began; every other stored stone is the sequence's. */

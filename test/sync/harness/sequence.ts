@@ -32,6 +32,7 @@ export async function runSequence(
     maxStones,
     stones: [],
     owed: [],
+    received: new Set(),
     startHeight: await ledgerHead(world.tracrUrl),
     storedBefore: await bridge.storedIds(),
   };
@@ -63,6 +64,7 @@ export async function settleWorld(world: World, bridge: BridgeState): Promise<vo
     maxStones: 0,
     stones: [],
     owed: [],
+    received: new Set(),
     startHeight: await ledgerHead(world.tracrUrl),
     storedBefore: new Set(),
   };
