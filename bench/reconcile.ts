@@ -46,7 +46,7 @@ export const reconcileBenchmark: Benchmark = {
         readRounds.push(await timed(() => readAll(store)));
         global.gc?.();
         const sampler = sampleRss();
-        runRounds.push(await timed(() => runOnce(store, client)).finally(() => sampler.stop()));
+        runRounds.push(await timed(() => runOnce(store)).finally(() => sampler.stop()));
         peakMb = Math.max(peakMb, sampler.peakMb());
         process.stderr.write(
           `  round ${round}: read ${(stones / readRounds.at(-1)!).toFixed(0)} stones/s, run ${(stones / runRounds.at(-1)!).toFixed(0)} stones/s, peak RSS ${sampler.peakMb().toFixed(0)} MB\n`,
@@ -79,15 +79,15 @@ async function timed(work: () => Promise<void>): Promise<number> {
 }
 
 /** One full run over every stone; checks it saw them all and found exactly the planted disagreements. */
-async function runOnce(store: Store, client: Redis): Promise<void> {
+export async function runOnce(store: Store, count = stones): Promise<void> {
   const { runId, progress } = await reconcileAll(store, [tracrAdapter, giaAdapter], {
     pageSize,
     actor: 'bench',
   });
-  if (progress.done !== stones)
-    throw new Error(`bench reconcile: the run checked ${progress.done} of ${stones} stones`);
-  const found = await client.llen(store.keys.reconcileMismatches(runId));
-  const planted = Math.ceil(stones / disagreeEvery);
+  if (progress.done !== count)
+    throw new Error(`bench reconcile: the run checked ${progress.done} of ${count} stones`);
+  const found = await store.redis.llen(store.keys.reconcileMismatches(runId));
+  const planted = Math.ceil(count / disagreeEvery);
   if (found !== planted) throw new Error(`bench reconcile: ${found} mismatches found, ${planted} planted`);
 }
 
@@ -95,10 +95,10 @@ async function runOnce(store: Store, client: Redis): Promise<void> {
  * Writes every stone with the store's own API, a batch at a time: the records in one saveMany call, the
  * two mirrors of each stone sent together so ioredis pipelines them into few round trips.
  */
-async function load(store: Store): Promise<void> {
+export async function load(store: Store, count = stones): Promise<void> {
   const readAt = '2024-05-22T08:00:00.000Z';
-  for (let first = 0; first < stones; first += loadBatch) {
-    const batch = Array.from({ length: Math.min(loadBatch, stones - first) }, (_, i) =>
+  for (let first = 0; first < count; first += loadBatch) {
+    const batch = Array.from({ length: Math.min(loadBatch, count - first) }, (_, i) =>
       linkedStone(first + i),
     );
     await store.diamonds.saveMany(

@@ -5,6 +5,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { packageRoot } from '../src/package-root.js';
+import { clusterBenchmark } from './cluster.js';
 import type { Benchmark, Figure } from './figure.js';
 import { importBenchmark } from './import.js';
 import { lookupBenchmark } from './lookup.js';
@@ -20,6 +21,7 @@ const benchmarks: Benchmark[] = [
   reconcileBenchmark,
   importBenchmark,
   writePathBenchmark,
+  clusterBenchmark,
 ];
 
 async function main(): Promise<void> {

@@ -151,7 +151,7 @@ export const syncBenchmark: Benchmark = {
   },
 };
 
-function lot(name: string, count: number): DiamondRecord[] {
+export function lot(name: string, count: number): DiamondRecord[] {
   return Array.from({ length: count }, (_, n) => roughStone(name, n));
 }
 
@@ -161,12 +161,19 @@ function report(round: number, path: string, { seconds, cpu, note }: Round): voi
   );
 }
 
-function benchConfig(redisUrl: string, tracrUrl: string, giaUrl: string): BridgeConfig {
+/** The bridge's settings for a sync bench over `redis` (a single node's URL, or a cluster and partitions). */
+export function benchConfig(
+  redis: string | { clusterNodes: readonly string[]; partitions: number },
+  tracrUrl: string,
+  giaUrl: string,
+): BridgeConfig {
   const concurrency = process.env.TRACEBRIDGE_BENCH_SYNC_CONCURRENCY;
   // An empty environment otherwise: the figures must not depend on what the shell running the bench exports.
   return loadConfig(
     {
-      redisUrl,
+      ...(typeof redis === 'string'
+        ? { redisUrl: redis }
+        : { redisClusterNodes: redis.clusterNodes, queuePartitions: redis.partitions }),
       prefix,
       adapters: ['gia', 'tracr'],
       adapterOptions: {
@@ -182,7 +189,7 @@ function benchConfig(redisUrl: string, tracrUrl: string, giaUrl: string): Bridge
   );
 }
 
-function connect(config: BridgeConfig): Map<string, PlatformClient> {
+export function connect(config: BridgeConfig): Map<string, PlatformClient> {
   const adapters = new Map([giaAdapter, tracrAdapter].map((adapter) => [adapter.name, adapter]));
   return connectClients(config, adapters, {}).clients;
 }
@@ -227,7 +234,7 @@ async function writeDirect(
  * Tracr ID's write-back causes included), then checks every stone is linked on both platforms. Answers
  * how long the registration itself took.
  */
-async function syncThroughBridge(
+export async function syncThroughBridge(
   store: Store,
   workers: RunningWorkers,
   batch: readonly DiamondRecord[],
