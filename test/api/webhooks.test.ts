@@ -3,6 +3,8 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { giaSampleAvailability, giaSampleReports, giaSampleSupersession } from '../../sim/gia/samples.js';
+import { Redis } from 'ioredis';
+import { claimDelivery } from '../../src/api/webhooks/deliveries.js';
 import { signWebhook } from '../../src/api/webhooks/signature.js';
 import { bearer, redisSnapshot, setFaults, startBridge, type TestBridge } from './support.js';
 
@@ -139,5 +141,41 @@ describe('a delivery whose ingestion failed', () => {
       'created',
     ]);
     expect(history).toHaveLength(2);
+  });
+
+  it('a delivery whose ingestion died holding it is taken in once the short lease runs out, not minutes later', async () => {
+    const timestamp = Math.floor(Date.now() / 1000);
+    const body = JSON.stringify({ event: 'report.updated', refs: [giaSampleReports[1]!.report_number] });
+    const signature = signWebhook(secret, timestamp, body);
+    const { store } = bridge.built.services;
+    // An ingestion in a process that then lost Redis (or died): its renewals no longer arrive.
+    const lost = new Redis(bridge.redis.url);
+    await claimDelivery({ redis: lost, prefix: store.keys.prefix, adapter: 'gia', signature, leaseMs: 600 });
+    lost.disconnect();
+
+    const meanwhile = await deliver(body, { timestamp, signature });
+    expect(meanwhile.status).toBe(409);
+    expect(meanwhile.headers['retry-after']).toBe('5');
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    const later = await deliver(body, { timestamp, signature });
+    expect(later.status).toBe(200);
+    expect(later.body.received[0]).toMatchObject({ status: expect.stringMatching(/stored|unchanged/) });
+  });
+
+  it('keeps a delivery held while its ingestion runs, however long that takes', async () => {
+    const { store } = bridge.built.services;
+    const options = {
+      redis: store.redis,
+      prefix: store.keys.prefix,
+      adapter: 'gia',
+      signature: signWebhook(secret, Math.floor(Date.now() / 1000), '{"refs":["held"]}'),
+      leaseMs: 300,
+    };
+    const lease = await claimDelivery(options);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await expect(claimDelivery(options)).rejects.toThrow('is being taken in');
+    await lease.release();
+    const again = await claimDelivery(options);
+    await again.release();
   });
 });

@@ -5,10 +5,12 @@ import { REPLAY_WINDOW_MS } from './signature.js';
 
 /**
  * Replay marks of webhook deliveries. A delivery is marked received only once its change is durably
- * ingested: while it is being ingested it holds a short lease (a concurrent repeat is refused, so the
- * change is not ingested twice at once); if ingestion fails the lease is let go, so the sender's identical
- * re-delivery is taken in rather than refused as a replay and the change is not lost. Once ingested, the
- * mark is kept for as long as the delivery's timestamp would still be accepted.
+ * ingested: while it is being ingested it holds a short lease, renewed while ingestion runs (a concurrent
+ * repeat is refused, so the change is not ingested twice at once); if ingestion fails the lease is let go,
+ * so the sender's identical re-delivery is taken in rather than refused as a replay and the change is not
+ * lost. When the lease cannot be let go (Redis went away mid-ingestion, the process died) it runs out
+ * within its short time, not the minutes an ingestion might take. Once ingested, the mark is kept for as
+ * long as the delivery's timestamp would still be accepted.
  */
 
 /** A delivery being ingested; settle it exactly once. */
@@ -27,15 +29,20 @@ export interface DeliveryOptions {
   adapter: string;
   /** The verified signature header (`sha256=<hex>`), which names the delivery. */
   signature: string;
-  /** How long an ingestion may hold the delivery before a re-delivery may take it over. Default 2 min. */
+  /**
+   * How long the delivery stays held after its ingestion last showed signs of life (the lease is renewed
+   * every third of it); a re-delivery may take it over after that. Default 15 s.
+   */
   leaseMs?: number;
 }
 
-// KEYS[1] the mark. ARGV: token, then '' to let go or the received mark's ttl in ms.
-// Only the lease's holder settles it: a lease that ran out and was taken over belongs to the new holder.
+// KEYS[1] the mark. ARGV: token, then '' to let go, 'renew' and the lease's ttl in ms, or the received
+// mark's ttl in ms. Only the lease's holder settles or renews it: a lease that ran out and was taken over
+// belongs to the new holder.
 const settleSource = `
 if redis.call('GET', KEYS[1]) ~= 'ingesting:' .. ARGV[1] then return 0 end
 if ARGV[2] == '' then redis.call('DEL', KEYS[1]) return 1 end
+if ARGV[2] == 'renew' then return redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
 redis.call('SET', KEYS[1], 'received', 'PX', ARGV[2])
 return 1
 `;
@@ -49,7 +56,8 @@ export async function claimDelivery(options: DeliveryOptions): Promise<DeliveryL
   const { redis, adapter } = options;
   const mark = `${options.prefix}webhook:${adapter}:${options.signature.replace(/^sha256=/, '')}`;
   const token = randomUUID();
-  const claimed = await redis.set(mark, `ingesting:${token}`, 'PX', options.leaseMs ?? 2 * 60_000, 'NX');
+  const leaseMs = options.leaseMs ?? 15_000;
+  const claimed = await redis.set(mark, `ingesting:${token}`, 'PX', leaseMs, 'NX');
   if (claimed === null) {
     const held = await redis.get(mark);
     throw new ApiProblem(
@@ -61,7 +69,16 @@ export async function claimDelivery(options: DeliveryOptions): Promise<DeliveryL
       held === 'received' ? {} : { 'Retry-After': '5' },
     );
   }
+  const renewal = setInterval(
+    () => {
+      // A renewal lost to a Redis hiccup is not a lost lease; the next one tries again.
+      runScript(redis, settleScript, [mark], [token, 'renew', leaseMs]).catch(() => undefined);
+    },
+    Math.max(10, Math.floor(leaseMs / 3)),
+  );
+  renewal.unref();
   const settle = async (ttl: string): Promise<void> => {
+    clearInterval(renewal);
     await runScript(redis, settleScript, [mark], [token, ttl]);
   };
   return {
