@@ -1,6 +1,7 @@
 /**
- * Pauses a platform's sync queue (every partition of it) while the platform's health check fails, and resumes it when the check
- * answers again: during an outage no job spends an attempt (or its retry age) on calls that cannot land.
+ * Pauses a platform's sync queue (every partition of it) while the platform's health check fails, and
+ * resumes it when the check answers again: during an outage no job spends an attempt (or its retry age) on
+ * calls that cannot land.
  * The pause is BullMQ's global one, so every worker process stops taking that platform's jobs; a marker
  * beside the queue records that the watch paused it, so a pause an operator set by hand is never lifted
  * here. Any process's watch may pause or resume; they all ask the same platform. One failed check is
@@ -65,10 +66,11 @@ export function watchHealth(options: HealthWatchOptions): HealthWatch {
       if (!ok) {
         if (failedInARow.get(platform)! < FAILED_CHECKS_TO_PAUSE) return;
         // The marker first: a process that dies between the two leaves a marker, never an unmarked pause.
-        if ((await redis.set(marker, detail, 'NX')) === 'OK') {
-          await Promise.all(partitions.map((queue) => queue.pause()));
-          onChange?.(platform, true, detail);
-        }
+        // While marked, every failing round pauses every partition again (pausing a paused queue changes
+        // nothing), so one that a Redis hiccup left running is paused the next time.
+        const first = (await redis.set(marker, detail, 'NX')) === 'OK';
+        await Promise.all(partitions.map((queue) => queue.pause()));
+        if (first) onChange?.(platform, true, detail);
       } else if ((await redis.exists(marker)) === 1) {
         await Promise.all(partitions.map((queue) => queue.resume()));
         await redis.del(marker);
