@@ -21,8 +21,8 @@ export interface ExecuteImportOptions {
   onProgress?: (state: { offset: number; bytes: number; rows: ImportCounts }) => void;
 }
 
-/** How many batches may be registering at once. */
-const IN_FLIGHT = 3;
+/** How many batches may be registering at once: a killed import reads at most these again. */
+export const BATCHES_IN_FLIGHT = 3;
 
 /** A read record with where it ends, waiting for its batch. */
 interface Pending {
@@ -60,7 +60,7 @@ export async function executeImport(
   const inFlight: { done: Promise<void>; keys: Set<string> }[] = [];
   let waitForInFlight = false; // a row of this batch names a stone of a batch in flight
   // Rows of the first batches after a restart may have been stored without their sync jobs being queued.
-  let requeueBatches = attempt > 1 ? IN_FLIGHT : 0;
+  let requeueBatches = attempt > 1 ? BATCHES_IN_FLIGHT : 0;
   let nextChunk = Math.floor(state.offset / SPOOL_CHUNK_BYTES);
   const firstChunk = nextChunk;
   let keptChunk = firstChunk; // the first chunk not yet dropped
@@ -98,7 +98,7 @@ export async function executeImport(
     options.onProgress?.({ offset: last.end, bytes: state.bytes, rows: { ...counts } });
   };
 
-  // Starts registering the batch read so far, and waits until fewer than IN_FLIGHT batches are in flight.
+  // Starts registering the batch read so far, and waits until fewer than BATCHES_IN_FLIGHT are in flight.
   const flush = async (): Promise<void> => {
     if (batch.length === 0) return;
     const entries = batch;
@@ -118,7 +118,7 @@ export async function executeImport(
     batch = [];
     keys = new Set();
     waitForInFlight = false;
-    while (inFlight.length >= IN_FLIGHT) await inFlight.shift()!.done;
+    while (inFlight.length >= BATCHES_IN_FLIGHT) await inFlight.shift()!.done;
   };
 
   const take = async (read: ReadRow, end: number, nextLine: number): Promise<void> => {
@@ -160,7 +160,7 @@ export async function executeImport(
     await drain();
   } catch (error) {
     if (!(error instanceof ImportFileError)) {
-      // The batch in flight ends before the attempt does, so no write of it outlives the attempt.
+      // The batches in flight end before the attempt does, so no write of theirs outlives it.
       await inFlight.at(-1)?.done.catch(() => undefined);
       throw error;
     }
