@@ -152,8 +152,9 @@ const colours = ['D', 'E', 'F', 'G', 'H', 'I', 'J'] as const;
 
 /**
  * Stone `n`: the bridge's record and the views the ledger and the registry hold, every identifier unique
- * to it. The views agree within the trade's tolerances (GIA prints the weight to two decimals by its rounding rule,
- * its lab measures a few hundredths of a millimetre apart), except the planted colour disagreements.
+ * to it. The views agree within the trade's tolerances (GIA prints the weight to two decimals by its
+ * rounding rule, its lab measures a few hundredths of a millimetre apart), except the planted colour
+ * disagreements.
  */
 function linkedStone(n: number): { record: DiamondRecord; ledger: DiamondRecord; gia: DiamondRecord } {
   const id = `tb_bench${String(n).padStart(8, '0')}`;

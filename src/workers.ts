@@ -1,9 +1,9 @@
 /**
  * Worker processes: one BullMQ worker per target platform and queue partition (each platform with its own
- * concurrency, rate limit and backoff)
- * and one for change-feed pulls, and the outbox sweeper. They run inside the API process for the embedded default, or alone under
- * `tracebridge worker` to scale out. Closing stops taking jobs and waits, for a bounded time, for the
- * running ones; a worker that dies instead has its jobs brought back by BullMQ's stalled-job check.
+ * concurrency, rate limit and backoff), one for change-feed pulls, and the outbox sweeper. They run inside
+ * the API process for the embedded default, or alone under `tracebridge worker` to scale out. Closing
+ * stops taking jobs and waits, for a bounded time, for the running ones, then cuts the connections; a
+ * worker that dies instead has its jobs brought back by BullMQ's stalled-job check.
  */
 import { Worker } from 'bullmq';
 import type { PlatformClient } from './adapters/contract.js';

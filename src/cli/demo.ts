@@ -1,7 +1,8 @@
 /**
  * `tracebridge demo`: the whole bridge on one machine. A private Redis (unless REDIS_URL is set), the three
  * platform simulators (ledger, grading registry, EPCIS repository) in processes of their own, the API with
- * its workers, and sample stones registered through the API and synced to every platform. Ctrl-C (or SIGTERM) stops every part, in reverse order.
+ * its workers, and sample stones registered through the API and synced to every platform. Ctrl-C (or
+ * SIGTERM) stops every part, in reverse order.
  */
 import { rmSync } from 'node:fs';
 import { Redis } from 'ioredis';

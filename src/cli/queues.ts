@@ -6,8 +6,9 @@ import { exitCode, UsageError, type Command } from './io.js';
 
 /**
  * `tracebridge queues repartition N [--from M]`: moves the sync jobs still to run (waiting, delayed,
- * prioritized; failed and not-permitted ones are queued again, see repartition.ts) of every writing platform from the partition count they are in now (`--from`, default
- * `TRACEBRIDGE_QUEUE_PARTITIONS`) to `N`, each job once, against `REDIS_URL` or `REDIS_CLUSTER_NODES`.
+ * prioritized; failed and not-permitted ones are queued again, see repartition.ts) of every writing
+ * platform from the partition count they are in now (`--from`, default `TRACEBRIDGE_QUEUE_PARTITIONS`) to
+ * `N`, each job once, against `REDIS_URL` or `REDIS_CLUSTER_NODES`.
  * Every bridge process is stopped first: a running job cannot be moved, so any active job refuses the
  * move. Safe to run again after it stopped half-way; then start the bridge with
  * `TRACEBRIDGE_QUEUE_PARTITIONS=N`. Prints what moved as JSON. Exit 0 done, 1 refused (active jobs),

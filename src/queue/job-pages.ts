@@ -1,6 +1,6 @@
 /**
- * Sync jobs a page at a time, across every platform's queue partitions and states, with an opaque cursor, and bulk
- * retries by filter. A caller's filter (a producer sees only its own organisation's stones) is applied
+ * Sync jobs a page at a time, across every platform's queue partitions and states, with an opaque cursor,
+ * and bulk retries by filter. A caller's filter (a producer sees only its own organisation's stones) is applied
  * while paging, before the page limit, so what one caller may see never hides behind what it may not.
  * Backs `GET /v1/jobs` and `POST /v1/jobs/retry`.
  */

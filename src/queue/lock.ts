@@ -46,30 +46,35 @@ export async function tryLease(
   if (token === 0) return null;
   const value = `${holder}#${token}`;
   let held = true;
-  let timer: NodeJS.Timeout | undefined;
-  if (renew) {
-    timer = setInterval(
-      () => {
-        redis.eval(RENEW_LUA, 1, key, value, ttlMs).then(
-          (renewed) => {
-            if (Number(renewed) !== 1) held = false;
-          },
-          // A renewal lost to a Redis hiccup is not a lost lease; the next one tries again.
-          () => undefined,
-        );
-      },
-      Math.max(10, Math.floor(ttlMs / 3)),
-    );
-    timer.unref();
-  }
+  const stopRenewing = renew
+    ? keepRenewed(ttlMs, async () => {
+        if (Number(await redis.eval(RENEW_LUA, 1, key, value, ttlMs)) !== 1) held = false;
+      })
+    : () => undefined;
   return {
     token,
     fence: { key, holder: value },
     held: () => held,
     async release() {
-      clearInterval(timer);
+      stopRenewing();
       held = false;
       await redis.eval(RELEASE_LUA, 1, key, value);
     },
   };
+}
+
+/**
+ * Runs `renew` every third of `ttlMs` until the answered stop is called, so a lease of that time outlives
+ * two missed renewals. A renewal lost to a Redis hiccup is not a lost lease: the next one tries again.
+ * The timer never keeps a process alive.
+ */
+export function keepRenewed(ttlMs: number, renew: () => Promise<unknown>): () => void {
+  const timer = setInterval(
+    () => {
+      renew().catch(() => undefined);
+    },
+    Math.max(10, Math.floor(ttlMs / 3)),
+  );
+  timer.unref();
+  return () => clearInterval(timer);
 }

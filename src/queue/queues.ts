@@ -180,8 +180,9 @@ export async function syncJobCounts(
 }
 
 /**
- * Adds sync jobs, pipelined per queue partition. A job whose ID already exists (the same change enqueued again) is
- * not added twice: BullMQ answers the existing job. Answers each request's job, in the order asked.
+ * Adds sync jobs, pipelined per queue partition. A job whose ID already exists (the same change enqueued
+ * again) is not added twice: BullMQ answers the existing job. Answers each request's job, in the order
+ * asked.
  */
 export async function enqueueSync(
   queues: BridgeQueues,

@@ -5,10 +5,10 @@
  * time, and only then removed from its old one. A failed job, and a completed one that found the act not
  * permitted, is queued again in its new partition (as `jobs retry` would; it reads the platform before
  * writing, so it writes nothing twice) and ends there as it ended before or better, so a stone's sync
- * status still shows it; other completed jobs stay behind and age out. A run stopped half-way leaves each job in its old
- * partition, in its new one, or (between the two steps) in both; a second run adds nothing twice (the job
- * ID is taken) and removes the old copy, so runs converge. Running jobs cannot be moved: the bridge's
- * workers are stopped first, and a layout with active jobs is refused.
+ * status still shows it; other completed jobs stay behind and age out. A run stopped half-way leaves each
+ * job in its old partition, in its new one, or (between the two steps) in both; a second run adds nothing
+ * twice (the job ID is taken) and removes the old copy, so runs converge. Running jobs cannot be moved:
+ * the bridge's workers are stopped first, and a layout with active jobs is refused.
  */
 import { Queue, type Job, type JobsOptions } from 'bullmq';
 import { diamondOfJobId, syncQueueName, type SyncJobData, type SyncJobResult } from './job-ids.js';
@@ -61,7 +61,7 @@ export class ActiveJobsError extends Error {
 const STATES_TO_MOVE = ['waiting', 'delayed', 'prioritized', 'failed', 'completed'] as const;
 const BATCH = 500;
 
-/** Moves every waiting, delayed and prioritized sync job to its partition under `options.to`. */
+/** Moves every sync job still to run, and every failed or not-permitted one, to its partition under `to`. */
 export async function repartition(
   connection: RedisClient,
   options: RepartitionOptions,

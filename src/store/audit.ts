@@ -47,8 +47,9 @@ export function auditRetentionArg(retention: AuditRetention): string {
 
 /**
  * Lua for scripts that append audit entries: `trimAudit(stoneKey, globalKey, id, retention)` trims both
- * streams (either may be nil: a batch trims the global one once) after an append whose global entry ID is `id` (its milliseconds date the age limit, so the
- * script needs no clock), with `retention` from {@link auditRetentionArg}.
+ * streams (either may be nil: a batch trims the global one once) after an append whose global entry ID is
+ * `id` (its milliseconds date the age limit, so the script needs no clock), with `retention` from
+ * {@link auditRetentionArg}.
  */
 export const AUDIT_TRIM_LUA = `
 local function trimAuditStream(key, id, maxLen, maxAgeMs)

@@ -151,6 +151,9 @@ export function createIdentityMap(
     return members.map((member) => member.slice(member.lastIndexOf('\n') + 1));
   };
 
+  // The identifier indexes in IDENTIFIER_NAMES order, as the find script takes them.
+  const identifierIndexes = IDENTIFIER_NAMES.map((name) => keys.identifier(name));
+
   // The holders an earlier version's index names for `queries`, in order.
   const oldHolders = async (queries: readonly { name: IdentifierName; normal: string }[]) => {
     const pipeline = redis.pipeline();
@@ -173,7 +176,6 @@ export function createIdentityMap(
       const scope = org === undefined ? '' : assertSafeText(org, 'org', 128);
       return { kind: 'scoped' as const, name, normal, scope };
     });
-    const indexes = IDENTIFIER_NAMES.map((name) => keys.identifier(name));
     const args: string[] = [];
     for (const query of asked) {
       if (query.kind === 'group') continue;
@@ -185,7 +187,7 @@ export function createIdentityMap(
     const scoped = asked.filter((query) => query.kind === 'scoped');
     const legacy = scoped.length > 0 && (await legacyIndexPresent());
     const [holders, legacyHolders] = await Promise.all([
-      args.length === 0 ? [] : (runScript(redis, findScript, indexes, args) as Promise<string[]>),
+      args.length === 0 ? [] : (runScript(redis, findScript, identifierIndexes, args) as Promise<string[]>),
       legacy ? oldHolders(scoped) : [],
     ]);
     let next = 0;

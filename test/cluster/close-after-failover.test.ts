@@ -5,44 +5,20 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { giaAdapter } from '../../src/adapters/gia/index.js';
-import { tracrAdapter } from '../../src/adapters/tracr/index.js';
 import { registerMany } from '../../src/sync/register.js';
-import { startGiaSimulator } from '../../sim/gia/index.js';
-import { startTracrSimulator } from '../../sim/tracr/index.js';
-import { startRedisCluster, type TestRedisCluster } from '../support/redis-cluster.js';
-import {
-  jobCounts,
-  openBridge,
-  roughStone,
-  simulatorClients,
-  testConfig,
-  waitUntil,
-  type TestBridge,
-} from '../queue/support.js';
+import { jobCounts, roughStone, simulatorClients, waitUntil } from '../queue/support.js';
+import { startClusterWorld, type ClusterWorld } from './support.js';
 
 describe('stopping workers right after a failover', () => {
-  let cluster: TestRedisCluster;
-  let gia: Awaited<ReturnType<typeof startGiaSimulator>>;
-  let tracr: Awaited<ReturnType<typeof startTracrSimulator>>;
-  let bridge: TestBridge;
+  let world: ClusterWorld;
 
   beforeAll(async () => {
-    cluster = await startRedisCluster();
-    gia = await startGiaSimulator({ port: 0, apiKey: 'gia-key' });
-    tracr = await startTracrSimulator({ port: 0, apiKey: 'tracr-key', blockIntervalMs: 50 });
-    bridge = openBridge(
-      testConfig(cluster, { queueDefaults: { concurrency: 8, ratePerSec: 0, attempts: 100 } }),
-      [giaAdapter, tracrAdapter],
-    );
+    world = await startClusterWorld();
   }, 120_000);
-  afterAll(async () => {
-    bridge?.connection.disconnect();
-    await Promise.all([gia?.close(), tracr?.close()]);
-    await cluster?.stop();
-  }, 120_000);
+  afterAll(() => world?.close(), 120_000);
 
   it('ends within its grace time and a little more, whatever the connections to the dead master do', async () => {
+    const { cluster, gia, tracr, bridge } = world;
     await registerMany(
       bridge,
       Array.from({ length: 100 }, (_, i) => roughStone(i, 'STOP')),

@@ -5,7 +5,6 @@
  * identifiers and reconciled. Exactly once is judged by the simulators' own state. With the sync queues
  * split into partitions, their keys sit on more than one master.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { giaAdapter } from '../../src/adapters/gia/index.js';
@@ -13,9 +12,8 @@ import { tracrAdapter } from '../../src/adapters/tracr/index.js';
 import { reconcileAll } from '../../src/reconcile/execute-run.js';
 import { createReplicas } from '../../src/store/index.js';
 import { registerMany } from '../../src/sync/register.js';
-import { startGiaSimulator } from '../../sim/gia/index.js';
-import { startTracrSimulator } from '../../sim/tracr/index.js';
-import { startRedisCluster, type TestRedisCluster } from '../support/redis-cluster.js';
+import type { TestRedisCluster } from '../support/redis-cluster.js';
+import { startClusterWorld, type ClusterWorld } from './support.js';
 import {
   jobCounts,
   openBridge,
@@ -30,29 +28,17 @@ const STONES = 200;
 const PARTITIONED_STONES = 150;
 
 describe('on a Redis Cluster', () => {
+  let world: ClusterWorld;
   let cluster: TestRedisCluster;
-  let gia: Awaited<ReturnType<typeof startGiaSimulator>>;
-  let tracr: Awaited<ReturnType<typeof startTracrSimulator>>;
+  let gia: ClusterWorld['gia'];
+  let tracr: ClusterWorld['tracr'];
   let bridge: TestBridge;
 
   beforeAll(async () => {
-    cluster = await startRedisCluster();
-    gia = await startGiaSimulator({ port: 0, apiKey: 'gia-key' });
-    tracr = await startTracrSimulator({ port: 0, apiKey: 'tracr-key', blockIntervalMs: 50 });
-    bridge = openBridge(
-      testConfig(cluster, { queueDefaults: { concurrency: 8, ratePerSec: 0, attempts: 100 } }),
-      [giaAdapter, tracrAdapter],
-    );
+    world = await startClusterWorld();
+    ({ cluster, gia, tracr, bridge } = world);
   }, 120_000);
-  afterAll(async () => {
-    // Closing the bridge's connections after a failover can wait on the dead master for long: the
-    // cluster's processes are stopped whatever it does, so none outlives the suite.
-    const closing = bridge?.close();
-    const closed = await Promise.race([closing?.then(() => true), sleep(20_000).then(() => false)]);
-    if (closed === false) process.stderr.write('cluster suite: the bridge had not closed after 20 s\n');
-    await Promise.all([gia?.close(), tracr?.close()]);
-    await cluster?.stop();
-  }, 120_000);
+  afterAll(() => world?.close(), 120_000);
 
   it('spreads three sync queue partitions over more than one master, and syncs each stone once through them', async () => {
     // A fixed prefix, so which master serves each partition's slot is the same on every run.

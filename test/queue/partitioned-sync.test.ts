@@ -1,7 +1,7 @@
 /**
  * Sync with the queue split into partitions: the health watch pauses and resumes every partition of a
- * platform together (and pauses again one a lost pause left running), and jobs moved by a repartition are synced by workers started with the new count,
- * each stone written once.
+ * platform together (and pauses again one a lost pause left running), and jobs moved by a repartition are
+ * synced by workers started with the new count, each stone written once.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startInventory } from '../../examples/inventory-adapter/server.js';

@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { keepRenewed } from '../../queue/lock.js';
 import { runScript, type RedisClient, type StoreScript } from '../../store/scripts.js';
 import { ApiProblem } from '../problem.js';
 import { REPLAY_WINDOW_MS } from './signature.js';
@@ -69,16 +70,11 @@ export async function claimDelivery(options: DeliveryOptions): Promise<DeliveryL
       held === 'received' ? {} : { 'Retry-After': '5' },
     );
   }
-  const renewal = setInterval(
-    () => {
-      // A renewal lost to a Redis hiccup is not a lost lease; the next one tries again.
-      runScript(redis, settleScript, [mark], [token, 'renew', leaseMs]).catch(() => undefined);
-    },
-    Math.max(10, Math.floor(leaseMs / 3)),
+  const stopRenewing = keepRenewed(leaseMs, () =>
+    runScript(redis, settleScript, [mark], [token, 'renew', leaseMs]),
   );
-  renewal.unref();
   const settle = async (ttl: string): Promise<void> => {
-    clearInterval(renewal);
+    stopRenewing();
     await runScript(redis, settleScript, [mark], [token, ttl]);
   };
   return {
