@@ -9,9 +9,6 @@
  * cluster's rate over the single node's rate of the same round, and the figure is the median round.
  */
 import type { Cluster } from 'ioredis';
-import { giaAdapter } from '../src/adapters/gia/index.js';
-import type { AnyAdapter } from '../src/adapters/registry.js';
-import { tracrAdapter } from '../src/adapters/tracr/index.js';
 import type { BridgeConfig } from '../src/config.js';
 import { connectRedis, redisTarget } from '../src/store/connection.js';
 import { createStore, type RedisClient, type Store } from '../src/store/index.js';
@@ -21,17 +18,12 @@ import { startRedisCluster } from '../test/support/redis-cluster.js';
 import { figure, repeatedFigure, type Benchmark } from './figure.js';
 import { load, runOnce } from './reconcile.js';
 import { secondsSince, simulatorAdmin, spawnSimulator, type SpawnedSimulator } from './support.js';
-import { benchConfig, connect, lot, syncThroughBridge } from './sync.js';
+import { adapters, benchConfig, connect, lot, prefix, syncThroughBridge } from './sync.js';
 
 const stonesPerRound = Number(process.env.TRACEBRIDGE_BENCH_CLUSTER_STONES ?? 500);
 const reconcileStones = Number(process.env.TRACEBRIDGE_BENCH_CLUSTER_RECONCILE_STONES ?? 20_000);
 const rounds = 3;
 const partitions = 3;
-
-const adapters = new Map<string, AnyAdapter>([
-  [giaAdapter.name, giaAdapter],
-  [tracrAdapter.name, tracrAdapter],
-]);
 
 /** One bridge, its workers over one Redis layout. */
 interface Side {
@@ -149,7 +141,7 @@ async function stoneKeysPerMaster(cluster: Cluster): Promise<number[]> {
       do {
         const [next, keys] = await node.scan(cursor, 'MATCH', '*tb_*', 'COUNT', 1_000);
         cursor = next;
-        count += keys.filter((key) => !key.includes(':sync-') && key.startsWith('{tbbench')).length;
+        count += keys.filter((key) => key.startsWith(prefix) && !key.includes(':sync-')).length;
       } while (cursor !== '0');
       return count;
     }),

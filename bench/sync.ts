@@ -44,11 +44,13 @@ const stonesPerRound = Number(process.env.TRACEBRIDGE_BENCH_SYNC_STONES ?? 500);
 const rounds = 3;
 /** Enough for every queue's event stream to reach its cap, so "before" is BullMQ's steady state. */
 const warmUpStones = 300;
-const prefix = '{tbbench}';
+/** The key prefix the sync benches' bridges run under. */
+export const prefix = '{tbbench}';
 /** Finished jobs kept per queue: small, so the bench sees retention at work rather than its ceiling. */
 const keepCompleted = 100;
 
-const adapters = new Map<string, AnyAdapter>([
+/** The adapters the sync benches write through. */
+export const adapters = new Map<string, AnyAdapter>([
   [giaAdapter.name, giaAdapter],
   [tracrAdapter.name, tracrAdapter],
 ]);
@@ -190,7 +192,6 @@ export function benchConfig(
 }
 
 export function connect(config: BridgeConfig): Map<string, PlatformClient> {
-  const adapters = new Map([giaAdapter, tracrAdapter].map((adapter) => [adapter.name, adapter]));
   return connectClients(config, adapters, {}).clients;
 }
 
