@@ -100,7 +100,11 @@ export async function createBridge(config: BridgeConfig, options: BridgeOptions 
   const storeRedis =
     options.storeConnection ?? (options.storeWaitsForRedis ? connection : connectRedis(target, 'store'));
   if (ownStoreRedis) storeRedis.on('error', onRedisError);
-  const store = createStore(storeRedis, { prefix: `${config.prefix}:`, audit: config.audit });
+  const store = createStore(storeRedis, {
+    prefix: `${config.prefix}:`,
+    audit: config.audit,
+    shards: config.storeShards,
+  });
   const writable = [...adapters.values()]
     .filter((adapter) => adapter.capabilities.write && clients.has(adapter.name))
     .map((adapter) => adapter.name);
@@ -115,10 +119,14 @@ export async function createBridge(config: BridgeConfig, options: BridgeOptions 
     metrics,
     participants,
     store,
-    // The sync jobs of a 202 may sit on other masters than the stone: each partition's is waited on too.
+    // A 202's stones, their identifiers and their sync jobs may sit on any master: each shard's and each
+    // partition's is waited on.
     replicas: createReplicas(
       [storeRedis, connection],
-      [store.keys.members, ...syncPartitionPrefixes(config).map((prefix) => `${prefix}:sync`)],
+      [
+        ...Array.from({ length: store.keys.shards }, (_, shard) => store.keys.members(shard)),
+        ...syncPartitionPrefixes(config).map((prefix) => `${prefix}:sync`),
+      ],
     ),
     queues,
     startWorkers: (workerOptions = {}) =>

@@ -6,6 +6,7 @@
 
 import { checkOrgs, parseOrgs, type OrgEntry } from './participants/registry.js';
 import { DEFAULT_AUDIT_RETENTION, type AuditRetention } from './store/audit.js';
+import { MAX_STORE_SHARDS } from './store/keys.js';
 
 /** Queue settings for one target platform. */
 export interface PlatformQueueConfig {
@@ -96,6 +97,13 @@ export interface BridgeConfig {
    * a running deployment with `tracebridge queues repartition N`.
    */
   queuePartitions: number;
+  /**
+   * How many shards the store spreads its stones and their indexes over (`TRACEBRIDGE_STORE_SHARDS`, 1 to
+   * 1024), each with its own hash tag so a Redis Cluster spreads them over its masters. Default 1 on a
+   * single node (every key under {@link prefix}'s tag) and 256 on a cluster. Fixed when the store is
+   * first written: a bridge started with another count refuses to write.
+   */
+  storeShards: number;
   /** How often each change feed is pulled, in milliseconds. */
   feedIntervalMs: number;
   /** Rows a bulk import registers per batch and progress commit (`TRACEBRIDGE_IMPORT_BATCH_SIZE`). Default 200. */
@@ -129,6 +137,9 @@ export class ConfigError extends Error {
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
+
+/** The store's shards on a cluster unless `TRACEBRIDGE_STORE_SHARDS` says otherwise: even over any master count. */
+export const CLUSTER_STORE_SHARDS = 256;
 
 /** Most partitions a platform's sync queue may have (`TRACEBRIDGE_QUEUE_PARTITIONS`). */
 export const MAX_QUEUE_PARTITIONS = 256;
@@ -194,9 +205,21 @@ export function loadConfig(options: ConfigOptions = {}, env: Env = process.env):
       queuePartitions,
       `a whole number from 1 to ${MAX_QUEUE_PARTITIONS}`,
     );
+  const cluster = redisClusterNodes !== undefined && redisClusterNodes.length > 0;
+  const storeShards =
+    options.storeShards ??
+    read.int('TRACEBRIDGE_STORE_SHARDS', 1, MAX_STORE_SHARDS) ??
+    (cluster ? CLUSTER_STORE_SHARDS : 1);
+  if (!Number.isSafeInteger(storeShards) || storeShards < 1 || storeShards > MAX_STORE_SHARDS)
+    throw new ConfigError(
+      'TRACEBRIDGE_STORE_SHARDS',
+      storeShards,
+      `a whole number from 1 to ${MAX_STORE_SHARDS}`,
+    );
   return {
     redisUrl,
-    redisClusterNodes: redisClusterNodes?.length ? redisClusterNodes : undefined,
+    redisClusterNodes: cluster ? redisClusterNodes : undefined,
+    storeShards,
     prefix,
     port: options.port ?? read.int('PORT', 0, 65535) ?? 8080,
     adapterOptions: options.adapterOptions ?? {},

@@ -5,33 +5,23 @@
  * and a job ID names one job, however often the same change is enqueued. This file is the one place
  * that chooses.
  */
+import { fnv1a, spreadTag } from '../store/index.js';
 
-/**
- * The partition of the stone `diamondId` among `partitions`: FNV-1a (32-bit) over the ID's UTF-16 code
- * units, mod the count. FNV is stable across processes and Node versions, cheap, and spreads IDs that
- * differ only in their last characters, which bridge IDs minted in a row do.
- */
+/** The partition of the stone `diamondId` among `partitions`: {@link fnv1a} of the ID, mod the count. */
 export function partitionOf(diamondId: string, partitions: number): number {
-  if (partitions <= 1) return 0;
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < diamondId.length; i++) {
-    hash ^= diamondId.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash % partitions;
+  return partitions <= 1 ? 0 : fnv1a(diamondId) % partitions;
 }
 
 /**
  * The BullMQ prefix of partition `partition` of `partitions`. With one partition it is the bridge's own
  * prefix, unchanged, so a deployment that never set partitions keeps its queues where they are. With more,
- * the partition's number goes inside the hash tag (`{tracebridge}` -> `{tracebridge-p3}`, anything after
- * the tag kept): Redis Cluster hashes only the tag, so each partition gets a slot of its own, while all of
- * one partition's keys (which BullMQ's scripts touch together) still share one. The number does not depend
- * on the count, so `-p0` of 3 partitions is `-p0` of 2: repartitioning moves only the jobs whose partition
- * changes.
+ * the hash tag is the partition's own (`{tracebridge}` -> `{tracebridge-p3.12}`, store/spread.ts: each
+ * partition's tag falls in its own share of the slot range, so the partitions spread evenly over the
+ * masters), anything after the tag kept. All of one partition's keys (which BullMQ's scripts touch
+ * together) still share one slot.
  */
 export function partitionPrefix(prefix: string, partition: number, partitions: number): string {
   if (partitions <= 1) return prefix;
   const close = prefix.indexOf('}');
-  return `${prefix.slice(0, close)}-p${partition}${prefix.slice(close)}`;
+  return `{${spreadTag(prefix.slice(1, close), 'p', partition, partitions)}${prefix.slice(close)}`;
 }

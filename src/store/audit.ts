@@ -1,11 +1,12 @@
 import type { ChainableCommander } from 'ioredis';
 import { CorruptEntryError } from './errors.js';
 import { assertDiamondId, type StoreKeys } from './keys.js';
-import type { RedisClient } from './scripts.js';
+import { appendAuditScript, runScript, type RedisClient } from './scripts.js';
 
 /**
  * The audit log: every change the store makes is appended, in the same atomic step as the change, to one
- * stream per stone and to one global stream. Both are trimmed as they are written, by length and by age
+ * stream per stone and to one stream per shard of stones (store/keys.ts); an entry about no stone goes to
+ * the bridge's own stream. Both are trimmed as they are written, by length and by age
  * ({@link AuditRetention}), so under `maxmemory-policy noeviction` the log can never fill Redis and
  * refuse the writes of the stones themselves. Trimming is approximate (`MAXLEN ~`, `MINID ~`): Redis
  * drops whole listpack nodes cheaply, so a stream keeps at least what was asked and at most one node
@@ -45,29 +46,7 @@ export function auditRetentionArg(retention: AuditRetention): string {
   return `${retention.maxLen} ${retention.stoneMaxLen} ${retention.maxAgeMs}`;
 }
 
-/**
- * Lua for scripts that append audit entries: `trimAudit(stoneKey, globalKey, id, retention)` trims both
- * streams (either may be nil: a batch trims the global one once) after an append whose global entry ID is
- * `id` (its milliseconds date the age limit, so the script needs no clock), with `retention` from
- * {@link auditRetentionArg}.
- */
-export const AUDIT_TRIM_LUA = `
-local function trimAuditStream(key, id, maxLen, maxAgeMs)
-  if maxLen > 0 then redis.call('XTRIM', key, 'MAXLEN', '~', maxLen) end
-  local ms = tonumber(string.match(id, '^(%d+)'))
-  if maxAgeMs > 0 and ms and ms > maxAgeMs then
-    redis.call('XTRIM', key, 'MINID', '~', string.format('%.0f', ms - maxAgeMs))
-  end
-end
-local function trimAudit(stoneKey, globalKey, id, retention)
-  local maxLen, stoneMaxLen, maxAgeMs = string.match(retention or '', '^(%d+) (%d+) (%d+)$')
-  if not maxLen then return end
-  if globalKey then trimAuditStream(globalKey, id, tonumber(maxLen), tonumber(maxAgeMs)) end
-  if stoneKey then trimAuditStream(stoneKey, id, tonumber(stoneMaxLen), tonumber(maxAgeMs)) end
-end
-`;
-
-/** Queues the trims of {@link AUDIT_TRIM_LUA} on a MULTI that appended to `key` at `nowMs`. */
+/** Queues the trims of `AUDIT_TRIM_LUA` (audit-lua.ts) on a MULTI that appended to `key` at `nowMs`. */
 export function trimAuditInMulti(
   multi: ChainableCommander,
   key: string,
@@ -108,26 +87,88 @@ export interface RecentOptions {
   before?: string;
 }
 
-/** Reads the audit log. Appending happens only inside the store's scripts. */
+/** An entry to append with {@link AuditLog.append}. */
+export interface NewAuditEntry {
+  at: string;
+  actor: string;
+  action: string;
+  /** The stone the entry concerns; without one it goes to the bridge's own stream. */
+  diamondId?: string;
+  platform?: string;
+  detail?: Record<string, unknown>;
+}
+
+/**
+ * Reads the audit log. Changes to stones append inside the store's scripts, in the same step as the
+ * change; {@link AuditLog.append} is for entries that record something other than a stored change.
+ */
 export interface AuditLog {
   /** How much of the log is kept; every append trims by it. */
   readonly retention: AuditRetention;
+  /** Appends entries: each stone's to its own stream and its shard's, the others to the bridge's. */
+  append(entries: readonly NewAuditEntry[]): Promise<void>;
   /** Every change to one stone, oldest first. */
   history(id: string): Promise<AuditEntry[]>;
-  /** The latest changes across all stones, newest first. */
+  /**
+   * The latest changes across all stones, newest first: every shard's stream read back from `before` and
+   * merged by entry ID (each shard's clock dates its IDs, so across masters the order is as close as their
+   * clocks).
+   */
   recent(options?: RecentOptions): Promise<AuditEntry[]>;
 }
 
 const ENTRY_ID = /^\d+-\d+$/;
 
-/** The audit log reader over `keys`. */
+/** The audit log over `keys`; `trim` is the retention as the scripts take it (see createStore). */
 export function createAuditLog(
   redis: RedisClient,
   keys: StoreKeys,
   retention: AuditRetention = DEFAULT_AUDIT_RETENTION,
+  trim = auditRetentionArg(retention),
 ): AuditLog {
+  // The bridge's own stream first, then each shard's; with one shard they are one stream.
+  const streams = [
+    ...new Set([keys.auditLog, ...Array.from({ length: keys.shards }, (_, shard) => keys.shardAudit(shard))]),
+  ];
   return {
     retention,
+    async append(entries) {
+      const fieldsOf = ({ at, actor, action, diamondId, platform, detail }: NewAuditEntry) => [
+        'at',
+        at,
+        'actor',
+        actor,
+        'action',
+        action,
+        'diamondId',
+        diamondId ?? '',
+        ...(platform === undefined ? [] : ['platform', platform]),
+        ...(detail === undefined ? [] : ['detail', JSON.stringify(detail)]),
+      ];
+      const loose = entries.filter(({ diamondId }) => diamondId === undefined);
+      await Promise.all([
+        ...entries.flatMap(({ diamondId, ...entry }) =>
+          diamondId === undefined
+            ? []
+            : [
+                runScript(
+                  redis,
+                  appendAuditScript,
+                  [keys.shardAudit(keys.shardOf(diamondId)), keys.stoneAudit(diamondId)],
+                  [trim, ...fieldsOf({ ...entry, diamondId })],
+                ),
+              ],
+        ),
+        loose.length === 0
+          ? undefined
+          : (async () => {
+              const multi = redis.multi();
+              for (const entry of loose) multi.xadd(keys.auditLog, '*', ...fieldsOf(entry));
+              trimAuditInMulti(multi, keys.auditLog, retention.maxLen, retention, Date.now());
+              for (const [error] of (await multi.exec()) ?? []) if (error) throw error;
+            })(),
+      ]);
+    },
     async history(id) {
       const key = keys.stoneAudit(assertDiamondId(id));
       const entries = await redis.xrange(key, '-', '+');
@@ -142,10 +183,26 @@ export function createAuditLog(
         );
       }
       const end = before === undefined ? '+' : `(${before}`;
-      const entries = await redis.xrevrange(keys.auditLog, end, '-', 'COUNT', count);
-      return entries.map(([entryId, fields]) => parseEntry(keys.auditLog, entryId, fields));
+      const read = await Promise.all(
+        streams.map(async (key) =>
+          (await redis.xrevrange(key, end, '-', 'COUNT', count)).map(([entryId, fields]) =>
+            parseEntry(key, entryId, fields),
+          ),
+        ),
+      );
+      return read
+        .flat()
+        .sort((a, b) => compareEntryIds(b.entryId, a.entryId))
+        .slice(0, count);
     },
   };
+}
+
+// Stream entry IDs in order: milliseconds, then sequence.
+function compareEntryIds(a: string, b: string): number {
+  const [aMs, aSeq] = a.split('-').map(Number) as [number, number];
+  const [bMs, bSeq] = b.split('-').map(Number) as [number, number];
+  return aMs - bMs || aSeq - bSeq;
 }
 
 function parseEntry(key: string, entryId: string, fields: string[]): AuditEntry {

@@ -4,10 +4,12 @@ import { parseJson } from './audit.js';
 import { newDiamondId } from './diamond-id.js';
 import {
   CorruptEntryError,
+  FencedWriteError,
   IdentifierConflictError,
   StoreInputError,
   VersionConflictError,
 } from './errors.js';
+import { ClaimBusyError, createIdentifierIndex, type IndexEntry, type Release } from './identifier-index.js';
 import {
   assertDiamondId,
   assertPlatformName,
@@ -15,14 +17,21 @@ import {
   IDENTIFIER_NAMES,
   MAX_CURSOR_LENGTH,
   normaliseIdentifier,
-  ORG_SCOPED_NAMES,
   type IdentifierName,
   type StoreKeys,
 } from './keys.js';
 import { isOrgScopedIdentifier } from '../mapping/identifiers.js';
-import { assertFenceHeld, fenceKey, type Fence } from './fence.js';
+import { fenceKey, type Fence } from './fence.js';
 import type { LegacyIndexPresent } from './legacy-index.js';
-import { runScript, saveScript, type RedisClient } from './scripts.js';
+import {
+  clearIndexIntentsScript,
+  identifierKind,
+  perShard,
+  pipelined,
+  runScript,
+  saveScript,
+  type RedisClient,
+} from './scripts.js';
 
 /** A canonical record as stored, with what the store keeps beside it. */
 export interface StoredDiamond {
@@ -129,6 +138,11 @@ export interface Diamonds {
   ids(options?: { pageSize?: number }): AsyncGenerator<string, void, undefined>;
   /** How many stones are stored. */
   count(): Promise<number>;
+  /**
+   * Finishes the index releases saves recorded before `before` (epoch ms) and did not get to (a crash
+   * between a save and its release), up to `count` (default 500) stones. Answers how many it finished.
+   */
+  finishReleases(options: { before: number; count?: number }): Promise<number>;
 }
 
 /** The records part of the store over `keys`. */
@@ -141,6 +155,32 @@ export function createDiamonds(
   const readEntry = (id: string, fields: Record<string, string>): StoredDiamond | null =>
     Object.keys(fields).length === 0 ? null : parseStored(keys.diamond(id), fields);
 
+  const index = createIdentifierIndex(redis, keys);
+  const shards = Array.from({ length: keys.shards }, (_, shard) => shard);
+
+  // The shard count a store was first written with is kept beside it: a process started with another
+  // would put stones where the others never look, so it refuses to write. A store written before shards
+  // existed has its stones under the base tag, as one shard.
+  let layoutChecked: Promise<void> | undefined;
+  const checkLayout = () =>
+    (layoutChecked ??= (async () => {
+      const unsharded = keys.shards > 1 && (await redis.exists(`${keys.prefix}diamonds`)) > 0;
+      await redis.hsetnx(keys.layout, 'shards', unsharded ? 1 : keys.shards);
+      const stored = Number(await redis.hget(keys.layout, 'shards'));
+      if (stored !== keys.shards)
+        throw new StoreInputError(
+          'store shards',
+          keys.shards,
+          `${stored}, the count this store was first written with (TRACEBRIDGE_STORE_SHARDS)`,
+        );
+    })().catch((error: unknown) => {
+      layoutChecked = undefined;
+      throw error;
+    }));
+
+  // A batch is saved a shard at a time, side by side, each shard's stones all or nothing. A shard whose
+  // stones changed since they were read (or whose value another save of the same stone held) is read and
+  // saved again; the others keep what they stored.
   const saveMany = async (
     changes: readonly DiamondChange[],
     options: SaveManyOptions,
@@ -151,54 +191,159 @@ export function createDiamonds(
       if (seen.has(id)) throw new StoreInputError('batch', id, 'each diamond at most once per batch');
       seen.add(id);
     }
+    if (options.fence && new Set(prepared.map(({ id }) => keys.shardOf(id))).size > 1)
+      throw new StoreInputError('fence', options.fence.key, 'a fenced save of stones in one shard');
+    if (options.fence && prepared[0]) fenceKey(options.fence, keys.shardPrefix(keys.shardOf(prepared[0].id)));
+    // Everything is checked before the first claim, so a refusal leaves nothing behind.
+    const base = saveArgs(options, auditTrim);
+    await checkLayout();
     await checkLegacyIdentifiers(prepared);
-    const cursor = options.advanceCursor;
-    const intent = options.syncIntent;
-    const args: (string | number)[] = [
-      new Date().toISOString(),
-      assertSafeText(options.actor, 'actor'),
-      assertSafeText(options.action, 'action', 64),
-      options.platform === undefined ? '' : assertPlatformName(options.platform),
-      auditTrim,
-      cursor ? assertPlatformName(cursor.adapter, 'adapter') : '',
-      cursor ? assertSafeText(cursor.cursor, `${cursor.adapter} cursor`, MAX_CURSOR_LENGTH) : '',
-      prepared.length,
-      intent === undefined ? '' : '1',
-      intent?.except === undefined ? '' : assertPlatformName(intent.except, 'syncIntent.except'),
-      Date.now(),
-      options.fence === undefined ? '' : options.fence.holder,
-    ];
-    const scriptKeys = [
-      keys.members,
-      keys.auditLog,
-      keys.cursors,
-      ...IDENTIFIER_NAMES.map((name) => keys.identifier(name)),
-      ...ORG_SCOPED_NAMES.map((name) => keys.legacyIdentifier(name)),
-    ];
-    for (const stone of prepared) {
-      scriptKeys.push(keys.diamond(stone.id), keys.stoneAudit(stone.id));
-      args.push(...stone.args);
+    const results: (SaveResult | undefined)[] = prepared.map(() => undefined);
+    for (let attempt = 1; ; attempt++) {
+      const open = prepared.flatMap((stone, i) => (results[i] === undefined ? [{ stone, i }] : []));
+      if (open.length === 0) break;
+      if (attempt > SAVE_ATTEMPTS) {
+        const { id } = open[0]!.stone;
+        const version = Number((await redis.hget(keys.diamond(id), 'version')) ?? 0);
+        throw new VersionConflictError(id, version, version);
+      }
+      if (attempt > 1) await sleep(attempt * 20 + Math.random() * 20);
+      try {
+        const saved = await saveOnce(
+          open.map(({ stone }) => stone),
+          base,
+          options.fence,
+        );
+        saved.forEach((result, k) => {
+          results[open[k]!.i] = result;
+        });
+      } catch (error) {
+        if (!(error instanceof ClaimBusyError)) throw error;
+      }
     }
-    scriptKeys.push(keys.syncIntents);
-    if (options.fence) scriptKeys.push(fenceKey(options.fence, keys.prefix));
+    const cursor = options.advanceCursor;
+    // The cursor moves only once every stone it covers is stored: a crash before re-reads the page.
+    if (cursor) await setCursor(redis, keys, cursor.adapter, cursor.cursor);
+    return results as SaveResult[];
+  };
+
+  // One pass: read what is stored, claim the values the stones newly hold, save each shard's stones, then
+  // release what the saves dropped. Answers undefined for a stone whose shard must be saved again.
+  const saveOnce = async (
+    prepared: readonly PreparedChange[],
+    base: readonly (string | number)[],
+    fence: Fence | undefined,
+  ): Promise<(SaveResult | undefined)[]> => {
+    const stored = await peek(prepared);
+    const claims = prepared.flatMap((stone, i) =>
+      stone.hash === stored[i]!.hash
+        ? []
+        : newEntries(stone, stored[i]!.idents).map((entry) => ({ ...entry, i })),
+    );
+    const tokens = await index.claim(claims);
+    const tokensOf = prepared.map(() => IDENTIFIER_NAMES.map(() => ''));
+    claims.forEach(({ i, name }, k) => {
+      tokensOf[i]![IDENTIFIER_NAMES.indexOf(name)] = tokens[k]!;
+    });
+    const replies = await perShard(
+      prepared.map((stone, i) => ({ stone, seen: stored[i]!.hash, tokens: tokensOf[i]! })),
+      ({ stone }) => keys.shardOf(stone.id),
+      (group, shard) => saveShard(group, shard, base, fence),
+    );
+    // A shard refused stored nothing: its claims go back before anything is thrown or tried again.
+    await index.release(
+      claims.flatMap((entry, k) =>
+        replies[entry.i]!.kind === 'saved' ? [] : [{ ...entry, token: tokens[k]! }],
+      ),
+    );
+    const failed = replies.find((reply) => reply.kind === 'failed');
+    if (failed?.kind === 'failed') throw failed.error;
+    await releaseDropped(
+      prepared.flatMap((stone, i) => {
+        const reply = replies[i]!;
+        return reply.kind === 'saved' && reply.intent !== '' ? [{ id: stone.id, intent: reply.intent }] : [];
+      }),
+    );
+    return replies.map((reply, i) =>
+      reply.kind === 'saved'
+        ? { id: prepared[i]!.id, hash: prepared[i]!.hash, outcome: reply.outcome, version: reply.version }
+        : undefined,
+    );
+  };
+
+  // Each stone's stored hash and identifiers, '' for none.
+  const peek = (prepared: readonly PreparedChange[]) =>
+    perShard(
+      prepared,
+      (stone) => keys.shardOf(stone.id),
+      async (group) =>
+        (
+          await pipelined(redis, group, (pipeline, stone) =>
+            pipeline.hmget(keys.diamond(stone.id), 'hash', ...IDENT_FIELDS),
+          )
+        ).map((reply) => {
+          const [hash, ...idents] = (reply as (string | null)[]).map((field) => field ?? '');
+          return { hash: hash!, idents };
+        }),
+    );
+
+  const saveShard = async (
+    group: readonly { stone: PreparedChange; seen: string; tokens: readonly string[] }[],
+    shard: number,
+    base: readonly (string | number)[],
+    fence: Fence | undefined,
+  ): Promise<ShardReply[]> => {
+    const scriptKeys = [
+      keys.members(shard),
+      keys.shardAudit(shard),
+      keys.syncIntents(shard),
+      keys.indexIntents(shard),
+    ];
+    const args: (string | number)[] = [...base, group.length];
+    for (const { stone, seen, tokens } of group) {
+      scriptKeys.push(keys.diamond(stone.id), keys.stoneAudit(stone.id));
+      args.push(stone.id, stone.expectedVersion, seen, stone.hash, stone.json, stone.detail);
+      stone.indexed.forEach((value, j) => args.push(value, tokens[j]!));
+      args.push(stone.sources.length / 2, ...stone.sources);
+    }
+    if (fence) scriptKeys.push(fenceKey(fence, keys.shardPrefix(shard)));
     const reply = (await runScript(redis, saveScript, scriptKeys, args)) as (string | number)[];
-    assertFenceHeld(reply, prepared[0]?.id ?? '', options.fence);
     const [status, ...rest] = reply;
+    const each = (answer: ShardReply) => group.map(() => answer);
+    if (status === 'fenced')
+      return each({ kind: 'failed', error: new FencedWriteError(group[0]!.stone.id, fence!) });
     if (status === 'version') {
       const [id, expected, actual] = rest.map(String) as [string, string, string];
-      throw new VersionConflictError(id, Number(expected), Number(actual));
+      return each({ kind: 'failed', error: new VersionConflictError(id, Number(expected), Number(actual)) });
     }
-    if (status === 'identifier') {
-      const [name, value, owner, id] = rest.map(String) as [string, string, string, string];
-      // An organisation's identifier is indexed with the organisation after it; the conflict tells the value.
-      throw new IdentifierConflictError(name, value.split('\n')[0]!, owner, id);
-    }
-    return prepared.map(({ id, hash }, i) => ({
-      id,
-      hash,
-      outcome: rest[2 * i] as SaveResult['outcome'],
-      version: Number(rest[2 * i + 1]),
+    if (status !== 'ok') return each({ kind: 'again' });
+    return group.map((_, k) => ({
+      kind: 'saved',
+      outcome: rest[3 * k] as SaveResult['outcome'],
+      version: Number(rest[3 * k + 1]),
+      intent: String(rest[3 * k + 2]),
     }));
+  };
+
+  // Releases what saves dropped, then clears each stone's intent while it is still the one released.
+  const releaseDropped = async (owed: readonly { id: string; intent: string }[]): Promise<void> => {
+    if (owed.length === 0) return;
+    await index.release(
+      owed.flatMap(({ id, intent }) => (intent === '' ? [] : parseReleases(keys, id, intent))),
+    );
+    await perShard(
+      owed,
+      ({ id }) => keys.shardOf(id),
+      async (group, shard) => {
+        await runScript(
+          redis,
+          clearIndexIntentsScript,
+          [keys.indexIntents(shard), ...group.map(({ id }) => keys.diamond(id))],
+          group.flatMap(({ id, intent }) => [id, intent]),
+        );
+        return group;
+      },
+    );
   };
 
   // Entries of the index written before identifiers were kept per organisation name one holder for every
@@ -223,14 +368,20 @@ export function createDiamonds(
     }
   };
 
+  // Stones are listed a shard at a time, by ID within each: the last ID given names its shard too.
   const list = async ({
     cursor = null,
     count = 500,
   }: { cursor?: string | null; count?: number } = {}): Promise<IdPage> => {
     if (!Number.isInteger(count) || count < 1)
       throw new RangeError(`list count ${count} must be a positive integer`);
-    const from = cursor === null ? '-' : `(${assertDiamondId(cursor)}`;
-    const ids = await redis.zrangebylex(keys.members, from, '+', 'LIMIT', 0, count);
+    const ids: string[] = [];
+    let shard = cursor === null ? 0 : keys.shardOf(assertDiamondId(cursor));
+    let from = cursor === null ? '-' : `(${cursor}`;
+    while (ids.length < count && shard < keys.shards) {
+      ids.push(...(await redis.zrangebylex(keys.members(shard), from, '+', 'LIMIT', 0, count - ids.length)));
+      if (ids.length < count) [shard, from] = [shard + 1, '-'];
+    }
     return { ids, cursor: ids.length < count ? null : (ids.at(-1) ?? null) };
   };
 
@@ -239,15 +390,12 @@ export function createDiamonds(
       return readEntry(id, await redis.hgetall(keys.diamond(id)));
     },
     async getMany(ids) {
-      if (ids.length === 0) return [];
-      const pipeline = redis.pipeline();
-      for (const id of ids) pipeline.hgetall(keys.diamond(id));
-      const replies = (await pipeline.exec()) ?? [];
-      return ids.map((id, i) => {
-        const [error, fields] = replies[i] ?? [new Error('no reply'), null];
-        if (error) throw error;
-        return readEntry(id, fields as Record<string, string>);
-      });
+      const replies = await perShard(
+        ids,
+        (id) => keys.shardOf(id),
+        (group) => pipelined(redis, group, (pipeline, id) => pipeline.hgetall(keys.diamond(id))),
+      );
+      return ids.map((id, i) => readEntry(id, replies[i] as Record<string, string>));
     },
     async save(record, { expectedVersion, detail, ...context }) {
       const change: DiamondChange = { record };
@@ -267,10 +415,101 @@ export function createDiamonds(
       } while (cursor !== null);
     },
     async count() {
-      return redis.zcard(keys.members);
+      const counts = await Promise.all(shards.map((shard) => redis.zcard(keys.members(shard))));
+      return counts.reduce((sum, each) => sum + each, 0);
+    },
+    async finishReleases({ before, count = 500 }) {
+      const ids: string[] = [];
+      for (const shard of shards) {
+        if (ids.length >= count) break;
+        ids.push(
+          ...(await redis.zrangebyscore(
+            keys.indexIntents(shard),
+            '-inf',
+            before,
+            'LIMIT',
+            0,
+            count - ids.length,
+          )),
+        );
+      }
+      const intents = await perShard(
+        ids,
+        (id) => keys.shardOf(id),
+        (group) => pipelined(redis, group, (pipeline, id) => pipeline.hget(keys.diamond(id), 'indexIntent')),
+      );
+      // A stone listed without an intent is a leftover: clearing it with none drops it from the set.
+      await releaseDropped(ids.map((id, i) => ({ id, intent: (intents[i] as string | null) ?? '' })));
+      return ids.length;
     },
   };
 }
+
+// How many times a batch is read and saved again when its stones change under it before it gives up.
+const SAVE_ATTEMPTS = 5;
+
+const IDENT_FIELDS = IDENTIFIER_NAMES.map((name) => `ident:${name}`);
+
+/** What one shard's save did for one stone: saved, to be read and saved again, or refused. */
+type ShardReply =
+  | { kind: 'saved'; outcome: SaveResult['outcome']; version: number; intent: string }
+  | { kind: 'again' }
+  | { kind: 'failed'; error: Error };
+
+// The arguments every shard's save shares, before its count of stones.
+function saveArgs(options: SaveManyOptions, auditTrim: string): (string | number)[] {
+  const intent = options.syncIntent;
+  return [
+    new Date().toISOString(),
+    assertSafeText(options.actor, 'actor'),
+    assertSafeText(options.action, 'action', 64),
+    options.platform === undefined ? '' : assertPlatformName(options.platform),
+    auditTrim,
+    intent === undefined ? '' : '1',
+    intent?.except === undefined ? '' : assertPlatformName(intent.except, 'syncIntent.except'),
+    Date.now(),
+    options.fence === undefined ? '' : options.fence.holder,
+  ];
+}
+
+// The values a stone is to hold that its stored record does not (`stored`, in IDENTIFIER_NAMES order),
+// each as the index entry to claim. A stone that passed to another organisation keeps its reference.
+function newEntries(stone: PreparedChange, stored: readonly string[]): IndexEntry[] {
+  return IDENTIFIER_NAMES.flatMap((name, j): IndexEntry[] => {
+    const field = stone.indexed[j]!;
+    const old = stored[j]!;
+    if (field === '' || field === old) return [];
+    const value = field.split('\n')[0]!;
+    const kind = identifierKind(name);
+    const kept = kind === 's' && old !== '' && old.split('\n')[0] === value;
+    return [{ name, kind: kept ? 'k' : kind, field, value, id: stone.id }];
+  });
+}
+
+// The releases an index intent (the save script's JSON list of [name, kind, field, token]) owes.
+export function parseReleases(keys: StoreKeys, id: string, intent: string): Release[] {
+  const owed = parseJson(`${keys.diamond(id)} indexIntent`, intent);
+  if (!Array.isArray(owed)) throw new CorruptEntryError(keys.diamond(id), 'indexIntent is not a list');
+  return owed.map((entry: unknown) => {
+    const [name, kind, field, token] = entry as [IdentifierName, Release['kind'], string, string];
+    return { name, kind, field, value: field.split('\n')[0]!, id, token };
+  });
+}
+
+async function setCursor(
+  redis: RedisClient,
+  keys: StoreKeys,
+  adapter: string,
+  cursor: string,
+): Promise<void> {
+  await redis.hset(
+    keys.cursors,
+    assertPlatformName(adapter, 'adapter'),
+    assertSafeText(cursor, `${adapter} cursor`, MAX_CURSOR_LENGTH),
+  );
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface PreparedChange {
   id: string;
@@ -279,7 +518,13 @@ interface PreparedChange {
   hash: string;
   /** Its identifiers unique within an organisation, normalised, without the organisation. */
   scoped: { name: IdentifierName; value: string }[];
-  args: (string | number)[];
+  expectedVersion: number | '';
+  json: string;
+  detail: string;
+  /** Per identifier name, as indexed: '' when absent; `<value>\n<owner.org>` for an organisation's. */
+  indexed: string[];
+  /** (platform, source JSON) pairs. */
+  sources: string[];
 }
 
 /** The `owner.org` of stored stone `id`, '' when it has none (or is not stored). */
@@ -325,16 +570,11 @@ function prepare({ record, expectedVersion, detail }: DiamondChange): PreparedCh
     org,
     hash,
     scoped,
-    args: [
-      id,
-      expectedVersion ?? '',
-      hash,
-      json,
-      detail === undefined ? '' : canonicalJson(detail),
-      ...indexed,
-      sourceArgs.length / 2,
-      ...sourceArgs,
-    ],
+    expectedVersion: expectedVersion ?? '',
+    json,
+    detail: detail === undefined ? '' : canonicalJson(detail),
+    indexed,
+    sources: sourceArgs,
   };
 }
 

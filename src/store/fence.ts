@@ -8,7 +8,7 @@ import { FencedWriteError, StoreInputError } from './errors.js';
 
 /** The lease a write is made under. */
 export interface Fence {
-  /** The lease's Redis key; it shares the store's hash tag (the same Redis Cluster slot). */
+  /** The lease's Redis key; it shares the stone's shard tag (the same Redis Cluster slot). */
   readonly key: string;
   /** The value the holder set on the key, its fencing token included. */
   readonly holder: string;
@@ -24,7 +24,7 @@ local function fenceHolds(key, holder)
 end
 `;
 
-/** The fence's key, checked to lie under the store's prefix (so a script never spans two slots). */
+/** The fence's key, checked to lie under the stone's shard prefix (so a script never spans two slots). */
 export function fenceKey(fence: Fence, prefix: string): string {
   if (!fence.key.startsWith(prefix))
     throw new StoreInputError('fence key', fence.key, `a lease key under the store's prefix ${prefix}`);

@@ -2,7 +2,7 @@ import { canonicalJson } from '../mapping/content-hash.js';
 import { groupIdentifierNames, isGroupIdentifier, isOrgScopedIdentifier } from '../mapping/identifiers.js';
 import type { PlatformSource } from '../types/diamond.js';
 import { ownerOrg } from './diamonds.js';
-import { IdentityConflictError, StoreInputError, UnknownDiamondError } from './errors.js';
+import { FencedWriteError, IdentityConflictError, StoreInputError, UnknownDiamondError } from './errors.js';
 import {
   assertDiamondId,
   assertSafeText,
@@ -13,7 +13,8 @@ import {
 } from './keys.js';
 import { assertFenceHeld, fenceKey, type Fence } from './fence.js';
 import type { LegacyIndexPresent } from './legacy-index.js';
-import { findScript, linkScript, runScript, type RedisClient } from './scripts.js';
+import { createIdentifierIndex, type Lookup } from './identifier-index.js';
+import { claimRefScript, linkScript, pipelined, runScript, type RedisClient } from './scripts.js';
 
 /** Who links and why, for the audit log. */
 export interface LinkOptions {
@@ -95,6 +96,10 @@ export function createIdentityMap(
   legacyIndexPresent: LegacyIndexPresent,
   auditTrim = '',
 ): IdentityMap {
+  const index = createIdentifierIndex(redis, keys);
+
+  // The ref is claimed in its shard first, for good; then the stone's side is written in the stone's. A
+  // stone is never deleted, so one found here is still there when its side is written.
   const linkAs = async (
     id: string,
     platform: string,
@@ -104,21 +109,33 @@ export function createIdentityMap(
     actor: string,
     fence: Fence | undefined,
   ): Promise<LinkOutcome> => {
+    assertSafeText(ref, `${platform} ref`, 128);
+    if ((await redis.exists(keys.diamond(assertDiamondId(id)))) === 0) throw new UnknownDiamondError(id);
+    const leaseKey = fence === undefined ? undefined : fenceKey(fence, keys.shardPrefix(keys.shardOf(id)));
+    // A lease already lost claims nothing; one lost after this is refused by the stone's side, and the
+    // ref it claimed is still the stone's on that platform.
+    if (fence && (await redis.get(leaseKey!)) !== fence.holder) throw new FencedWriteError(id, fence);
+    const claim = (await runScript(
+      redis,
+      claimRefScript,
+      [keys.platformRefs(platform, ref)],
+      [ref, id],
+    )) as string[];
+    if (claim[0] === 'identity') throw new IdentityConflictError(platform, ref, String(claim[1]), id);
     const reply = (await runScript(
       redis,
       linkScript,
       [
         keys.diamond(id),
-        keys.platformRefs(platform),
         keys.stoneRefs(id),
-        keys.auditLog,
+        keys.shardAudit(keys.shardOf(id)),
         keys.stoneAudit(id),
-        ...(fence === undefined ? [] : [fenceKey(fence, keys.prefix)]),
+        ...(leaseKey === undefined ? [] : [leaseKey]),
       ],
       [
         id,
         platform,
-        assertSafeText(ref, `${platform} ref`, 128),
+        ref,
         new Date().toISOString(),
         assertSafeText(actor, 'actor'),
         assertSafeText(action, 'action', 64),
@@ -129,7 +146,6 @@ export function createIdentityMap(
     )) as string[];
     assertFenceHeld(reply, id, fence);
     if (reply[0] === 'unknown') throw new UnknownDiamondError(id);
-    if (reply[0] === 'identity') throw new IdentityConflictError(platform, ref, String(reply[1]), id);
     return reply[1] as LinkOutcome;
   };
 
@@ -139,32 +155,13 @@ export function createIdentityMap(
     }
   };
 
-  // The members of an organisation's identifier index that start with `prefix`, as bridge IDs.
-  const scopedHolders = async (name: IdentifierName, prefix: string, count: number) => {
-    const members = await redis.zrangebylex(
-      keys.identifier(name),
-      ...startingWith(prefix),
-      'LIMIT',
-      0,
-      count,
-    );
-    return members.map((member) => member.slice(member.lastIndexOf('\n') + 1));
-  };
-
-  // The identifier indexes in IDENTIFIER_NAMES order, as the find script takes them.
-  const identifierIndexes = IDENTIFIER_NAMES.map((name) => keys.identifier(name));
-
   // The holders an earlier version's index names for `queries`, in order.
-  const oldHolders = async (queries: readonly { name: IdentifierName; normal: string }[]) => {
-    const pipeline = redis.pipeline();
-    for (const query of queries) pipeline.hget(keys.legacyIdentifier(query.name), query.normal);
-    return ((await pipeline.exec()) ?? []).map(([error, holder]) => {
-      if (error) throw error;
-      return holder as string | null;
-    });
-  };
+  const oldHolders = async (queries: readonly { name: IdentifierName; normal: string }[]) =>
+    (await pipelined(redis, queries, (pipeline, query) =>
+      pipeline.hget(keys.legacyIdentifier(query.name), query.normal),
+    )) as (string | null)[];
 
-  // Every query is answered by one script call (a group identifier asks nothing); while an earlier
+  // Every query is one look-up in its value's shard (a group identifier asks nothing); while an earlier
   // version's index remains, the holders written there come in a pipeline beside it, and an old holder's
   // organisation is then read (rarely: only old stones have one).
   const findMany = async (queries: readonly IdentifierQuery[]): Promise<(string | null)[]> => {
@@ -176,25 +173,28 @@ export function createIdentityMap(
       const scope = org === undefined ? '' : assertSafeText(org, 'org', 128);
       return { kind: 'scoped' as const, name, normal, scope };
     });
-    const args: string[] = [];
-    for (const query of asked) {
-      if (query.kind === 'group') continue;
-      args.push(
-        String(IDENTIFIER_NAMES.indexOf(query.name) + 1),
-        query.kind === 'global' ? query.normal : `${query.normal}\n${query.scope}\n`,
-      );
-    }
+    const lookups: Lookup[] = asked.flatMap((query) =>
+      query.kind === 'group'
+        ? []
+        : [
+            query.kind === 'global'
+              ? { name: query.name, value: query.normal, prefix: query.normal, limit: 1 }
+              : {
+                  name: query.name,
+                  value: query.normal,
+                  prefix: `${query.normal}\n${query.scope}\n`,
+                  limit: 4,
+                },
+          ],
+    );
     const scoped = asked.filter((query) => query.kind === 'scoped');
     const legacy = scoped.length > 0 && (await legacyIndexPresent());
-    const [holders, legacyHolders] = await Promise.all([
-      args.length === 0 ? [] : (runScript(redis, findScript, identifierIndexes, args) as Promise<string[]>),
-      legacy ? oldHolders(scoped) : [],
-    ]);
+    const [found, legacyHolders] = await Promise.all([index.find(lookups), legacy ? oldHolders(scoped) : []]);
     let next = 0;
     let nextLegacy = 0;
-    const found = asked.map((query) => {
+    const holders = asked.map((query) => {
       if (query.kind === 'group') return null;
-      const holder = holders[next++] || null;
+      const holder = found[next++]!.holders[0] ?? null;
       if (query.kind === 'global') return holder;
       const old = legacy ? (legacyHolders[nextLegacy++] ?? null) : null;
       if (holder !== null || old === null) return holder;
@@ -202,7 +202,7 @@ export function createIdentityMap(
     });
     // An old holder counts only for its own organisation, which only its record tells.
     return Promise.all(
-      found.map(async (entry) => {
+      holders.map(async (entry) => {
         if (entry === null || typeof entry === 'string') return entry;
         return (await ownerOrg(redis, keys, entry.legacy)) === entry.scope ? entry.legacy : null;
       }),
@@ -215,7 +215,8 @@ export function createIdentityMap(
     recordSync: (id, platform, source, { actor, action = 'sync', fence }) =>
       linkAs(id, platform, source.ref, canonicalJson(source), action, actor, fence),
     async resolve(platform, ref) {
-      return redis.hget(keys.platformRefs(platform), assertSafeText(ref, `${platform} ref`, 128));
+      assertSafeText(ref, `${platform} ref`, 128);
+      return redis.hget(keys.platformRefs(platform, ref), ref);
     },
     async refs(id) {
       return redis.hgetall(keys.stoneRefs(assertDiamondId(id)));
@@ -229,16 +230,18 @@ export function createIdentityMap(
       assertName(name);
       if (isGroupIdentifier(name)) return [];
       const normal = normaliseIdentifier(name, value);
-      if (!isOrgScopedIdentifier(name)) {
-        const holder = await redis.hget(keys.identifier(name), normal);
-        return holder === null ? [] : [holder];
-      }
-      const [holders, legacy] = await Promise.all([
-        scopedHolders(name, `${normal}\n`, 1000),
-        legacyIndexPresent().then((present) =>
-          present ? redis.hget(keys.legacyIdentifier(name), normal) : null,
-        ),
+      const scoped = isOrgScopedIdentifier(name);
+      const [[found], legacy] = await Promise.all([
+        index.find([
+          { name, value: normal, prefix: scoped ? `${normal}\n` : normal, limit: scoped ? 1000 : 1 },
+        ]),
+        scoped
+          ? legacyIndexPresent().then((present) =>
+              present ? redis.hget(keys.legacyIdentifier(name), normal) : null,
+            )
+          : null,
       ]);
+      const holders = found!.holders;
       return legacy === null || holders.includes(legacy) ? holders : [...holders, legacy];
     },
     async parcel(name, value, { cursor = null, count = 100 } = {}) {
@@ -250,25 +253,18 @@ export function createIdentityMap(
         );
       if (!Number.isInteger(count) || count < 1)
         throw new StoreInputError('parcel page size', count, 'a whole number of 1 or more');
-      // Members are `<value>\n<bridge ID>`: the parcel is one lexical range, paged by the last ID given.
-      const prefix = `${normaliseIdentifier(name, value)}\n`;
-      const from = cursor === null ? `[${prefix}` : `(${prefix}${assertDiamondId(cursor)}`;
-      const members = await redis.zrangebylex(
-        keys.identifier(name),
-        from,
-        `(${prefix.slice(0, -1)}\u000b`,
-        'LIMIT',
-        0,
-        count,
-      );
-      const ids = members.map((member) => member.slice(prefix.length));
-      return { ids, cursor: ids.length < count ? null : (ids.at(-1) ?? null) };
+      // Members are `<value>\n<bridge ID>`: the parcel is one lexical range, paged by the last ID listed.
+      const normal = normaliseIdentifier(name, value);
+      const [found] = await index.find([
+        {
+          name,
+          value: normal,
+          prefix: `${normal}\n`,
+          limit: count,
+          ...(cursor === null ? {} : { after: assertDiamondId(cursor) }),
+        },
+      ]);
+      return { ids: found!.holders, cursor: found!.listed < count ? null : found!.last };
     },
   };
-}
-
-// The lexical range of an identifier index's members that start with `prefix` (value, organisation and
-// newline): up to the same text with the newline's successor, vertical tab.
-function startingWith(prefix: string): [string, string] {
-  return [`[${prefix}`, `(${prefix.slice(0, -1)}\u000b`];
 }

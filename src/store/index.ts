@@ -56,12 +56,14 @@ export {
 } from './imports.js';
 export {
   DEFAULT_PREFIX,
+  MAX_STORE_SHARDS,
   IDENTIFIER_NAMES,
   normaliseIdentifier,
   type IdentifierName,
   type StoreKeys,
 } from './keys.js';
 export { newDiamondId } from './diamond-id.js';
+export { fnv1a, spreadTag, tagSlot } from './spread.js';
 export type { MirrorEntry, MirrorSaveOptions, Mirrors, StoneMirrors } from './mirrors.js';
 export type { RedisClient } from './scripts.js';
 export { createReplicas, ReplicationTimeoutError, type Replicas } from './replicas.js';
@@ -72,6 +74,8 @@ export interface StoreOptions {
   prefix?: string;
   /** How much of the audit log to keep; see {@link DEFAULT_AUDIT_RETENTION} for the defaults. */
   audit?: Partial<AuditRetention>;
+  /** How many shards the stones are spread over (store/keys.ts). Default 1. */
+  shards?: number;
 }
 
 /** The bridge's own state in Redis. */
@@ -97,11 +101,12 @@ export interface Store {
  */
 export function createStore(
   redis: RedisClient,
-  { prefix = DEFAULT_PREFIX, audit }: StoreOptions = {},
+  { prefix = DEFAULT_PREFIX, audit, shards = 1 }: StoreOptions = {},
 ): Store {
   const retention = auditRetention(audit);
-  const auditTrim = auditRetentionArg(retention);
-  const keys = storeKeys(prefix);
+  const keys = storeKeys(prefix, shards);
+  // The bridge-wide length limit is shared out over the shards' streams.
+  const auditTrim = auditRetentionArg({ ...retention, maxLen: Math.ceil(retention.maxLen / shards) });
   const legacyIndexPresent = watchLegacyIndex(redis, keys);
   const diamonds = createDiamonds(redis, keys, legacyIndexPresent, auditTrim);
   return {
@@ -110,7 +115,7 @@ export function createStore(
     diamonds,
     identity: createIdentityMap(redis, keys, legacyIndexPresent, auditTrim),
     cursors: createCursors(redis, keys, diamonds),
-    audit: createAuditLog(redis, keys, retention),
+    audit: createAuditLog(redis, keys, retention, auditTrim),
     mirrors: createMirrors(redis, keys),
     imports: createImports(redis, keys),
     outbox: createOutbox(redis, keys),

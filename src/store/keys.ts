@@ -6,15 +6,27 @@ import {
   orgScopedIdentifierNames,
   type IdentifierName,
 } from '../mapping/identifiers.js';
+import { fnv1a, spreadTag } from './spread.js';
 
 /**
  * Every key the store touches is built here, and nowhere else. All of them start with one prefix whose
- * braces part is a Redis Cluster hash tag, so the whole state lives in one slot: the save script may touch
- * the record, its indexes and both audit streams in one atomic call, even on a cluster.
+ * braces part is a Redis Cluster hash tag. The bridge's own records (cursors, runs, imports, proposals)
+ * live under that tag; the stones are spread over `shards` shards, each with a hash tag of its own
+ * (`{tracebridge}` -> `{tracebridge-s17.3}`, spread.ts), so on a cluster they spread over every master.
+ *
+ * A stone's shard is chosen from its bridge ID alone, and every key of the stone (record, versions,
+ * mirrors, links, audit stream, outbox entry, sync lease) lies in it, beside the shard's own indexes of
+ * its stones (membership, pending sync intents, pending index writes, audit stream): each atomic step on
+ * one stone is one script in one slot. The identifier and platform-ref indexes are sharded by the
+ * identifier, so a look-up asks one shard. With one shard (a single node's default) every key keeps the
+ * base tag, as before shards existed.
  */
 
 /** The default key prefix; `{tracebridge}` is the hash tag. */
 export const DEFAULT_PREFIX = '{tracebridge}:';
+
+/** The most shards a store may have: enough to spread evenly over any cluster a bridge would run on. */
+export const MAX_STORE_SHARDS = 1024;
 
 /** The canonical identifiers the store indexes, in the order the save script receives them. */
 export const IDENTIFIER_NAMES = identifierNames;
@@ -26,36 +38,58 @@ export type { IdentifierName };
 /** The key names for one prefix. */
 export interface StoreKeys {
   readonly prefix: string;
+  /** How many shards the stones and their indexes are spread over (1: all under the base tag). */
+  readonly shards: number;
+  /** The shard stone `id` lives in. */
+  shardOf(id: string): number;
+  /** The shard an identifier or platform ref is indexed in, from its value alone. */
+  valueShardOf(value: string): number;
+  /** The key prefix of shard `shard`: the base prefix with the shard's tag (spread.ts) for its hash tag. */
+  shardPrefix(shard: number): string;
   /** Hash: `record`, `sources`, `version`, `hash`, `updatedAt`, `ident:<name>` for one stone. */
   diamond(id: string): string;
-  /** Sorted set (all scores 0, ordered by ID) of every stored bridge ID. */
-  readonly members: string;
+  /** Sorted set (all scores 0, ordered by ID) of every bridge ID stored in one shard. */
+  members(shard: number): string;
   /**
-   * Hash: normalised identifier value -> bridge ID; for a group identifier (`kpCertificate`), a sorted set
-   * (all scores 0) of `<value>\n<bridge ID>`, so one value lists its whole parcel in order; for one unique
-   * within an organisation (`producerRef`), a sorted set of `<value>\n<owner.org>\n<bridge ID>`, so one
-   * value lists its holder in each organisation.
+   * The index of identifier `name` holding `value` (normalised, without an organisation): a hash of
+   * value -> bridge ID; for a group identifier (`kpCertificate`), a sorted set (all scores 0) of
+   * `<value>\n<bridge ID>`, so one value lists its whole parcel in order; for one unique within an
+   * organisation (`producerRef`), a sorted set of `<value>\n<owner.org>\n<bridge ID>`, so one value lists
+   * its holder in each organisation. A value's entries all lie in one shard, chosen from the value.
    */
-  identifier(name: IdentifierName): string;
+  identifier(name: IdentifierName, value: string): string;
+  /**
+   * Hash, beside {@link StoreKeys.identifier}: value (`<value>\n<owner.org>` for an organisation's
+   * identifier) -> `<bridge ID>\n<ms>`, the claim a save takes on a value before it stores the stone.
+   */
+  identifierClaims(name: IdentifierName, value: string): string;
   /**
    * Hash: value -> bridge ID, the index of an organisation's identifier as written before identifiers were
    * kept per organisation; read as a fallback and emptied as its stones change.
    */
   legacyIdentifier(name: IdentifierName): string;
-  /** Hash: native ref on one platform -> bridge ID. */
-  platformRefs(platform: string): string;
+  /** Hash: native ref on one platform -> bridge ID, for the refs of one shard (chosen from the ref). */
+  platformRefs(platform: string, ref: string): string;
   /** Hash: platform -> native ref for one stone. */
   stoneRefs(id: string): string;
   /** Hash: adapter -> change-feed cursor. */
   readonly cursors: string;
-  /** Sorted set: bridge IDs with a sync intent (the outbox), scored by when it was recorded (ms). */
-  readonly syncIntents: string;
-  /** Stream: every change to every stone. */
+  /** Sorted set: one shard's bridge IDs with a sync intent (the outbox), scored by when it was recorded (ms). */
+  syncIntents(shard: number): string;
+  /** Sorted set: one shard's bridge IDs whose index writes are owed, scored by when the save was made (ms). */
+  indexIntents(shard: number): string;
+  /** Stream: changes that concern no one stone (a feed record that named none). */
   readonly auditLog: string;
+  /** Stream: every change to one shard's stones; with one shard, the same stream as {@link StoreKeys.auditLog}. */
+  shardAudit(shard: number): string;
   /** Stream: every change to one stone. */
   stoneAudit(id: string): string;
   /** Hash: platform -> JSON `{view, readAt, ref?}`, the canonical view last read from each platform. */
   mirror(id: string): string;
+  /** String: the lease a sync worker holds on one stone for one platform (queue/lock.ts), and its fence. */
+  syncLease(target: string, id: string): string;
+  /** Hash: the layout the keys were written with (`shards`), checked at start-up. */
+  readonly layout: string;
   /** Hash: a reconciliation run's status, scope, progress and counts. */
   reconcileRun(runId: string): string;
   /** List: the bridge IDs a run was asked to check (runs over named stones only). */
@@ -90,8 +124,11 @@ export interface StoreKeys {
 // or Redis Cluster would hash on a different part of the key than the one the operator chose.
 const PREFIX_PATTERN = /^\{[A-Za-z0-9._:-]+\}[A-Za-z0-9._:-]*$/;
 
-/** Builds the key names for `prefix`, refusing one that is not a single leading hash tag. */
-export function storeKeys(prefix: string = DEFAULT_PREFIX): StoreKeys {
+/**
+ * Builds the key names for `prefix` over `shards` shards, refusing a prefix that is not a single leading
+ * hash tag.
+ */
+export function storeKeys(prefix: string = DEFAULT_PREFIX, shards = 1): StoreKeys {
   if (!PREFIX_PATTERN.test(prefix)) {
     throw new StoreInputError(
       'key prefix',
@@ -99,21 +136,49 @@ export function storeKeys(prefix: string = DEFAULT_PREFIX): StoreKeys {
       'a hash tag in braces at the start, such as "{tracebridge}:", with no other braces',
     );
   }
+  if (!Number.isSafeInteger(shards) || shards < 1 || shards > MAX_STORE_SHARDS)
+    throw new StoreInputError('store shards', shards, `a whole number from 1 to ${MAX_STORE_SHARDS}`);
+  const close = prefix.indexOf('}');
+  // With one shard every key keeps the base tag.
+  const shardPrefixes = Array.from({ length: shards }, (_, shard) =>
+    shards === 1 ? prefix : `{${spreadTag(prefix.slice(1, close), 's', shard, shards)}${prefix.slice(close)}`,
+  );
+  const shardOf = (id: string) => fnv1a(assertDiamondId(id)) % shards;
+  const valueShardOf = (value: string) => fnv1a(value) % shards;
+  const shardPrefix = (shard: number) => {
+    const found = shardPrefixes[shard];
+    if (found === undefined)
+      throw new StoreInputError('store shard', shard, `a shard number from 0 to ${shards - 1}`);
+    return found;
+  };
+  const inShard = (id: string) => shardPrefixes[shardOf(id)]!;
   return {
     prefix,
-    diamond: (id) => `${prefix}diamond:${assertDiamondId(id)}`,
-    members: `${prefix}diamonds`,
+    shards,
+    shardOf,
+    valueShardOf,
+    shardPrefix,
+    diamond: (id) => `${inShard(id)}diamond:${id}`,
+    members: (shard) => `${shardPrefix(shard)}diamonds`,
     // A group's index has a key of its own: a set of stones is another Redis type than one stone's hash.
-    identifier: (name) =>
-      `${prefix}${isGroupIdentifier(name) ? 'identifier-group' : isOrgScopedIdentifier(name) ? 'identifier-org' : 'identifier'}:${name}`,
+    identifier: (name, value) =>
+      `${shardPrefixes[valueShardOf(value)]!}${isGroupIdentifier(name) ? 'identifier-group' : isOrgScopedIdentifier(name) ? 'identifier-org' : 'identifier'}:${name}`,
+    identifierClaims: (name, value) => `${shardPrefixes[valueShardOf(value)]!}claims:${name}`,
     legacyIdentifier: (name) => `${prefix}identifier:${name}`,
-    platformRefs: (platform) => `${prefix}ref:${assertPlatformName(platform)}`,
-    stoneRefs: (id) => `${prefix}refs:${assertDiamondId(id)}`,
+    platformRefs: (platform, ref) =>
+      `${shardPrefixes[valueShardOf(ref)]!}ref:${assertPlatformName(platform)}`,
+    stoneRefs: (id) => `${inShard(id)}refs:${id}`,
     cursors: `${prefix}cursors`,
-    syncIntents: `${prefix}outbox`,
+    syncIntents: (shard) => `${shardPrefix(shard)}outbox`,
+    indexIntents: (shard) => `${shardPrefix(shard)}indexing`,
     auditLog: `${prefix}audit`,
-    stoneAudit: (id) => `${prefix}audit:${assertDiamondId(id)}`,
-    mirror: (id) => `${prefix}mirror:${assertDiamondId(id)}`,
+    shardAudit: (shard) => `${shardPrefix(shard)}audit`,
+    stoneAudit: (id) => `${inShard(id)}audit:${id}`,
+    mirror: (id) => `${inShard(id)}mirror:${id}`,
+    // `prefix` ends in a colon and the lease keys before shards began without one: kept, so they stay put.
+    syncLease: (target, id) =>
+      `${inShard(id).slice(0, -1)}:lease:sync:${assertPlatformName(target, 'target')}:${id}`,
+    layout: `${prefix}layout`,
     reconcileRun: (runId) => `${prefix}reconcile:run:${assertOpaqueId(runId, 'run id')}`,
     reconcileRunIds: (runId) => `${prefix}reconcile:run:${assertOpaqueId(runId, 'run id')}:ids`,
     reconcileMismatches: (runId) => `${prefix}reconcile:run:${assertOpaqueId(runId, 'run id')}:mismatches`,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../mapping/content-hash.js';
-import { AUDIT_TRIM_LUA, auditRetentionArg, parseJson } from './audit.js';
+import { parseJson } from './audit.js';
 import { StoreInputError, type Store } from './index.js';
 import { assertDiamondId, assertPlatformName, assertSafeText } from './keys.js';
 import { runScript, type StoreScript } from './scripts.js';
@@ -53,23 +53,15 @@ redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
 return 'created'
 `);
 
-// KEYS: proposal hash, open index, rejected set, audit log, stone audit.
-// ARGV: proposal id, status, proposal JSON, pair, audit at, actor, action, diamond id, platform, detail,
-// audit retention.
+// KEYS: proposal hash, open index, rejected set. ARGV: proposal id, status, proposal JSON, pair.
 // Decides an open proposal; a decided one answers its status and changes nothing.
-const decideScript = script(`${AUDIT_TRIM_LUA}
+const decideScript = script(`
 local status = redis.call('HGET', KEYS[1], 'status')
 if not status then return 'unknown' end
 if status ~= 'open' then return status end
 redis.call('HSET', KEYS[1], 'proposal', ARGV[3], 'status', ARGV[2])
 redis.call('ZREM', KEYS[2], ARGV[1])
-if ARGV[2] == 'rejected' then
-  redis.call('SADD', KEYS[3], ARGV[4])
-  local entry = { 'at', ARGV[5], 'actor', ARGV[6], 'action', ARGV[7], 'diamondId', ARGV[8],
-    'platform', ARGV[9], 'detail', ARGV[10] }
-  redis.call('XADD', KEYS[5], '*', unpack(entry))
-  trimAudit(KEYS[5], KEYS[4], redis.call('XADD', KEYS[4], '*', unpack(entry)), ARGV[11])
-end
+if ARGV[2] == 'rejected' then redis.call('SADD', KEYS[3], ARGV[4]) end
 return 'decided'
 `);
 
@@ -209,32 +201,32 @@ async function decide(
   const reply = (await runScript(
     store.redis,
     decideScript,
-    [
-      keys.matchProposal(proposal.proposalId),
-      keys.openMatchProposals,
-      keys.rejectedMatches,
-      keys.auditLog,
-      keys.stoneAudit(proposal.diamondId),
-    ],
+    [keys.matchProposal(proposal.proposalId), keys.openMatchProposals, keys.rejectedMatches],
     [
       proposal.proposalId,
       status,
       canonicalJson(decided),
       pairKey(proposal.platform, proposal.ref, proposal.diamondId),
-      at,
-      actor,
-      'match.reject',
-      proposal.diamondId,
-      proposal.platform,
-      canonicalJson({
-        ref: proposal.ref,
-        proposalId: proposal.proposalId,
-        grade: proposal.grade,
-        score: proposal.score,
-      }),
-      auditRetentionArg(store.audit.retention),
     ],
   )) as string;
+  // The stone's audit lies in its shard, apart from the proposals: it follows the decision it records.
+  if (reply === 'decided' && status === 'rejected') {
+    await store.audit.append([
+      {
+        at,
+        actor,
+        action: 'match.reject',
+        diamondId: proposal.diamondId,
+        platform: proposal.platform,
+        detail: {
+          ref: proposal.ref,
+          proposalId: proposal.proposalId,
+          grade: proposal.grade,
+          score: proposal.score,
+        },
+      },
+    ]);
+  }
   if (reply !== 'decided') {
     throw new StoreInputError(
       `proposal ${proposal.proposalId}`,

@@ -5,7 +5,7 @@ import { parseJson } from './audit.js';
 import { StoreInputError } from './errors.js';
 import { assertFenceHeld, FENCE_LUA, fenceKey, type Fence } from './fence.js';
 import { assertDiamondId, assertPlatformName, assertSafeText, type StoreKeys } from './keys.js';
-import { runScript, type RedisClient, type StoreScript } from './scripts.js';
+import { perShard, pipelined, runScript, type RedisClient, type StoreScript } from './scripts.js';
 
 /**
  * Mirrors: per stone and platform, the canonical view the bridge last read from that platform. The sync
@@ -101,7 +101,7 @@ export function createMirrors(redis: RedisClient, keys: StoreKeys): Mirrors {
       const stored = await runScript(
         redis,
         saveMirrorScript,
-        fence === undefined ? [key] : [key, fenceKey(fence, keys.prefix)],
+        fence === undefined ? [key] : [key, fenceKey(fence, keys.shardPrefix(keys.shardOf(id)))],
         [platform, entry.readAt, canonicalJson(entry), fence?.holder ?? ''],
       );
       assertFenceHeld([stored], id, fence);
@@ -111,15 +111,12 @@ export function createMirrors(redis: RedisClient, keys: StoreKeys): Mirrors {
       return parse(id, await redis.hgetall(keys.mirror(assertDiamondId(id))));
     },
     async getMany(ids) {
-      if (ids.length === 0) return [];
-      const pipeline = redis.pipeline();
-      for (const id of ids) pipeline.hgetall(keys.mirror(assertDiamondId(id)));
-      const replies = (await pipeline.exec()) ?? [];
-      return ids.map((id, i) => {
-        const [error, fields] = replies[i] ?? [new Error('no reply'), null];
-        if (error) throw error;
-        return parse(id, fields as Record<string, string>);
-      });
+      const replies = await perShard(
+        ids.map((id) => assertDiamondId(id)),
+        (id) => keys.shardOf(id),
+        (group) => pipelined(redis, group, (pipeline, id) => pipeline.hgetall(keys.mirror(id))),
+      );
+      return ids.map((id, i) => parse(id, replies[i] as Record<string, string>));
     },
     async remove(id, platform) {
       await redis.hdel(keys.mirror(assertDiamondId(id)), assertPlatformName(platform));

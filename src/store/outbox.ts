@@ -6,7 +6,7 @@
 import { parseJson } from './audit.js';
 import { CorruptEntryError } from './errors.js';
 import { assertDiamondId, type StoreKeys } from './keys.js';
-import { clearIntentsScript, runScript, type RedisClient } from './scripts.js';
+import { clearIntentsScript, perShard, pipelined, runScript, type RedisClient } from './scripts.js';
 
 /** A stone whose sync jobs are owed. */
 export interface SyncIntent {
@@ -42,29 +42,35 @@ export interface Outbox {
 
 /** The outbox over `keys`. */
 export function createOutbox(redis: RedisClient, keys: StoreKeys): Outbox {
+  const shards = Array.from({ length: keys.shards }, (_, shard) => shard);
   return {
+    // Oldest first within each shard, a shard at a time, until the page is full.
     async pending({ before, count = 500 }) {
-      const flat = await redis.zrangebyscore(
-        keys.syncIntents,
-        '-inf',
-        before,
-        'WITHSCORES',
-        'LIMIT',
-        0,
-        count,
-      );
       const entries: { id: string; since: number }[] = [];
-      for (let i = 0; i < flat.length; i += 2) entries.push({ id: flat[i]!, since: Number(flat[i + 1]) });
-      if (entries.length === 0) return [];
-      const pipeline = redis.pipeline();
-      for (const { id } of entries) pipeline.hget(keys.diamond(id), 'syncIntent');
-      const replies = (await pipeline.exec()) ?? [];
-      return entries.flatMap(({ id, since }, i) => {
-        const [error, json] = replies[i] ?? [new Error('no reply'), null];
-        if (error) throw error;
+      for (const shard of shards) {
+        if (entries.length >= count) break;
+        const flat = await redis.zrangebyscore(
+          keys.syncIntents(shard),
+          '-inf',
+          before,
+          'WITHSCORES',
+          'LIMIT',
+          0,
+          count - entries.length,
+        );
+        for (let i = 0; i < flat.length; i += 2) entries.push({ id: flat[i]!, since: Number(flat[i + 1]) });
+      }
+      const intents = await perShard(
+        entries,
+        ({ id }) => keys.shardOf(id),
+        (group) =>
+          pipelined(redis, group, (pipeline, { id }) => pipeline.hget(keys.diamond(id), 'syncIntent')),
+      );
+      return entries.map(({ id, since }, i) => {
+        const json = intents[i];
         // An index entry without its intent is a leftover the next clear drops; here it is owed nothing.
-        if (typeof json !== 'string') return [{ diamondId: id, hash: '', since }];
-        return [{ ...parseIntent(id, json), since }];
+        if (typeof json !== 'string') return { diamondId: id, hash: '', since };
+        return { ...parseIntent(id, json), since };
       });
     },
     async intentOf(diamondId) {
@@ -72,13 +78,25 @@ export function createOutbox(redis: RedisClient, keys: StoreKeys): Outbox {
       return typeof json === 'string' ? parseIntent(diamondId, json) : null;
     },
     async clear(done) {
-      if (done.length === 0) return 0;
-      const scriptKeys = [keys.syncIntents, ...done.map(({ diamondId }) => keys.diamond(diamondId))];
-      const args = done.flatMap(({ diamondId, hash }) => [assertDiamondId(diamondId), hash]);
-      return Number(await runScript(redis, clearIntentsScript, scriptKeys, args));
+      const cleared = await perShard(
+        done,
+        ({ diamondId }) => keys.shardOf(diamondId),
+        async (group, shard) => {
+          const scriptKeys = [
+            keys.syncIntents(shard),
+            ...group.map(({ diamondId }) => keys.diamond(diamondId)),
+          ];
+          const args = group.flatMap(({ diamondId, hash }) => [assertDiamondId(diamondId), hash]);
+          const count = Number(await runScript(redis, clearIntentsScript, scriptKeys, args));
+          // One count per shard, on its first stone, so the sum over every stone is the total.
+          return group.map((_, k) => (k === 0 ? count : 0));
+        },
+      );
+      return cleared.reduce((sum, each) => sum + each, 0);
     },
-    count() {
-      return redis.zcard(keys.syncIntents);
+    async count() {
+      const counts = await Promise.all(shards.map((shard) => redis.zcard(keys.syncIntents(shard))));
+      return counts.reduce((sum, each) => sum + each, 0);
     },
   };
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { Cluster, Redis } from 'ioredis';
-import { AUDIT_TRIM_LUA } from './audit.js';
-import { groupIdentifierNames, orgScopedIdentifierNames } from '../mapping/identifiers.js';
+import type { ChainableCommander, Cluster, Redis } from 'ioredis';
+import { AUDIT_LUA } from './audit-lua.js';
+import { isGroupIdentifier, isOrgScopedIdentifier, type IdentifierName } from '../mapping/identifiers.js';
 import { FENCE_LUA } from './fence.js';
 import { IDENTIFIER_NAMES } from './keys.js';
 
@@ -14,7 +14,7 @@ export interface StoreScript {
   readonly sha: string;
 }
 
-function defineScript(source: string): StoreScript {
+export function defineScript(source: string): StoreScript {
   return { source, sha: createHash('sha1').update(source).digest('hex') };
 }
 
@@ -36,116 +36,146 @@ export async function runScript(
   }
 }
 
-// Shared Lua: append one audit entry to the global stream and, under the same entry ID, to the stone's
-// stream (answering that ID), then trim both by the retention (store/audit.ts). The global ID is above
-// every ID the stone's stream holds, since each of those is also a global one; only a stone stream that
-// outlived a deleted global stream can refuse it, and then gets an ID of its own. `appendAudit` leaves the
-// trims to its caller: a batch trims the global stream once, and a new stone's one-entry stream not at all.
-const AUDIT_LUA = `${AUDIT_TRIM_LUA}
-local function appendAudit(stoneKey, globalKey, entry)
-  local id = redis.call('XADD', globalKey, '*', unpack(entry))
-  local same = redis.pcall('XADD', stoneKey, id, unpack(entry))
-  if type(same) == 'table' and same.err then redis.call('XADD', stoneKey, '*', unpack(entry)) end
-  return id
-end
-local function audit(stoneKey, globalKey, retention, entry)
-  trimAudit(stoneKey, globalKey, appendAudit(stoneKey, globalKey, entry), retention)
-end
-`;
+/**
+ * Runs `run` once per shard on the items that lie in it, side by side, and answers each item's result in
+ * the order given. A script or pipeline may touch one shard only, since on a cluster each shard is a slot
+ * of its own; with one shard it is one call for all.
+ */
+export async function perShard<T, R>(
+  items: readonly T[],
+  shardOf: (item: T) => number,
+  run: (group: T[], shard: number) => Promise<readonly R[]>,
+): Promise<R[]> {
+  const groups = new Map<number, { items: T[]; at: number[] }>();
+  items.forEach((item, at) => {
+    const shard = shardOf(item);
+    const group = groups.get(shard) ?? { items: [], at: [] };
+    if (group.items.length === 0) groups.set(shard, group);
+    group.items.push(item);
+    group.at.push(at);
+  });
+  const results: R[] = new Array<R>(items.length);
+  await Promise.all(
+    [...groups].map(async ([shard, group]) => {
+      const replies = await run(group.items, shard);
+      group.at.forEach((at, k) => {
+        results[at] = replies[k]!;
+      });
+    }),
+  );
+  return results;
+}
 
-const NAMES_LUA = `{${IDENTIFIER_NAMES.map((name) => `'${name}'`).join(', ')}}`;
-const GROUPS_LUA = `{${groupIdentifierNames.map((name) => `${name} = true`).join(', ')}}`;
-const SCOPED_LUA = `{${orgScopedIdentifierNames.map((name) => `'${name}'`).join(', ')}}`;
+/** Queues one command per item on a pipeline and answers the replies in order, throwing the first error. */
+export async function pipelined<T>(
+  redis: RedisClient,
+  items: readonly T[],
+  queue: (pipeline: ChainableCommander, item: T) => unknown,
+): Promise<unknown[]> {
+  if (items.length === 0) return [];
+  const pipeline = redis.pipeline();
+  for (const item of items) queue(pipeline, item);
+  return ((await pipeline.exec()) ?? []).map(([error, reply]) => {
+    if (error) throw error;
+    return reply;
+  });
+}
 
 /**
- * Saves a batch of stones, all or nothing, and optionally advances a change-feed cursor in the same step.
+ * How an identifier is indexed: `g` unique across the bridge (a hash of value -> holder), `s` unique within
+ * an organisation (`<value>\n<org>`), `p` shared by a parcel; `l` names the index an earlier version kept
+ * of an organisation's identifier, and `k` a reference a stone brings to its new organisation.
+ */
+export type IdentifierKind = 'g' | 's' | 'p' | 'l' | 'k';
+
+/** The kind of index `name` has. */
+export function identifierKind(name: IdentifierName): 'g' | 's' | 'p' {
+  return isGroupIdentifier(name) ? 'p' : isOrgScopedIdentifier(name) ? 's' : 'g';
+}
+
+const NAMES_LUA = `{${IDENTIFIER_NAMES.map((name) => `'${name}'`).join(', ')}}`;
+
+/**
+ * How long a claim on an identifier (store/identifier-index.ts) holds a value for the save that took it,
+ * in ms. Another stone may take over a claim only after this, and only when the claimant's record does not
+ * hold the value; the save itself is refused once the claim is {@link CLAIM_SAVE_LIMIT_MS} old (and made
+ * again), so a save can never land on a value another stone has since taken, while the masters' clocks
+ * agree within the 5 s between the two. A save takes milliseconds: the time is what a crashed save's
+ * values stay blocked for.
+ */
+export const CLAIM_TTL_MS = 15_000;
+/** The age past which a save refuses a claim it brought (see {@link CLAIM_TTL_MS}). */
+export const CLAIM_SAVE_LIMIT_MS = 10_000;
+
+/**
+ * Saves stones of one shard, all or nothing, each with the claims (store/identifier-index.ts) it took on the
+ * identifiers it newly holds.
  *
  * With a sync intent asked for, each stone whose content changes also gets its intent (the outbox): a
- * `syncIntent` field on its record, `{hash, except?}`, and its ID in the pending index scored by `atMs`,
- * in the same atomic step, so no stored change can be left without a record that it must be synced.
+ * `syncIntent` field on its record, `{hash, except?}`, and its ID in the shard's pending index scored by
+ * `atMs`, in the same atomic step, so no stored change can be left without a record that it must be synced.
+ * An identifier a stone no longer holds is released from its index after the save, by whoever saved it
+ * or, after a crash, by the repair sweep: the save records what to release as the stone's `indexIntent`
+ * (a JSON list of [name, kind, field, token], appended to one still pending) and lists the stone in the
+ * shard's index-intent set.
  *
  * A save made under a lease (fence.ts) is refused, with nothing written, unless the lease still holds.
  *
- * KEYS: members, auditLog, cursors, one identifier index per IDENTIFIER_NAMES entry, the old hash of each
- * ORG_SCOPED_NAMES entry, then per stone its diamond hash and its audit stream, then the pending sync
- * intents index, then the fence's lease key when the save is fenced.
- * ARGV: at, actor, action, platform, audit retention, cursorAdapter, cursor, count, intent ('1' to record
- * one, else ''), intent's excepted platform ('' for none), atMs, the fence's holder ('' for none), then per
- * stone: id, expectedVersion, hash, record JSON, detail JSON, one value per identifier name ('' when
- * absent; `<value>\n<owner.org>` for one unique within an organisation), number of sources, then
- * (platform, source JSON) pairs.
+ * KEYS: the shard's members, audit stream, pending sync intents and pending index intents, then per stone
+ * its diamond hash and its audit stream, then the fence's lease key when the save is fenced.
+ * ARGV: at, actor, action, platform, audit retention, intent ('1' to record one, else ''), intent's
+ * excepted platform ('' for none), atMs, the fence's holder ('' for none), count, then per stone: id,
+ * expectedVersion, the hash its caller saw stored ('' for none), hash, record JSON, detail JSON, then per
+ * identifier name its value ('' when absent; `<value>\n<owner.org>` for one unique within an organisation)
+ * and the token of the claim taken on it ('' for none), then the number of sources and (platform, source
+ * JSON) pairs.
  *
- * Replies {'ok', outcome, version, ...} per stone, or {'version', id, expected, actual}, or
- * {'identifier', name, value, ownerId, id}, or {'fenced'} having written nothing. A group identifier
- * (`kpCertificate`) is shared by its parcel: never a conflict, indexed as `<value>\n<id>` in its sorted set.
- * One unique within an organisation (`producerRef`) conflicts only within the stone's organisation, and
- * never for a stone that already held it (it passes to another organisation with its stone), indexed
- * as `<value>\n<org>\n<id>`; its entry in the old hash (written before identifiers were kept per
- * organisation) is released when the stone changes. The old hash is not checked here: the store checks
- * it before the save, and no entry is ever added to it.
+ * Replies {'ok', outcome, version, index intent ('' for none), ...} per stone, or {'version', id,
+ * expected, actual}, {'stale', id} (the stone changed since its caller read it, or a new value came
+ * without a claim: read again and claim again), {'claim', id} (a claim is too old to trust), or
+ * {'fenced'}, having written nothing.
  */
 export const saveScript = defineScript(`${AUDIT_LUA}${FENCE_LUA}
 local NAMES = ${NAMES_LUA}
-local GROUPS = ${GROUPS_LUA}
 local NI = #NAMES
-local IDENT_FIELDS = {}
-for j = 1, NI do IDENT_FIELDS[j] = 'ident:' .. NAMES[j] end
-local SCOPED = {}
-local LEGACY = {}
-for s, name in ipairs(${SCOPED_LUA}) do SCOPED[name] = true; LEGACY[name] = KEYS[3 + NI + s] end
-local B = 3 + NI + #${SCOPED_LUA}
-local count = tonumber(ARGV[8])
-local INTENTS = KEYS[B + 1 + 2 * count]
-if ARGV[12] ~= '' and not fenceHolds(KEYS[B + 2 + 2 * count], ARGV[12]) then return { 'fenced' } end
+local KINDS = {${IDENTIFIER_NAMES.map((name) => `'${identifierKind(name)}'`).join(', ')}}
+local READ = { 'version', 'hash' }
+for j = 1, NI do READ[2 + j] = 'ident:' .. NAMES[j]; READ[2 + NI + j] = 'claim:' .. NAMES[j] end
+local count = tonumber(ARGV[10])
+if ARGV[9] ~= '' and not fenceHolds(KEYS[5 + 2 * count], ARGV[9]) then return { 'fenced' } end
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
 local stones = {}
-local claimed = {}
-local a = 12
+local a = 10
 for i = 1, count do
-  local stone = { id = ARGV[a + 1], expected = ARGV[a + 2], hash = ARGV[a + 3], record = ARGV[a + 4],
-    detail = ARGV[a + 5], identifiers = {}, sources = {},
-    key = KEYS[B + 2 * i - 1], auditKey = KEYS[B + 2 * i] }
-  for j = 1, NI do stone.identifiers[j] = ARGV[a + 5 + j] end
-  a = a + 6 + NI
+  local stone = { id = ARGV[a + 1], expected = ARGV[a + 2], seen = ARGV[a + 3], hash = ARGV[a + 4],
+    record = ARGV[a + 5], detail = ARGV[a + 6], values = {}, tokens = {}, sources = {},
+    key = KEYS[3 + 2 * i], auditKey = KEYS[4 + 2 * i] }
+  for j = 1, NI do stone.values[j] = ARGV[a + 5 + 2 * j]; stone.tokens[j] = ARGV[a + 6 + 2 * j] end
+  a = a + 7 + 2 * NI
   local sourceCount = tonumber(ARGV[a])
   for s = 1, sourceCount do stone.sources[s] = { ARGV[a + 2 * s - 1], ARGV[a + 2 * s] } end
   a = a + 2 * sourceCount
-  -- The stone's version, hash and indexed identifiers, in one read.
-  local stored = redis.call('HMGET', stone.key, 'version', 'hash', unpack(IDENT_FIELDS))
-  stone.old = {}
-  for j = 1, NI do stone.old[j] = stored[2 + j] end
+  -- The stone's version, hash, identifiers and their claims, in one read.
+  local stored = redis.call('HMGET', stone.key, unpack(READ))
   stone.version = tonumber(stored[1]) or 0
+  stone.old, stone.oldTokens = {}, {}
+  for j = 1, NI do stone.old[j] = stored[2 + j] or ''; stone.oldTokens[j] = stored[2 + NI + j] or '' end
   -- Same content: a re-delivered change is a no-op whatever version the sender last saw.
   stone.changed = stored[2] ~= stone.hash
   if stone.changed then
     if stone.expected ~= '' and tonumber(stone.expected) ~= stone.version then
       return { 'version', stone.id, stone.expected, tostring(stone.version) }
     end
+    if (stored[2] or '') ~= stone.seen then return { 'stale', stone.id } end
     for j = 1, NI do
-      local value = stone.identifiers[j]
-      local kept = false
-      if value ~= '' and SCOPED[NAMES[j]] then
-        -- A stone that passes to another organisation brings the reference it held: a sale is a fact of
-        -- the world, never refused because the buyer gave one of its own stones the same reference.
-        local before = stone.old[j]
-        kept = before and string.match(before, '^[^\\n]*') == string.match(value, '^[^\\n]*')
-      end
-      if value ~= '' and not GROUPS[NAMES[j]] and not kept then
-        local mark = j .. ':' .. value
-        local owner = claimed[mark]
-        if owner == nil and SCOPED[NAMES[j]] then
-          -- The value's holders in the stone's organisation: the members that start with value, org, newline.
-          local held = redis.call('ZRANGEBYLEX', KEYS[3 + j], '[' .. value .. '\\n', '(' .. value .. '\\11',
-            'LIMIT', 0, 2)
-          for _, member in ipairs(held) do
-            local id = string.sub(member, #value + 2)
-            if id ~= stone.id then owner = id end
-          end
-        elseif owner == nil then
-          owner = redis.call('HGET', KEYS[3 + j], value)
-        end
-        if owner and owner ~= stone.id then return { 'identifier', NAMES[j], value, owner, stone.id } end
-        claimed[mark] = stone.id
-      end
+      local value, token = stone.values[j], stone.tokens[j]
+      local old = stone.old[j]
+      -- A stone that passes to another organisation keeps its reference there without a claim.
+      local kept = KINDS[j] == 's' and old ~= '' and string.match(old, '^[^\\n]*') == string.match(value, '^[^\\n]*')
+      if value ~= '' and value ~= old and token == '' and not kept then return { 'stale', stone.id } end
+      local ms = tonumber(string.match(token, '^(%d+)'))
+      if ms and now - ms > ${CLAIM_SAVE_LIMIT_MS} then return { 'claim', stone.id } end
     end
   end
   stones[i] = stone
@@ -156,6 +186,7 @@ local lastAuditId = nil
 for i = 1, count do
   local stone = stones[i]
   local outcome = 'unchanged'
+  local intentJson = ''
   if stone.changed then
     outcome = stone.version == 0 and 'created' or 'updated'
     stone.version = stone.version + 1
@@ -166,41 +197,46 @@ for i = 1, count do
     for s = 1, #stone.sources do
       table.insert(fields, 'source:' .. stone.sources[s][1]); table.insert(fields, stone.sources[s][2])
     end
+    local releases = {}
     for j = 1, NI do
-      local field = IDENT_FIELDS[j]
-      local old = stone.old[j]
-      local value = stone.identifiers[j]
-      if GROUPS[NAMES[j]] or SCOPED[NAMES[j]] then
-        -- A stone leaves its old parcel (or organisation) and joins the new one; the other stones stay.
-        if old and old ~= value then
-          if not SCOPED[NAMES[j]] or string.find(old, '\\n', 1, true) then
-            redis.call('ZREM', KEYS[3 + j], old .. '\\n' .. stone.id)
-          elseif redis.call('HGET', LEGACY[NAMES[j]], old) == stone.id then
-            redis.call('HDEL', LEGACY[NAMES[j]], old)
-          end
-        end
-        if value ~= '' then redis.call('ZADD', KEYS[3 + j], 0, value .. '\\n' .. stone.id) end
-      elseif old and old ~= value and redis.call('HGET', KEYS[3 + j], old) == stone.id then
-        -- Release a corrected identifier, but only if this stone still holds it.
-        redis.call('HDEL', KEYS[3 + j], old)
+      local old, value, token = stone.old[j], stone.values[j], stone.tokens[j]
+      if old ~= '' and old ~= value then
+        local kind = KINDS[j]
+        -- A value an earlier version indexed before identifiers were kept per organisation has no org.
+        if kind == 's' and not string.find(old, '\\n', 1, true) then kind = 'l' end
+        table.insert(releases, { NAMES[j], kind, old, stone.oldTokens[j] })
       end
       if value ~= '' then
-        if not GROUPS[NAMES[j]] and not SCOPED[NAMES[j]] then redis.call('HSET', KEYS[3 + j], value, stone.id) end
-        table.insert(fields, field); table.insert(fields, value)
-      elseif old then
-        table.insert(dropped, field)
+        table.insert(fields, 'ident:' .. NAMES[j]); table.insert(fields, value)
+        if token ~= '' then table.insert(fields, 'claim:' .. NAMES[j]); table.insert(fields, token)
+        elseif value ~= old and stone.oldTokens[j] ~= '' then table.insert(dropped, 'claim:' .. NAMES[j]) end
+      elseif old ~= '' then
+        table.insert(dropped, 'ident:' .. NAMES[j])
+        if stone.oldTokens[j] ~= '' then table.insert(dropped, 'claim:' .. NAMES[j]) end
       end
     end
-    if ARGV[9] == '1' then
+    if #releases > 0 then
+      -- Releases still pending from an earlier save go first: they run in the order they were owed.
+      local pending = redis.call('HGET', stone.key, 'indexIntent')
+      if pending then
+        local earlier = cjson.decode(pending)
+        for r = 1, #releases do table.insert(earlier, releases[r]) end
+        releases = earlier
+      end
+      intentJson = cjson.encode(releases)
+      table.insert(fields, 'indexIntent'); table.insert(fields, intentJson)
+      redis.call('ZADD', KEYS[4], ARGV[8], stone.id)
+    end
+    if ARGV[6] == '1' then
       -- The intent as JSON: the hash is hex and the platform a plain name, neither needs escaping.
       local intent = '{"hash":"' .. stone.hash .. '"'
-      if ARGV[10] ~= '' then intent = intent .. ',"except":"' .. ARGV[10] .. '"' end
+      if ARGV[7] ~= '' then intent = intent .. ',"except":"' .. ARGV[7] .. '"' end
       table.insert(fields, 'syncIntent'); table.insert(fields, intent .. '}')
-      redis.call('ZADD', INTENTS, ARGV[11], stone.id)
+      redis.call('ZADD', KEYS[3], ARGV[8], stone.id)
     end
     redis.call('HSET', stone.key, unpack(fields))
     if #dropped > 0 then redis.call('HDEL', stone.key, unpack(dropped)) end
-    redis.call('ZADD', KEYS[1], 0, stone.id)
+    if stone.version == 1 then redis.call('ZADD', KEYS[1], 0, stone.id) end
     local entry = { 'at', ARGV[1], 'actor', ARGV[2], 'action', ARGV[3], 'diamondId', stone.id,
       'version', tostring(stone.version), 'outcome', outcome }
     if ARGV[4] ~= '' then table.insert(entry, 'platform'); table.insert(entry, ARGV[4]) end
@@ -210,69 +246,82 @@ for i = 1, count do
   end
   table.insert(reply, outcome)
   table.insert(reply, stone.version)
+  table.insert(reply, intentJson)
 end
 if lastAuditId then trimAudit(nil, KEYS[2], lastAuditId, ARGV[5]) end
-if ARGV[6] ~= '' then redis.call('HSET', KEYS[3], ARGV[6], ARGV[7]) end
 return reply
 `);
 
 /**
- * Links a native ref to a stone both ways and, when given, records where the platform holds the stone
- * (`sources.<platform>`).
+ * Appends one audit entry to a stone's stream and its shard's, and trims both.
+ *
+ * KEYS: the shard's audit stream, the stone's. ARGV: audit retention, then the entry's field-value pairs.
+ */
+export const appendAuditScript = defineScript(`${AUDIT_LUA}
+audit(KEYS[2], KEYS[1], ARGV[1], { select(2, unpack(ARGV)) })
+return 1
+`);
+
+/**
+ * Claims a platform's native ref for a stone, for good: the first stone to hold a ref keeps it, and a ref
+ * it held before (a superseded report) still resolves to it. Taken before the stone's side of the link
+ * (linkScript), which lies in another shard.
+ *
+ * KEYS: the platform's refs index for the ref's shard. ARGV: ref, id.
+ * Replies {'ok'} or {'identity', ownerId}.
+ */
+export const claimRefScript = defineScript(`
+local owner = redis.call('HGET', KEYS[1], ARGV[1])
+if owner and owner ~= ARGV[2] then return { 'identity', owner } end
+if not owner then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end
+return { 'ok' }
+`);
+
+/**
+ * The stone's side of a link: records the stone's current ref on a platform and, when given, where the
+ * platform holds it (`sources.<platform>`). The ref is claimed first (claimRefScript).
  *
  * A link made under a lease (fence.ts) is refused, with nothing written, unless the lease still holds.
  *
- * KEYS: diamond hash, platform refs, stone refs, auditLog, stone audit, then the fence's lease key when
- * the link is fenced.
+ * KEYS: diamond hash, stone refs, shard audit, stone audit, then the fence's lease key when fenced.
  * ARGV: id, platform, ref, at, actor, action, audit retention, source JSON ('' for a bare link), the
  * fence's holder ('' for none).
- * Replies {'ok', 'linked'|'unchanged'}, {'unknown'}, {'identity', ownerId} or {'fenced'} having written
- * nothing.
+ * Replies {'ok', 'linked'|'unchanged'}, {'unknown'} or {'fenced'} having written nothing.
  */
 export const linkScript = defineScript(`${AUDIT_LUA}${FENCE_LUA}
 local id, platform, ref, source = ARGV[1], ARGV[2], ARGV[3], ARGV[8]
-if ARGV[9] ~= '' and not fenceHolds(KEYS[6], ARGV[9]) then return { 'fenced' } end
+if ARGV[9] ~= '' and not fenceHolds(KEYS[5], ARGV[9]) then return { 'fenced' } end
 if redis.call('EXISTS', KEYS[1]) == 0 then return { 'unknown' } end
-local owner = redis.call('HGET', KEYS[2], ref)
-if owner and owner ~= id then return { 'identity', owner } end
 local sourceField = 'source:' .. platform
-local same = owner == id and redis.call('HGET', KEYS[3], platform) == ref
+local same = redis.call('HGET', KEYS[2], platform) == ref
 if source ~= '' then same = same and redis.call('HGET', KEYS[1], sourceField) == source end
 if same then return { 'ok', 'unchanged' } end
--- A stone has one current ref per platform; an earlier one (a superseded report) still resolves to it.
-redis.call('HSET', KEYS[2], ref, id)
-redis.call('HSET', KEYS[3], platform, ref)
+redis.call('HSET', KEYS[2], platform, ref)
 if source ~= '' then redis.call('HSET', KEYS[1], sourceField, source) end
-audit(KEYS[5], KEYS[4], ARGV[7], { 'at', ARGV[4], 'actor', ARGV[5], 'action', ARGV[6], 'diamondId', id,
+audit(KEYS[4], KEYS[3], ARGV[7], { 'at', ARGV[4], 'actor', ARGV[5], 'action', ARGV[6], 'diamondId', id,
   'platform', platform, 'detail', cjson.encode({ ref = ref }) })
 return { 'ok', 'linked' }
 `);
 
 /**
- * Finds the holders of many identifiers in one call: an import looks up every row of a batch at once.
+ * Clears index intents once their releases are done, each only while it is still the intent given: a
+ * newer save's intent stays for its own releases. An index entry whose stone has no intent is dropped.
  *
- * KEYS: the identifier indexes, in IDENTIFIER_NAMES order.
- * ARGV: per query the index's position in KEYS and what to find: for a global identifier its value (the
- * index is a hash), for one unique within an organisation `<value>\n<org>\n`, the start of its members
- * (`<value>\n<org>\n<bridge ID>`) in that index's sorted set. No value ends in a newline (identifiers
- * are trimmed), so the trailing one tells the two apart.
- * Replies each query's bridge ID, '' for none.
+ * KEYS: the shard's index-intent set, then per stone its diamond hash.
+ * ARGV: per stone its bridge ID and the intent JSON released.
+ * Replies the number of intents cleared.
  */
-export const findScript = defineScript(`
-local found = {}
-for i = 1, #ARGV, 2 do
-  local key, text = KEYS[tonumber(ARGV[i])], ARGV[i + 1]
-  local holder
-  if string.sub(text, -1) == '\\n' then
-    local member = redis.call('ZRANGEBYLEX', key, '[' .. text, '(' .. string.sub(text, 1, -2) .. '\\11',
-      'LIMIT', 0, 1)[1]
-    holder = member and string.sub(member, #text + 1)
-  else
-    holder = redis.call('HGET', key, text)
+export const clearIndexIntentsScript = defineScript(`
+local cleared = 0
+for i = 2, #KEYS do
+  local id, done = ARGV[2 * i - 3], ARGV[2 * i - 2]
+  local intent = redis.call('HGET', KEYS[i], 'indexIntent')
+  if not intent or intent == done then
+    if intent then redis.call('HDEL', KEYS[i], 'indexIntent'); cleared = cleared + 1 end
+    redis.call('ZREM', KEYS[1], id)
   end
-  found[#found + 1] = holder or ''
 end
-return found
+return cleared
 `);
 
 /**

@@ -1,7 +1,8 @@
 /**
  * The outbox sweeper: enqueues the sync jobs of every stone saved with an intent that is older than a grace
  * period (its own enqueue should long have cleared it, so it crashed or failed in between), then clears
- * the intent. One process sweeps at a time, under a lease; job IDs are deterministic, so a job the normal
+ * the intent; and finishes the identifier releases a save recorded and a crash left undone (the repair
+ * sweep of store/identifier-index.ts). One process sweeps at a time, under a lease; job IDs are deterministic, so a job the normal
  * path did add in the end is found, not added twice.
  */
 import type { Job } from 'bullmq';
@@ -42,6 +43,8 @@ export interface SweepResult {
   cleared: number;
   /** Jobs added or brought back to run. */
   enqueued: number;
+  /** Stones whose index releases a crash had left owed, now finished. */
+  released: number;
 }
 
 /** Sweeps the outbox once. */
@@ -53,8 +56,8 @@ export async function sweepOutbox(context: SweepContext, options: SweepOptions):
     options.leaseMs,
     { renew: true },
   );
-  if (!lease) return { skipped: true, cleared: 0, enqueued: 0 };
-  const result: SweepResult = { skipped: false, cleared: 0, enqueued: 0 };
+  if (!lease) return { skipped: true, cleared: 0, enqueued: 0, released: 0 };
+  const result: SweepResult = { skipped: false, cleared: 0, enqueued: 0, released: 0 };
   try {
     const before = Date.now() - options.graceMs;
     while (lease.held()) {
@@ -67,6 +70,15 @@ export async function sweepOutbox(context: SweepContext, options: SweepOptions):
       // A page that cleared nothing holds only intents replaced meanwhile by newer saves (theirs to
       // clear) or owed to platforms this process has no queue for: the next sweep tries again.
       if (cleared === 0) break;
+    }
+    // Index releases a crash left owed are finished by the same sweep.
+    while (lease.held()) {
+      const finished = await context.store.diamonds.finishReleases({
+        before,
+        count: options.pageSize ?? 500,
+      });
+      result.released += finished;
+      if (finished < (options.pageSize ?? 500)) break;
     }
     return result;
   } finally {

@@ -6,7 +6,7 @@
  */
 import type { PlatformRecord, RejectedChange } from '../adapters/contract.js';
 import type { AnyAdapter } from '../adapters/registry.js';
-import { parseJson, trimAuditInMulti } from '../store/audit.js';
+import { parseJson } from '../store/audit.js';
 import type { Store } from '../store/index.js';
 
 /** How many rejected changes the list keeps, newest first; older ones stay in the audit log only. */
@@ -33,7 +33,7 @@ export type Rejection = Pick<RejectedChangeEntry, 'ref' | 'reason'> & { diamondI
 
 /**
  * Records rejections from `platform`: one audit entry each (`action: change-rejected`, in the stone's own
- * history too when the stone is known) and one list entry each, in one MULTI so the two agree.
+ * history too when the stone is known), then one list entry each.
  */
 export async function recordRejectedChanges(
   store: Store,
@@ -50,39 +50,20 @@ export async function recordRejectedChanges(
     at,
     actor,
   }));
-  const { keys } = store;
-  const { retention } = store.audit;
-  const multi = store.redis.multi();
-  const stones = new Set<string>();
-  for (const entry of entries) {
-    const fields = [
-      'at',
+  await store.audit.append(
+    entries.map((entry) => ({
       at,
-      'actor',
       actor,
-      'action',
-      'change-rejected',
-      'diamondId',
-      entry.diamondId ?? '',
-      'platform',
+      action: 'change-rejected',
+      ...(entry.diamondId === undefined ? {} : { diamondId: entry.diamondId }),
       platform,
-      'detail',
-      JSON.stringify({ ref: entry.ref, reason: entry.reason }),
-    ];
-    multi.xadd(keys.auditLog, '*', ...fields);
-    if (entry.diamondId !== undefined) {
-      multi.xadd(keys.stoneAudit(entry.diamondId), '*', ...fields);
-      stones.add(entry.diamondId);
-    }
-    multi.lpush(keys.rejectedChanges, JSON.stringify(entry));
-  }
-  const now = Date.now();
-  trimAuditInMulti(multi, keys.auditLog, retention.maxLen, retention, now);
-  for (const id of stones)
-    trimAuditInMulti(multi, keys.stoneAudit(id), retention.stoneMaxLen, retention, now);
-  multi.ltrim(keys.rejectedChanges, 0, REJECTED_CHANGES_KEPT - 1);
-  const replies = (await multi.exec()) ?? [];
-  for (const [error] of replies) if (error) throw error;
+      detail: { ref: entry.ref, reason: entry.reason },
+    })),
+  );
+  const multi = store.redis.multi();
+  for (const entry of entries) multi.lpush(store.keys.rejectedChanges, JSON.stringify(entry));
+  multi.ltrim(store.keys.rejectedChanges, 0, REJECTED_CHANGES_KEPT - 1);
+  for (const [error] of (await multi.exec()) ?? []) if (error) throw error;
   return entries;
 }
 

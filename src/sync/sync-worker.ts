@@ -78,7 +78,7 @@ export function createSyncProcessor(context: SyncContext): Processor<SyncJobData
       await job.log(JSON.stringify({ attempt: job.attemptsMade + 1, startedAt: Date.now() }));
     const lease = await tryLease(
       context.redis,
-      `${context.prefix}:lease:sync:${target}:${diamondId}`,
+      context.store.keys.syncLease(target, diamondId),
       `${job.id}:${token ?? ''}`,
       context.lockMs,
       // Renewed while the job works: a write that waits for a slow block keeps the stone to itself.

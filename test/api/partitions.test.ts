@@ -7,7 +7,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listJobs } from '../../src/queue/job-views.js';
-import { partitionOf } from '../../src/queue/partitions.js';
+import { partitionOf, partitionPrefix } from '../../src/queue/partitions.js';
 import { syncJobCounts } from '../../src/queue/queues.js';
 import { waitUntil } from '../queue/support.js';
 import { bearer, startBridge, type TestBridge } from './support.js';
@@ -42,11 +42,9 @@ describe('three sync queue partitions on one Redis node', () => {
 
   it('syncs each stone registered through the API to both platforms exactly once', async () => {
     const queues = bridge.built.services.queues!;
-    expect(queues.syncPartitions('gia').map((queue) => queue.opts.prefix)).toEqual([
-      '{tbtest-p0}',
-      '{tbtest-p1}',
-      '{tbtest-p2}',
-    ]);
+    expect(queues.syncPartitions('gia').map((queue) => queue.opts.prefix)).toEqual(
+      [0, 1, 2].map((partition) => partitionPrefix('{tbtest}', partition, 3)),
+    );
     const registeredBefore = await ledgerRegistrations();
     for (let n = 0; n < STONES; n++) {
       const answer = await request(bridge.app)

@@ -2,8 +2,9 @@
  * The bridge on a real Redis Cluster (three masters, a replica each), from the same code path as on one
  * node: rough stones registered, synced to the GIA-style registry and the Tracr-style ledger while the
  * master holding the bridge's keys is killed with SIGKILL and its replica takes over, then found by their
- * identifiers and reconciled. Exactly once is judged by the simulators' own state. With the sync queues
- * split into partitions, their keys sit on more than one master.
+ * identifiers and reconciled. Exactly once is judged by the simulators' own state. The stones' keys are
+ * spread over the store's shards and the sync jobs over the queue partitions, so every master holds a share
+ * of both.
  */
 import type { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +12,7 @@ import { giaAdapter } from '../../src/adapters/gia/index.js';
 import { tracrAdapter } from '../../src/adapters/tracr/index.js';
 import { reconcileAll } from '../../src/reconcile/execute-run.js';
 import { createReplicas } from '../../src/store/index.js';
+import { partitionPrefix } from '../../src/queue/partitions.js';
 import { registerMany } from '../../src/sync/register.js';
 import type { TestRedisCluster } from '../support/redis-cluster.js';
 import { startClusterWorld, type ClusterWorld } from './support.js';
@@ -25,7 +27,8 @@ import {
 } from '../queue/support.js';
 
 const STONES = 200;
-const PARTITIONED_STONES = 150;
+// As many stones as it takes for each master's share of them to be measured, not guessed.
+const SPREAD_STONES = 3_000;
 
 describe('on a Redis Cluster', () => {
   let world: ClusterWorld;
@@ -40,12 +43,13 @@ describe('on a Redis Cluster', () => {
   }, 120_000);
   afterAll(() => world?.close(), 120_000);
 
-  it('spreads three sync queue partitions over more than one master, and syncs each stone once through them', async () => {
+  it('spreads 3,000 stones and their sync jobs over every master, and syncs each stone once', async () => {
     // A fixed prefix, so which master serves each partition's slot is the same on every run.
     const partitioned = openBridge(
       testConfig(cluster, {
         prefix: '{tbpart}',
-        queuePartitions: 3,
+        // Enough partitions that every master serves some, whichever slots their tags hash to.
+        queuePartitions: 12,
         queueDefaults: { concurrency: 8, ratePerSec: 0, attempts: 100 },
       }),
       [giaAdapter, tracrAdapter],
@@ -57,15 +61,35 @@ describe('on a Redis Cluster', () => {
             committedByType: Record<string, number>;
           }
         ).committedByType.REGISTER_ROUGH ?? 0;
-      const stones = Array.from({ length: PARTITIONED_STONES }, (_, i) => roughStone(i, 'PT'));
-      await registerMany(partitioned, stones, { actor: 'test', org: 'demo-mining' });
-      expect((await jobCounts(partitioned.queues)).waiting).toBe(2 * PARTITIONED_STONES);
+      const stones = Array.from({ length: SPREAD_STONES }, (_, i) => roughStone(i, 'PT'));
+      for (let from = 0; from < SPREAD_STONES; from += 500)
+        await registerMany(partitioned, stones.slice(from, from + 500), {
+          actor: 'test',
+          org: 'demo-mining',
+        });
+      expect((await jobCounts(partitioned.queues)).waiting).toBe(2 * SPREAD_STONES);
 
       const redis = partitioned.connection as Cluster;
-      const tags = ['{tbpart-p0}', '{tbpart-p1}', '{tbpart-p2}'];
-      const slots = await Promise.all(tags.map((tag) => redis.cluster('KEYSLOT', tag)));
-      expect(new Set(slots).size).toBe(3);
-      // Each master's keys of the partitions: every partition's keys on one master, not all on the same.
+      // Each master's share of the stones' own keys (records, audit streams) and of the queued jobs.
+      const perMaster = await Promise.all(
+        redis.nodes('master').map(async (node) => {
+          const stoneKeys = (await node.keys('{tbpart-s*')).filter((key) => /:(diamond|audit):tb_/.test(key));
+          const jobs = (await node.keys('{tbpart-p*')).filter((key) => /:sync-[a-z]+-tb_[^:]+$/.test(key));
+          return { stoneKeys: stoneKeys.length, jobs: jobs.length };
+        }),
+      );
+      const total = (field: 'stoneKeys' | 'jobs') => perMaster.reduce((sum, each) => sum + each[field], 0);
+      expect(total('stoneKeys')).toBe(2 * SPREAD_STONES);
+      expect(total('jobs')).toBe(2 * SPREAD_STONES);
+      for (const each of perMaster) {
+        for (const field of ['stoneKeys', 'jobs'] as const) {
+          const share = each[field] / total(field);
+          expect(share, `${field} ${JSON.stringify(perMaster)}`).toBeGreaterThanOrEqual(0.2);
+          expect(share, `${field} ${JSON.stringify(perMaster)}`).toBeLessThanOrEqual(0.45);
+        }
+      }
+      const tags = Array.from({ length: 12 }, (_, partition) => partitionPrefix('{tbpart}', partition, 12));
+      // Each master's keys of the partitions: every partition's keys on one master.
       const held = await Promise.all(
         redis.nodes('master').map(async (node) => {
           const keys = await node.keys('{tbpart-p*');
@@ -73,7 +97,6 @@ describe('on a Redis Cluster', () => {
         }),
       );
       for (const tag of tags) expect(held.filter((partitions) => partitions.has(tag))).toHaveLength(1);
-      expect(held.filter((partitions) => partitions.size > 0).length).toBeGreaterThan(1);
       // What was queued is on a replica of every master it went to, as a 202 waits for.
       expect(
         await createReplicas(
@@ -89,24 +112,24 @@ describe('on a Redis Cluster', () => {
           const counts = await jobCounts(partitioned.queues);
           return counts.waiting === 0 && counts.active === 0 && counts.delayed === 0;
         },
-        120_000,
+        240_000,
       );
       expect((await jobCounts(partitioned.queues)).failed).toBe(0);
       const created = gia.state.intake.writes.filter(
         (write) => write.op === 'create' && write.rough_control_no.startsWith('RCN-PT-'),
       );
-      expect(new Set(created.map((write) => write.rough_control_no)).size).toBe(PARTITIONED_STONES);
-      expect(created).toHaveLength(PARTITIONED_STONES);
+      expect(new Set(created.map((write) => write.rough_control_no)).size).toBe(SPREAD_STONES);
+      expect(created).toHaveLength(SPREAD_STONES);
       const registeredAfter = (
         (await (await fetch(`${tracr.url}/admin/state`)).json()) as {
           committedByType: Record<string, number>;
         }
       ).committedByType.REGISTER_ROUGH!;
-      expect(registeredAfter - registeredBefore).toBe(PARTITIONED_STONES);
+      expect(registeredAfter - registeredBefore).toBe(SPREAD_STONES);
     } finally {
       await partitioned.close();
     }
-  }, 180_000);
+  }, 400_000);
 
   it('syncs every stone exactly once to both platforms through a failover, then finds and reconciles them', async () => {
     const ledgerState = async (): Promise<{ committedByType: Record<string, number> }> =>
@@ -124,8 +147,8 @@ describe('on a Redis Cluster', () => {
       return ((await jobCounts(bridge.queues)).completed ?? 0) >= 20;
     });
 
-    // The master serving the bridge's hash tag dies mid-sync; its replica is promoted.
-    const key = `${bridge.config.prefix}:diamonds`;
+    // The master serving the first shard of the bridge's stones dies mid-sync; its replica is promoted.
+    const key = bridge.store.keys.members(0);
     // What the bridge acknowledges is on the replica that is about to take over.
     expect(await createReplicas([bridge.store.redis], key).confirm()).toBe(1);
     expect((await jobCounts(bridge.queues)).completed).toBeLessThan(2 * STONES);

@@ -130,7 +130,7 @@ describe('the outbox', () => {
     expect(await b.store.outbox.count()).toBe(0);
 
     const again = await sweepOutbox(sweepContext(b), options);
-    expect(again).toEqual({ skipped: false, cleared: 0, enqueued: 0 });
+    expect(again).toEqual({ skipped: false, cleared: 0, enqueued: 0, released: 0 });
     expect(await jobCounts(b.queues)).toMatchObject({ waiting: 20 });
   });
 
@@ -141,7 +141,7 @@ describe('the outbox', () => {
       /no sync queue/,
     );
     const pass = await sweepOutbox(sweepContext(b), { graceMs: 3_600_000, leaseMs: 5_000 });
-    expect(pass).toEqual({ skipped: false, cleared: 0, enqueued: 0 });
+    expect(pass).toEqual({ skipped: false, cleared: 0, enqueued: 0, released: 0 });
     expect(await b.store.outbox.count()).toBe(1);
     expect(await jobCounts(b.queues)).toMatchObject({ waiting: 0 });
   });

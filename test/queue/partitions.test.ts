@@ -8,7 +8,7 @@ import { ConfigError, loadConfig } from '../../src/config.js';
 import { diamondOfJobId, platformOfJobId, syncJobId } from '../../src/queue/job-ids.js';
 import { partitionOf, partitionPrefix } from '../../src/queue/partitions.js';
 import { syncPartitionPrefixes } from '../../src/queue/queues.js';
-import { newDiamondId } from '../../src/store/index.js';
+import { newDiamondId, tagSlot } from '../../src/store/index.js';
 
 describe('the partition of a stone', () => {
   it('is FNV-1a of the bridge ID, the same in every process and release', () => {
@@ -45,14 +45,23 @@ describe('partition prefixes', () => {
     expect(syncPartitionPrefixes(loadConfig({}, {}))).toEqual(['{tracebridge}']);
   });
 
-  it('put the partition number inside the hash tag with more, keeping what follows the tag', () => {
-    expect(partitionPrefix('{tracebridge}', 3, 4)).toBe('{tracebridge-p3}');
-    expect(partitionPrefix('{tb}blue', 0, 2)).toBe('{tb-p0}blue');
-    expect(syncPartitionPrefixes(loadConfig({}, { TRACEBRIDGE_QUEUE_PARTITIONS: '3' }))).toEqual([
-      '{tracebridge-p0}',
-      '{tracebridge-p1}',
-      '{tracebridge-p2}',
-    ]);
+  it('give each partition a hash tag of its own in its share of the slot range, keeping what follows the tag', () => {
+    // CRC16 (XMODEM) of "123456789" is 0x31C3, the check value Redis Cluster's key slot is built on.
+    expect(tagSlot('123456789')).toBe(0x31c3);
+    for (const partitions of [2, 3, 4, 12, 256]) {
+      for (let partition = 0; partition < partitions; partition++) {
+        const prefix = partitionPrefix('{tb}blue', partition, partitions);
+        const tag = /^\{(tb-p(\d+)(\.\d+)?)\}blue$/.exec(prefix);
+        expect(tag, prefix).not.toBeNull();
+        expect(Number(tag![2])).toBe(partition);
+        const slot = tagSlot(tag![1]!);
+        expect(slot, prefix).toBeGreaterThanOrEqual(Math.floor((partition * 16384) / partitions));
+        expect(slot, prefix).toBeLessThan(Math.floor(((partition + 1) * 16384) / partitions));
+      }
+    }
+    const prefixes = syncPartitionPrefixes(loadConfig({}, { TRACEBRIDGE_QUEUE_PARTITIONS: '3' }));
+    expect(prefixes).toEqual([0, 1, 2].map((partition) => partitionPrefix('{tracebridge}', partition, 3)));
+    expect(new Set(prefixes).size).toBe(3);
   });
 });
 

@@ -121,7 +121,7 @@ export interface TestBridge {
 /** Opens a bridge with `adapters` over `config`. */
 export function openBridge(config: BridgeConfig, adapters: AnyAdapter[]): TestBridge {
   const connection = connectRedis(redisTarget(config)!, 'queue');
-  const store = createStore(connection, { prefix: `${config.prefix}:` });
+  const store = createStore(connection, { prefix: `${config.prefix}:`, shards: config.storeShards });
   const byName = new Map(adapters.map((adapter) => [adapter.name, adapter]));
   const queues = createQueues(
     connection,

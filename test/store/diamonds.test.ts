@@ -13,7 +13,8 @@ import { freshPrefix, polishedStone, roughStone, snapshot, suiteRedis } from './
 
 const who = { actor: 'producer:demo-mining', action: 'register' };
 
-describe('diamonds store', () => {
+// On one shard, as a single node keeps it, and on eight, as a cluster spreads it.
+describe.each([1, 8])('diamonds store (%i shards)', (shards) => {
   const redisOf = suiteRedis();
   let redis: Redis;
   beforeEach(() => {
@@ -21,7 +22,7 @@ describe('diamonds store', () => {
   });
 
   it('assigns a sortable tb_ ID matching the schema and stores version 1', async () => {
-    const store = createStore(redis, { prefix: freshPrefix() });
+    const store = createStore(redis, { prefix: freshPrefix(), shards });
     const saved = await store.diamonds.save(polishedStone(), who);
     expect(saved.outcome).toBe('created');
     expect(saved.version).toBe(1);
@@ -35,7 +36,7 @@ describe('diamonds store', () => {
   });
 
   it('bumps the version on a changed record and reports updated', async () => {
-    const store = createStore(redis, { prefix: freshPrefix() });
+    const store = createStore(redis, { prefix: freshPrefix(), shards });
     const { id } = await store.diamonds.save(polishedStone(), who);
     const next = polishedStone({ id, polished: { shape: 'round', caratWeight: 1.02 } });
     expect(await store.diamonds.save(next, { ...who, expectedVersion: 1 })).toEqual({
@@ -48,7 +49,7 @@ describe('diamonds store', () => {
   });
 
   it('refuses a stale expectedVersion with a VersionConflictError naming the stone and both versions', async () => {
-    const store = createStore(redis, { prefix: freshPrefix() });
+    const store = createStore(redis, { prefix: freshPrefix(), shards });
     const { id } = await store.diamonds.save(polishedStone(), who);
     await store.diamonds.save(polishedStone({ id, origin: { country: 'ZA' } }), who);
     const stale = store.diamonds.save(polishedStone({ id, origin: { country: 'NA' } }), {
@@ -61,7 +62,7 @@ describe('diamonds store', () => {
   });
 
   it('treats expectedVersion 0 as create-only', async () => {
-    const store = createStore(redis, { prefix: freshPrefix() });
+    const store = createStore(redis, { prefix: freshPrefix(), shards });
     const { id } = await store.diamonds.save(polishedStone(), { ...who, expectedVersion: 0 });
     await expect(
       store.diamonds.save(polishedStone({ id, kind: 'polished', owner: { org: 'other' } }), {
@@ -72,7 +73,7 @@ describe('diamonds store', () => {
   });
 
   it('lets exactly one of many concurrent saves from the same version win', async () => {
-    const store = createStore(redis, { prefix: freshPrefix() });
+    const store = createStore(redis, { prefix: freshPrefix(), shards });
     const { id } = await store.diamonds.save(polishedStone(), who);
     const writers = Array.from({ length: 12 }, (_, i) =>
       store.diamonds.save(polishedStone({ id, rough: { caratWeight: 2 + i } }), {
@@ -89,7 +90,7 @@ describe('diamonds store', () => {
   });
 
   it('writes nothing for a re-delivered record with the same content, not even an audit entry', async () => {
-    const store = createStore(redis, { prefix: freshPrefix() });
+    const store = createStore(redis, { prefix: freshPrefix(), shards });
     const { id } = await store.diamonds.save(polishedStone(), who);
     const before = await snapshot(redis);
     const again = await store.diamonds.save(polishedStone({ id }), { ...who, expectedVersion: 7 });
@@ -99,7 +100,7 @@ describe('diamonds store', () => {
   });
 
   it('leaves every key untouched when a save conflicts on version', async () => {
-    const store = createStore(redis, { prefix: freshPrefix() });
+    const store = createStore(redis, { prefix: freshPrefix(), shards });
     const { id } = await store.diamonds.save(polishedStone(), who);
     const before = await snapshot(redis);
     const changed = polishedStone({ id, identifiers: { giaReportNumber: '9999999999' } });
@@ -110,7 +111,7 @@ describe('diamonds store', () => {
   });
 
   it('refuses a second stone with the same GIA report number, naming the identifier, and changes nothing', async () => {
-    const store = createStore(redis, { prefix: freshPrefix() });
+    const store = createStore(redis, { prefix: freshPrefix(), shards });
     const first = await store.diamonds.save(polishedStone(), who);
     const before = await snapshot(redis);
     const twin = polishedStone({ identifiers: { giaReportNumber: '2141438171', tracrId: 'TRC-0002' } });
@@ -124,7 +125,7 @@ describe('diamonds store', () => {
   });
 
   it('refuses a whole batch when two of its stones claim one identifier', async () => {
-    const store = createStore(redis, { prefix: freshPrefix() });
+    const store = createStore(redis, { prefix: freshPrefix(), shards });
     const before = await snapshot(redis);
     const batch = [roughStone('LOT-1'), roughStone('LOT-1')].map((record) => ({ record }));
     await expect(store.diamonds.saveMany(batch, who)).rejects.toThrow('identifiers.producerRef "LOT-1"');
@@ -132,7 +133,7 @@ describe('diamonds store', () => {
   });
 
   it('finds stones by normalised identifiers and releases an identifier the stone no longer carries', async () => {
-    const store = createStore(redis, { prefix: freshPrefix() });
+    const store = createStore(redis, { prefix: freshPrefix(), shards });
     const { id } = await store.diamonds.save(polishedStone(), who);
     expect(await store.identity.findByIdentifier('inscription', '  gia   2141438171 ')).toBe(id);
     expect(await store.identity.findByIdentifier('giaReportNumber', '2141438171')).toBe(id);
@@ -145,7 +146,7 @@ describe('diamonds store', () => {
   });
 
   it('keeps sources beside the record without counting them as content', async () => {
-    const store = createStore(redis, { prefix: freshPrefix() });
+    const store = createStore(redis, { prefix: freshPrefix(), shards });
     const gia = { ref: '2141438171', syncedAt: '2024-05-01T10:00:00Z', hash: `sha256:${'a'.repeat(64)}` };
     const { id } = await store.diamonds.save(polishedStone({ sources: { gia } }), who);
     expect((await store.diamonds.get(id))?.record.sources).toEqual({ gia });
@@ -155,7 +156,7 @@ describe('diamonds store', () => {
   });
 
   it('reads many stones in one call, in order, with null for unknown IDs', async () => {
-    const store = createStore(redis, { prefix: freshPrefix() });
+    const store = createStore(redis, { prefix: freshPrefix(), shards });
     const results = await store.diamonds.saveMany(
       ['A', 'B', 'C'].map((lot) => ({ record: roughStone(lot) })),
       who,
@@ -166,7 +167,7 @@ describe('diamonds store', () => {
   });
 
   it('pages through 5,000 stones with a small page size, visiting each exactly once', async () => {
-    const store = createStore(redis, { prefix: freshPrefix() });
+    const store = createStore(redis, { prefix: freshPrefix(), shards });
     const saved = new Set<string>();
     for (let start = 0; start < 5000; start += 500) {
       const batch = Array.from({ length: 500 }, (_, i) => ({ record: roughStone(`LOT-${start + i}`) }));
@@ -183,7 +184,7 @@ describe('diamonds store', () => {
   });
 
   it('rejects IDs and values that could reach into other keys', async () => {
-    const store = createStore(redis, { prefix: freshPrefix() });
+    const store = createStore(redis, { prefix: freshPrefix(), shards });
     const before = await snapshot(redis);
     for (const id of ['tb_{tracebridge}', 'tb_abc\ndef', 'diamond:tb_x', '', 'tb_a']) {
       await expect(store.diamonds.get(id)).rejects.toThrow(StoreInputError);
@@ -198,7 +199,7 @@ describe('diamonds store', () => {
   });
 
   it('reports a record whose stored JSON is broken as an error naming the key', async () => {
-    const store = createStore(redis, { prefix: freshPrefix() });
+    const store = createStore(redis, { prefix: freshPrefix(), shards });
     const { id } = await store.diamonds.save(polishedStone(), who);
     await redis.hset(store.keys.diamond(id), 'record', '{"schemaVersion":');
     const read = store.diamonds.get(id);

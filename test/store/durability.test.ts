@@ -32,7 +32,13 @@ describe('store keys and durability', () => {
     ]) {
       expect(() => createStore(redis, { prefix }), prefix).toThrow(StoreInputError);
     }
-    expect(createStore(redis, { prefix: '{acme-prod}:tb:' }).keys.members).toBe('{acme-prod}:tb:diamonds');
+    expect(createStore(redis, { prefix: '{acme-prod}:tb:' }).keys.members(0)).toBe('{acme-prod}:tb:diamonds');
+    // With shards, each one's number goes inside the tag; anything after the tag is kept.
+    const sharded = createStore(redis, { prefix: '{acme-prod}:tb:', shards: 4 }).keys;
+    expect(sharded.members(2)).toMatch(/^\{acme-prod-s2(\.\d+)?\}:tb:diamonds$/);
+    expect(sharded.cursors).toBe('{acme-prod}:tb:cursors');
+    for (const shards of [0, 1025, 1.5])
+      expect(() => createStore(redis, { shards }), `${shards}`).toThrow(StoreInputError);
     expect(createStore(redis).keys.prefix).toBe(DEFAULT_PREFIX);
   });
 

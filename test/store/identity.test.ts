@@ -11,7 +11,8 @@ import { freshPrefix, polishedStone, roughStone, snapshot, suiteRedis } from './
 const who = { actor: 'worker:gia', action: 'register' };
 const giaSource = { ref: '2141438171', syncedAt: '2024-05-01T10:00:00Z', hash: `sha256:${'b'.repeat(64)}` };
 
-describe('identity map', () => {
+// On one shard, as a single node keeps it, and on eight, as a cluster spreads it.
+describe.each([1, 8])('identity map (%i shards)', (shards) => {
   const redisOf = suiteRedis();
   let redis: Redis;
   beforeEach(() => {
@@ -19,7 +20,7 @@ describe('identity map', () => {
   });
 
   it('maps a native ref to the stone and the stone to its refs', async () => {
-    const store = createStore(redis, { prefix: freshPrefix() });
+    const store = createStore(redis, { prefix: freshPrefix(), shards });
     const { id } = await store.diamonds.save(polishedStone(), who);
     expect(await store.identity.link(id, 'tracr', 'TRC-0001', who)).toBe('linked');
     expect(await store.identity.link(id, 'gia', '2141438171', who)).toBe('linked');
@@ -29,7 +30,7 @@ describe('identity map', () => {
   });
 
   it('treats linking the same ref again as a no-op with no audit entry', async () => {
-    const store = createStore(redis, { prefix: freshPrefix() });
+    const store = createStore(redis, { prefix: freshPrefix(), shards });
     const { id } = await store.diamonds.save(polishedStone(), who);
     await store.identity.link(id, 'tracr', 'TRC-0001', who);
     const before = await snapshot(redis);
@@ -38,7 +39,7 @@ describe('identity map', () => {
   });
 
   it('refuses a ref that already belongs to another stone and changes nothing', async () => {
-    const store = createStore(redis, { prefix: freshPrefix() });
+    const store = createStore(redis, { prefix: freshPrefix(), shards });
     const first = await store.diamonds.save(roughStone('LOT-1'), who);
     const second = await store.diamonds.save(roughStone('LOT-2'), who);
     await store.identity.link(first.id, 'tracr', 'TRC-9', who);
@@ -52,7 +53,7 @@ describe('identity map', () => {
   });
 
   it('refuses to link a stone the store does not hold', async () => {
-    const store = createStore(redis, { prefix: freshPrefix() });
+    const store = createStore(redis, { prefix: freshPrefix(), shards });
     await expect(store.identity.link('tb_NOSUCHSTONE', 'gia', '1234567', who)).rejects.toThrow(
       UnknownDiamondError,
     );
@@ -60,7 +61,7 @@ describe('identity map', () => {
   });
 
   it('keeps resolving a superseded ref to the stone after it is relinked to a new one', async () => {
-    const store = createStore(redis, { prefix: freshPrefix() });
+    const store = createStore(redis, { prefix: freshPrefix(), shards });
     const { id } = await store.diamonds.save(polishedStone(), who);
     await store.identity.link(id, 'gia', '2141438171', who);
     await store.identity.link(id, 'gia', '6222222222', who);
@@ -69,7 +70,7 @@ describe('identity map', () => {
   });
 
   it('records a sync as the platform source and link without a new version', async () => {
-    const store = createStore(redis, { prefix: freshPrefix() });
+    const store = createStore(redis, { prefix: freshPrefix(), shards });
     const { id } = await store.diamonds.save(polishedStone(), who);
     const worker = { actor: 'worker:gia' };
     expect(await store.identity.recordSync(id, 'gia', giaSource, worker)).toBe('linked');
@@ -86,7 +87,7 @@ describe('identity map', () => {
   });
 
   it('rejects platform names and refs that could reach into other keys', async () => {
-    const store = createStore(redis, { prefix: freshPrefix() });
+    const store = createStore(redis, { prefix: freshPrefix(), shards });
     const { id } = await store.diamonds.save(polishedStone(), who);
     const before = await snapshot(redis);
     await expect(store.identity.link(id, 'gia}:x', '1', who)).rejects.toThrow(StoreInputError);
