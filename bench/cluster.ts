@@ -45,7 +45,7 @@ export const clusterBenchmark: Benchmark = {
       sims.push(tracr, gia);
       const open = async (config: BridgeConfig): Promise<Side> => {
         const connection = connectRedis(redisTarget(config)!, 'queue');
-        const store = createStore(connection, { prefix: `${config.prefix}:` });
+        const store = createStore(connection, { prefix: `${config.prefix}:`, shards: config.storeShards });
         const workers = await startWorkers(config, {
           adapters,
           clients: connect(config),
@@ -82,7 +82,9 @@ export const clusterBenchmark: Benchmark = {
       process.stderr.write(`  stones' keys per master: ${spread.join(', ')}\n`);
 
       // Reconciliation over stones loaded beside the synced ones, under a prefix of their own.
-      const reconcileStores = sides.map((side) => createStore(side.connection, { prefix: '{tbrecon}:' }));
+      const reconcileStores = sides.map((side) =>
+        createStore(side.connection, { prefix: '{tbrecon}:', shards: side.config.storeShards }),
+      );
       for (const store of reconcileStores) await load(store, reconcileStones);
       const reconcileRounds: { value: number; baseline: number }[] = [];
       const timed = async (store: Store): Promise<number> => {
@@ -141,7 +143,8 @@ async function stoneKeysPerMaster(cluster: Cluster): Promise<number[]> {
       do {
         const [next, keys] = await node.scan(cursor, 'MATCH', '*tb_*', 'COUNT', 1_000);
         cursor = next;
-        count += keys.filter((key) => key.startsWith(prefix) && !key.includes(':sync-')).length;
+        // The stones' keys lie under the bridge's shard tags (`{tbsync-s3}`); the queues' are left out.
+        count += keys.filter((key) => key.startsWith(prefix.slice(0, -1)) && !key.includes(':sync-')).length;
       } while (cursor !== '0');
       return count;
     }),

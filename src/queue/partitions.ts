@@ -15,13 +15,14 @@ export function partitionOf(diamondId: string, partitions: number): number {
 /**
  * The BullMQ prefix of partition `partition` of `partitions`. With one partition it is the bridge's own
  * prefix, unchanged, so a deployment that never set partitions keeps its queues where they are. With more,
- * the hash tag is the partition's own (`{tracebridge}` -> `{tracebridge-p3.12}`, store/spread.ts: each
- * partition's tag falls in its own share of the slot range, so the partitions spread evenly over the
- * masters), anything after the tag kept. All of one partition's keys (which BullMQ's scripts touch
- * together) still share one slot.
+ * the hash tag is the partition's own (`{tracebridge}` -> `{tracebridge-p3.12}`, store/spread.ts: the
+ * partitions' tags spread evenly over the slot ring, so over the masters), anything after the tag kept.
+ * All of one partition's keys (which BullMQ's scripts touch together) still share one slot. The tag does
+ * not depend on the count, so partition 0 of 3 is partition 0 of 2: repartitioning moves only the jobs
+ * whose partition changes.
  */
 export function partitionPrefix(prefix: string, partition: number, partitions: number): string {
   if (partitions <= 1) return prefix;
   const close = prefix.indexOf('}');
-  return `{${spreadTag(prefix.slice(1, close), 'p', partition, partitions)}${prefix.slice(close)}`;
+  return `{${spreadTag(prefix.slice(1, close), 'p', partition)}${prefix.slice(close)}`;
 }

@@ -141,7 +141,7 @@ export function storeKeys(prefix: string = DEFAULT_PREFIX, shards = 1): StoreKey
   const close = prefix.indexOf('}');
   // With one shard every key keeps the base tag.
   const shardPrefixes = Array.from({ length: shards }, (_, shard) =>
-    shards === 1 ? prefix : `{${spreadTag(prefix.slice(1, close), 's', shard, shards)}${prefix.slice(close)}`,
+    shards === 1 ? prefix : `{${spreadTag(prefix.slice(1, close), 's', shard)}${prefix.slice(close)}`,
   );
   const shardOf = (id: string) => fnv1a(assertDiamondId(id)) % shards;
   const valueShardOf = (value: string) => fnv1a(value) % shards;

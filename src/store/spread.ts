@@ -36,23 +36,31 @@ export function tagSlot(tag: string): number {
 
 const spreadTags = new Map<string, string>();
 
+// The golden ratio's fractional part: the points (k + 1) * GOLDEN mod 1 fill [0, 1) evenly for any count
+// of them taken from the start, each new one falling in the largest gap left.
+const GOLDEN = (Math.sqrt(5) - 1) / 2;
+// How close to its point a part's tag must hash: far less than the slots any master serves.
+const SLOT_WINDOW = 64;
+
 /**
- * The hash tag text of part `part` of `parts` (a store shard, `kind` `s`, or a queue partition, `p`) of
- * the bridge whose tag is `tag`: `<tag>-<kind><part>`, with `.<n>` added where needed so the tag hashes
- * into the part's own 1/`parts` of the slot range. The masters of a cluster hold contiguous, near-equal
- * slot ranges (as `redis-cli --cluster create` and `rebalance` leave them), so the parts spread over
- * them as evenly as their count allows, whatever the bridge's tag: left to chance, 12 partitions over
- * three masters land 6/4/2 as easily as 4/4/4.
+ * The hash tag text of part `part` (a store shard, `kind` `s`, or a queue partition, `p`) of the bridge
+ * whose tag is `tag`: `<tag>-<kind><part>`, with `.<n>` added where needed so that the tag hashes to
+ * within a few slots of the part's own point on the slot ring, `(part + 1) * 0.618...` of the way round.
+ * The first N points are spread evenly for any N, so the first N parts spread over a cluster's masters
+ * (which hold contiguous, near-equal slot ranges, as `redis-cli --cluster create` and `rebalance` leave
+ * them) as evenly as N allows, whatever the bridge's tag: left to chance, 12 partitions over three masters
+ * land 6/4/2 as easily as 4/4/4. A part's tag does not depend on how many parts there are, so changing the
+ * count moves only what changes part.
  */
-export function spreadTag(tag: string, kind: 's' | 'p', part: number, parts: number): string {
-  const memo = `${tag}|${kind}|${part}|${parts}`;
+export function spreadTag(tag: string, kind: 's' | 'p', part: number): string {
+  const memo = `${tag}|${kind}|${part}`;
   const known = spreadTags.get(memo);
   if (known !== undefined) return known;
-  const from = Math.floor((part * CLUSTER_SLOTS) / parts);
-  const to = Math.floor(((part + 1) * CLUSTER_SLOTS) / parts);
+  const from = Math.floor((((part + 1) * GOLDEN) % 1) * CLUSTER_SLOTS);
+  const near = (candidate: string) => (tagSlot(candidate) - from + CLUSTER_SLOTS) % CLUSTER_SLOTS < SLOT_WINDOW;
   const base = `${tag}-${kind}${part}`;
   let found = base;
-  for (let n = 0; tagSlot(found) < from || tagSlot(found) >= to; n++) found = `${base}.${n}`;
+  for (let n = 0; !near(found); n++) found = `${base}.${n}`;
   spreadTags.set(memo, found);
   return found;
 }

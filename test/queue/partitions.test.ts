@@ -45,19 +45,22 @@ describe('partition prefixes', () => {
     expect(syncPartitionPrefixes(loadConfig({}, {}))).toEqual(['{tracebridge}']);
   });
 
-  it('give each partition a hash tag of its own in its share of the slot range, keeping what follows the tag', () => {
+  it('give each partition a hash tag of its own, spread evenly over the slot ring, keeping what follows the tag', () => {
     // CRC16 (XMODEM) of "123456789" is 0x31C3, the check value Redis Cluster's key slot is built on.
     expect(tagSlot('123456789')).toBe(0x31c3);
-    for (const partitions of [2, 3, 4, 12, 256]) {
+    for (const partitions of [3, 6, 12, 48]) {
+      // Three masters holding a third of the slots each, as a new cluster has them.
+      const perMaster = [0, 0, 0];
       for (let partition = 0; partition < partitions; partition++) {
         const prefix = partitionPrefix('{tb}blue', partition, partitions);
         const tag = /^\{(tb-p(\d+)(\.\d+)?)\}blue$/.exec(prefix);
         expect(tag, prefix).not.toBeNull();
         expect(Number(tag![2])).toBe(partition);
-        const slot = tagSlot(tag![1]!);
-        expect(slot, prefix).toBeGreaterThanOrEqual(Math.floor((partition * 16384) / partitions));
-        expect(slot, prefix).toBeLessThan(Math.floor(((partition + 1) * 16384) / partitions));
+        // A partition keeps its tag whatever the count: repartitioning moves only what changes partition.
+        expect(partitionPrefix('{tb}blue', partition, partitions + 5)).toBe(prefix);
+        perMaster[Math.floor((tagSlot(tag![1]!) * 3) / 16384)]! += 1;
       }
+      expect(perMaster, `${partitions} partitions`).toEqual([1, 1, 1].map(() => partitions / 3));
     }
     const prefixes = syncPartitionPrefixes(loadConfig({}, { TRACEBRIDGE_QUEUE_PARTITIONS: '3' }));
     expect(prefixes).toEqual([0, 1, 2].map((partition) => partitionPrefix('{tracebridge}', partition, 3)));

@@ -18,7 +18,7 @@ import {
   ledgerStone,
   registryPendingChanges,
 } from './platforms.js';
-import type { World } from './world.js';
+import { MODEL_STORE_SHARDS, type World } from './world.js';
 
 /** How long quiescence may take before the sequence fails as stuck. */
 const SETTLE_MS = 60_000;
@@ -35,7 +35,7 @@ export interface BridgeState {
 export function openBridgeState(world: World): BridgeState {
   const connection = queueConnection(world.redis.url);
   connection.on('error', () => undefined);
-  const store = createStore(connection, { prefix: `${world.prefix}:` });
+  const store = createStore(connection, { prefix: `${world.prefix}:`, shards: MODEL_STORE_SHARDS });
   return {
     store,
     async storedIds() {

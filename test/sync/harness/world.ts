@@ -29,6 +29,12 @@ const fastSettings = {
   TRACEBRIDGE_CONCURRENCY: '4',
 };
 
+/**
+ * The bridge keeps its stones in shards, as on a cluster: a crash between an identifier's claim, the save
+ * and the release is among what the sequences run into.
+ */
+export const MODEL_STORE_SHARDS = 4;
+
 /** How much slower than the lease a slow ledger call is. */
 export const LEASE_MS = Number(fastSettings.TRACEBRIDGE_LOCK_DURATION_MS);
 
@@ -67,6 +73,7 @@ export async function startWorld(workerCount = 2): Promise<World> {
   const bridgeEnv: Record<string, string> = {
     REDIS_URL: redis.url,
     TRACEBRIDGE_PREFIX: prefix,
+    TRACEBRIDGE_STORE_SHARDS: String(MODEL_STORE_SHARDS),
     TRACEBRIDGE_ADAPTERS: 'gia,tracr',
     TRACR_URL: tracrUrl,
     TRACR_API_KEY: keys.tracr,
