@@ -57,7 +57,8 @@ export function spreadTag(tag: string, kind: 's' | 'p', part: number): string {
   const known = spreadTags.get(memo);
   if (known !== undefined) return known;
   const from = Math.floor((((part + 1) * GOLDEN) % 1) * CLUSTER_SLOTS);
-  const near = (candidate: string) => (tagSlot(candidate) - from + CLUSTER_SLOTS) % CLUSTER_SLOTS < SLOT_WINDOW;
+  const near = (candidate: string) =>
+    (tagSlot(candidate) - from + CLUSTER_SLOTS) % CLUSTER_SLOTS < SLOT_WINDOW;
   const base = `${tag}-${kind}${part}`;
   let found = base;
   for (let n = 0; !near(found); n++) found = `${base}.${n}`;
