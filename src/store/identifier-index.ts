@@ -161,27 +161,40 @@ end
 return 1
 `);
 
-// Lists the holders an index names. ARGV per look-up: index key position, prefix, limit, the bridge ID to
-// list after ('' from the start). A global
-// identifier's index is a hash of value -> '<id>' or '<id>\n<token>'; the others list '<field>\n<id>'.
-// Replies per look-up a flat list of (field, bridge ID) pairs.
+// Lists the holders an index names. ARGV: the prefix of the records' keys when they lie in the index's own
+// slot (a store of one shard, where reading them here saves the look-up a round trip), else ''; then per look-up: index key position, prefix, limit, the bridge ID
+// to list after ('' from the start), the identifier's name. A global identifier's index is a hash of
+// value -> '<id>' or '<id>\n<token>'; the others list '<field>\n<id>'. Replies per look-up a flat list of
+// (field, bridge ID, whether its record holds the field: '1', '0', or '' when not read here) triples.
 const findScript = defineScript(`
+local records = ARGV[1]
 local found = {}
-for q = 1, #ARGV, 4 do
+for q = 2, #ARGV, 5 do
   local index, prefix, limit, after = KEYS[tonumber(ARGV[q])], ARGV[q + 1], tonumber(ARGV[q + 2]), ARGV[q + 3]
-  local holders = {}
+  local name = ARGV[q + 4]
+  local listed = {}
   if string.sub(prefix, -1) ~= '\\n' then
     local current = redis.call('HGET', index, prefix)
-    if current then holders = { prefix, string.match(current, '^[^\\n]*') } end
+    if current then listed = { prefix, string.match(current, '^[^\\n]*') } end
   else
     local from = after == '' and '[' .. prefix or '(' .. prefix .. after
     local members = redis.call('ZRANGEBYLEX', index, from, '(' .. string.sub(prefix, 1, -2) .. '\\11',
       'LIMIT', 0, limit)
     for _, member in ipairs(members) do
       local field, id = string.match(member, '^(.*)\\n([^\\n]*)$')
-      holders[#holders + 1] = field
-      holders[#holders + 1] = id
+      listed[#listed + 1] = field
+      listed[#listed + 1] = id
     end
+  end
+  local holders = {}
+  for i = 1, #listed, 2 do
+    local held = ''
+    if records ~= '' then
+      held = redis.call('HGET', records .. 'diamond:' .. listed[i + 1], 'ident:' .. name) == listed[i] and '1' or '0'
+    end
+    holders[#holders + 1] = listed[i]
+    holders[#holders + 1] = listed[i + 1]
+    holders[#holders + 1] = held
   end
   found[#found + 1] = holders
 end
@@ -312,6 +325,8 @@ export function createIdentifierIndex(redis: RedisClient, keys: StoreKeys): Iden
     },
     async find(lookups) {
       if (lookups.length === 0) return [];
+      // With one shard the records lie in the index's slot: the script reads them in the same call.
+      const records = keys.shards === 1 ? keys.shardPrefix(0) : '';
       const named = await perShard<Lookup, string[]>(
         lookups,
         (lookup) => keys.valueShardOf(lookup.value),
@@ -325,29 +340,31 @@ export function createIdentifierIndex(redis: RedisClient, keys: StoreKeys): Iden
               lookup.prefix,
               String(lookup.limit),
               lookup.after ?? '',
+              lookup.name,
             ];
           });
-          return (await runScript(redis, findScript, scriptKeys, args)) as string[][];
+          return (await runScript(redis, findScript, scriptKeys, [records, ...args])) as string[][];
         },
       );
       // Each holder's record must hold the field its entry names (an organisation's value with its org).
-      const checks = lookups.flatMap((lookup, q) => {
-        const pairs = named[q]!;
+      const listed = lookups.map((lookup, q) => {
+        const triples = named[q]!;
         const kind = identifierKind(lookup.name);
-        return Array.from({ length: pairs.length / 2 }, (_, k) => {
-          const [field, id] = [pairs[2 * k]!, pairs[2 * k + 1]!];
-          return { id, q, entry: { name: lookup.name, kind, field, value: lookup.value, id } };
+        return Array.from({ length: triples.length / 3 }, (_, k) => {
+          const [field, id, held] = [triples[3 * k]!, triples[3 * k + 1]!, triples[3 * k + 2]!];
+          return { id, held, entry: { name: lookup.name, kind, field, value: lookup.value, id } };
         });
       });
-      const held = await holds(checks);
-      const found: Found[] = named.map((pairs) => ({
-        holders: [],
-        last: pairs.at(-1) ?? null,
-        listed: pairs.length / 2,
-      }));
-      checks.forEach(({ id, q }, k) => {
-        if (held[k]) found[q]!.holders.push(id);
+      const unread = listed.flat().filter(({ held }) => held === '');
+      const read = await holds(unread);
+      unread.forEach((holder, k) => {
+        holder.held = read[k] ? '1' : '0';
       });
+      const found: Found[] = listed.map((holders) => ({
+        holders: holders.flatMap(({ id, held }) => (held === '1' ? [id] : [])),
+        last: holders.at(-1)?.id ?? null,
+        listed: holders.length,
+      }));
       return found;
     },
   };
