@@ -28,7 +28,7 @@ import {
   identifierKind,
   perShard,
   pipelined,
-  runScript,
+  runScriptEach,
   saveScript,
   type RedisClient,
 } from './scripts.js';
@@ -178,9 +178,9 @@ export function createDiamonds(
       throw error;
     }));
 
-  // A batch is saved a shard at a time, side by side, each shard's stones all or nothing. A shard whose
-  // stones changed since they were read (or whose value another save of the same stone held) is read and
-  // saved again; the others keep what they stored.
+  // A batch is saved a stone at a time, each stone one atomic step, a pipeline per shard. A stone that
+  // changed since it was read (or whose value another save of the same stone held) is read and saved
+  // again; the others keep what they stored.
   const saveMany = async (
     changes: readonly DiamondChange[],
     options: SaveManyOptions,
@@ -227,7 +227,7 @@ export function createDiamonds(
     return results as SaveResult[];
   };
 
-  // One pass: read what is stored, claim the values the stones newly hold, save each shard's stones, then
+  // One pass: read what is stored, claim the values the stones newly hold, save each stone, then
   // release what the saves dropped. Answers undefined for a stone whose shard must be saved again.
   const saveOnce = async (
     prepared: readonly PreparedChange[],
@@ -250,7 +250,7 @@ export function createDiamonds(
       ({ stone }) => keys.shardOf(stone.id),
       (group, shard) => saveShard(group, shard, base, fence),
     );
-    // A shard refused stored nothing: its claims go back before anything is thrown or tried again.
+    // A stone refused stored nothing: its claims go back before anything is thrown or tried again.
     await index.release(
       claims.flatMap((entry, k) =>
         replies[entry.i]!.kind === 'saved' ? [] : [{ ...entry, token: tokens[k]! }],
@@ -287,42 +287,56 @@ export function createDiamonds(
         }),
     );
 
+  // Each stone of the shard is its own script call, the calls pipelined: no script spans two stones.
   const saveShard = async (
     group: readonly { stone: PreparedChange; seen: string; tokens: readonly string[] }[],
     shard: number,
     base: readonly (string | number)[],
     fence: Fence | undefined,
-  ): Promise<ShardReply[]> => {
-    const scriptKeys = [
+  ): Promise<StoneReply[]> => {
+    const shardKeys = [
       keys.members(shard),
       keys.shardAudit(shard),
       keys.syncIntents(shard),
       keys.indexIntents(shard),
     ];
-    const args: (string | number)[] = [...base, group.length];
-    for (const { stone, seen, tokens } of group) {
-      scriptKeys.push(keys.diamond(stone.id), keys.stoneAudit(stone.id));
-      args.push(stone.id, stone.expectedVersion, seen, stone.hash, stone.json, stone.detail);
-      stone.indexed.forEach((value, j) => args.push(value, tokens[j]!));
-      args.push(stone.sources.length / 2, ...stone.sources);
-    }
-    if (fence) scriptKeys.push(fenceKey(fence, keys.shardPrefix(shard)));
-    const reply = (await runScript(redis, saveScript, scriptKeys, args)) as (string | number)[];
-    const [status, ...rest] = reply;
-    const each = (answer: ShardReply) => group.map(() => answer);
-    if (status === 'fenced')
-      return each({ kind: 'failed', error: new FencedWriteError(group[0]!.stone.id, fence!) });
-    if (status === 'version') {
-      const [id, expected, actual] = rest.map(String) as [string, string, string];
-      return each({ kind: 'failed', error: new VersionConflictError(id, Number(expected), Number(actual)) });
-    }
-    if (status !== 'ok') return each({ kind: 'again' });
-    return group.map((_, k) => ({
-      kind: 'saved',
-      outcome: rest[3 * k] as SaveResult['outcome'],
-      version: Number(rest[3 * k + 1]),
-      intent: String(rest[3 * k + 2]),
-    }));
+    const lease = fence === undefined ? [] : [fenceKey(fence, keys.shardPrefix(shard))];
+    const replies = await runScriptEach(
+      redis,
+      saveScript,
+      group.map(({ stone, seen, tokens }) => ({
+        keys: [...shardKeys, keys.diamond(stone.id), keys.stoneAudit(stone.id), ...lease],
+        args: [
+          ...base,
+          1,
+          stone.id,
+          stone.expectedVersion,
+          seen,
+          stone.hash,
+          stone.json,
+          stone.detail,
+          ...stone.indexed.flatMap((value, j) => [value, tokens[j]!]),
+          stone.sources.length / 2,
+          ...stone.sources,
+        ],
+      })),
+    );
+    return replies.map((reply, k): StoneReply => {
+      const [status, ...rest] = reply as (string | number)[];
+      if (status === 'fenced')
+        return { kind: 'failed', error: new FencedWriteError(group[k]!.stone.id, fence!) };
+      if (status === 'version') {
+        const [id, expected, actual] = rest.map(String) as [string, string, string];
+        return { kind: 'failed', error: new VersionConflictError(id, Number(expected), Number(actual)) };
+      }
+      if (status !== 'ok') return { kind: 'again' };
+      return {
+        kind: 'saved',
+        outcome: rest[0] as SaveResult['outcome'],
+        version: Number(rest[1]),
+        intent: String(rest[2]),
+      };
+    });
   };
 
   // Releases what saves dropped, then clears each stone's intent while it is still the one released.
@@ -334,15 +348,15 @@ export function createDiamonds(
     await perShard(
       owed,
       ({ id }) => keys.shardOf(id),
-      async (group, shard) => {
-        await runScript(
+      (group, shard) =>
+        runScriptEach(
           redis,
           clearIndexIntentsScript,
-          [keys.indexIntents(shard), ...group.map(({ id }) => keys.diamond(id))],
-          group.flatMap(({ id, intent }) => [id, intent]),
-        );
-        return group;
-      },
+          group.map(({ id, intent }) => ({
+            keys: [keys.indexIntents(shard), keys.diamond(id)],
+            args: [id, intent],
+          })),
+        ),
     );
   };
 
@@ -450,8 +464,8 @@ const SAVE_ATTEMPTS = 5;
 
 const IDENT_FIELDS = IDENTIFIER_NAMES.map((name) => `ident:${name}`);
 
-/** What one shard's save did for one stone: saved, to be read and saved again, or refused. */
-type ShardReply =
+/** What the save of one stone did: saved, to be read and saved again, or refused. */
+type StoneReply =
   | { kind: 'saved'; outcome: SaveResult['outcome']; version: number; intent: string }
   | { kind: 'again' }
   | { kind: 'failed'; error: Error };

@@ -6,7 +6,7 @@
 import { parseJson } from './audit.js';
 import { CorruptEntryError } from './errors.js';
 import { assertDiamondId, type StoreKeys } from './keys.js';
-import { clearIntentsScript, perShard, pipelined, runScript, type RedisClient } from './scripts.js';
+import { clearIntentsScript, perShard, pipelined, runScriptEach, type RedisClient } from './scripts.js';
 
 /** A stone whose sync jobs are owed. */
 export interface SyncIntent {
@@ -81,18 +81,17 @@ export function createOutbox(redis: RedisClient, keys: StoreKeys): Outbox {
       const cleared = await perShard(
         done,
         ({ diamondId }) => keys.shardOf(diamondId),
-        async (group, shard) => {
-          const scriptKeys = [
-            keys.syncIntents(shard),
-            ...group.map(({ diamondId }) => keys.diamond(diamondId)),
-          ];
-          const args = group.flatMap(({ diamondId, hash }) => [assertDiamondId(diamondId), hash]);
-          const count = Number(await runScript(redis, clearIntentsScript, scriptKeys, args));
-          // One count per shard, on its first stone, so the sum over every stone is the total.
-          return group.map((_, k) => (k === 0 ? count : 0));
-        },
+        (group, shard) =>
+          runScriptEach(
+            redis,
+            clearIntentsScript,
+            group.map(({ diamondId, hash }) => ({
+              keys: [keys.syncIntents(shard), keys.diamond(diamondId)],
+              args: [assertDiamondId(diamondId), hash],
+            })),
+          ),
       );
-      return cleared.reduce((sum, each) => sum + each, 0);
+      return cleared.reduce((sum: number, each) => sum + Number(each), 0);
     },
     async count() {
       const counts = await Promise.all(shards.map((shard) => redis.zcard(keys.syncIntents(shard))));

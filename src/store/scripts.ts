@@ -66,6 +66,30 @@ export async function perShard<T, R>(
   return results;
 }
 
+/**
+ * Runs `script` once per call, every call in one pipeline: one round trip for a batch, while each call
+ * stays its own atomic step on one stone. The calls' keys must lie in one slot (a pipeline on a cluster
+ * goes to one node). A server that has not seen the script answers NOSCRIPT to every call, having run
+ * none: the first call is then run with EVAL, which loads it there, and the rest pipelined again.
+ */
+export async function runScriptEach(
+  redis: RedisClient,
+  script: StoreScript,
+  calls: readonly { keys: readonly string[]; args: readonly (string | number)[] }[],
+): Promise<unknown[]> {
+  const send = (list: typeof calls) =>
+    pipelined(redis, list, (pipeline, { keys, args }) =>
+      pipeline.evalsha(script.sha, keys.length, ...keys, ...args),
+    );
+  try {
+    return await send(calls);
+  } catch (error) {
+    if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+    const [first, ...rest] = calls;
+    return [await runScript(redis, script, first!.keys, first!.args), ...(await send(rest))];
+  }
+}
+
 /** Queues one command per item on a pipeline and answers the replies in order, throwing the first error. */
 export async function pipelined<T>(
   redis: RedisClient,
@@ -108,8 +132,8 @@ export const CLAIM_TTL_MS = 15_000;
 export const CLAIM_SAVE_LIMIT_MS = 10_000;
 
 /**
- * Saves stones of one shard, all or nothing, each with the claims (store/identifier-index.ts) it took on the
- * identifiers it newly holds.
+ * Saves the stones given, all or nothing, each with the claims (store/identifier-index.ts) it took on the
+ * identifiers it newly holds. The store sends one stone per call, so that no script spans two stones.
  *
  * With a sync intent asked for, each stone whose content changes also gets its intent (the outbox): a
  * `syncIntent` field on its record, `{hash, except?}`, and its ID in the shard's pending index scored by
