@@ -2,7 +2,7 @@
  * The bridge on a real Redis Cluster (three masters, a replica each), from the same code path as on one
  * node: rough stones registered, synced to the GIA-style registry and the Tracr-style ledger while the
  * master holding the bridge's keys is killed with SIGKILL and its replica takes over, then found by their
- * identifiers and reconciled. Exactly once is judged by the simulators' own state. The stones' keys are
+ * identifiers, looked up across the platforms and reconciled. Exactly once is judged by the simulators' own state. The stones' keys are
  * spread over the store's shards and the sync jobs over the queue partitions, so every master holds a share
  * of both.
  */
@@ -10,6 +10,7 @@ import type { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { giaAdapter } from '../../src/adapters/gia/index.js';
 import { tracrAdapter } from '../../src/adapters/tracr/index.js';
+import { createLookup } from '../../src/lookup/lookup.js';
 import { reconcileAll } from '../../src/reconcile/execute-run.js';
 import { createReplicas } from '../../src/store/index.js';
 import { partitionPrefix } from '../../src/queue/partitions.js';
@@ -183,6 +184,21 @@ describe('on a Redis Cluster', () => {
     expect(await bridge.store.identity.findByIdentifier('producerRef', 'CL-00007', 'demo-mining')).toBe(
       registrations[7]!.id,
     );
+    // A cross-platform lookup by the ledger's ID finds the stone in the store and on both platforms.
+    const clients = simulatorClients(gia.url, tracr.url);
+    const lookup = createLookup({
+      store: bridge.store,
+      platforms: [giaAdapter, tracrAdapter].map((adapter) => ({
+        ...adapter,
+        client: clients.get(adapter.name)!,
+      })),
+      timeoutMs: 5_000,
+    });
+    const tracrId = (await bridge.store.diamonds.get(registrations[7]!.id))!.record.identifiers!.tracrId!;
+    const answer = await lookup({ name: 'tracrId', value: tracrId });
+    expect(answer.diamondId).toBe(registrations[7]!.id);
+    expect(answer.platforms.tracr?.status).toBe('found');
+    expect(answer.platforms.gia?.status).toBe('found');
 
     const { progress } = await reconcileAll(bridge.store, [tracrAdapter, giaAdapter], { actor: 'test' });
     expect(progress).toEqual({ done: STONES, total: STONES });
