@@ -110,11 +110,18 @@ export function createIdentityMap(
     fence: Fence | undefined,
   ): Promise<LinkOutcome> => {
     assertSafeText(ref, `${platform} ref`, 128);
-    if ((await redis.exists(keys.diamond(assertDiamondId(id)))) === 0) throw new UnknownDiamondError(id);
     const leaseKey = fence === undefined ? undefined : fenceKey(fence, keys.shardPrefix(keys.shardOf(id)));
-    // A lease already lost claims nothing; one lost after this is refused by the stone's side, and the
-    // ref it claimed is still the stone's on that platform.
-    if (fence && (await redis.get(leaseKey!)) !== fence.holder) throw new FencedWriteError(id, fence);
+    // The stone and its lease lie in one shard: both are read in one round trip. A lease already lost
+    // claims nothing; one lost after this is refused by the stone's side, and the ref it claimed is still
+    // the stone's on that platform.
+    const stone = keys.diamond(assertDiamondId(id));
+    const [exists, holder] = await pipelined(
+      redis,
+      leaseKey === undefined ? [stone] : [stone, leaseKey],
+      (pipeline, key) => (key === stone ? pipeline.exists(key) : pipeline.get(key)),
+    );
+    if (exists === 0) throw new UnknownDiamondError(id);
+    if (fence && holder !== fence.holder) throw new FencedWriteError(id, fence);
     const claim = (await runScript(
       redis,
       claimRefScript,
