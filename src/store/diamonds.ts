@@ -77,11 +77,18 @@ export interface SaveOptions extends ChangeContext {
   expectedVersion?: number;
   /** Context for the audit entry. */
   detail?: Record<string, unknown>;
+  /** The stone as the caller last read it: see {@link DiamondChange.read}. */
+  read?: StoredDiamond | null;
 }
 
 /** One stone of a batch for {@link Diamonds.saveMany}. */
 export interface DiamondChange {
   record: DiamondRecord;
+  /**
+   * The stone as the caller last read it (null: found absent), sparing the save a read of its own. A
+   * stone stored since is read again and saved then, so a stale one costs a round trip, never a wrong save.
+   */
+  read?: StoredDiamond | null;
   expectedVersion?: number;
   detail?: Record<string, unknown>;
 }
@@ -213,6 +220,7 @@ export function createDiamonds(
           open.map(({ stone }) => stone),
           base,
           options.fence,
+          attempt === 1,
         );
         saved.forEach((result, k) => {
           results[open[k]!.i] = result;
@@ -233,8 +241,13 @@ export function createDiamonds(
     prepared: readonly PreparedChange[],
     base: readonly (string | number)[],
     fence: Fence | undefined,
+    trustRead: boolean,
   ): Promise<(SaveResult | undefined)[]> => {
-    const stored = await peek(prepared);
+    const unread = prepared.filter((stone) => !trustRead || stone.read === undefined);
+    const peeked = await peek(unread);
+    const stored = prepared.map((stone) =>
+      trustRead && stone.read !== undefined ? stone.read : peeked[unread.indexOf(stone)]!,
+    );
     const claims = prepared.flatMap((stone, i) =>
       stone.hash === stored[i]!.hash
         ? []
@@ -411,10 +424,11 @@ export function createDiamonds(
       );
       return ids.map((id, i) => readEntry(id, replies[i] as Record<string, string>));
     },
-    async save(record, { expectedVersion, detail, ...context }) {
+    async save(record, { expectedVersion, detail, read, ...context }) {
       const change: DiamondChange = { record };
       if (expectedVersion !== undefined) change.expectedVersion = expectedVersion;
       if (detail !== undefined) change.detail = detail;
+      if (read !== undefined) change.read = read;
       const [result] = await saveMany([change], context);
       return result as SaveResult;
     },
@@ -539,6 +553,8 @@ interface PreparedChange {
   indexed: string[];
   /** (platform, source JSON) pairs. */
   sources: string[];
+  /** What the caller read stored: its hash and indexed identifiers ('' for none). */
+  read?: { hash: string; idents: string[] };
 }
 
 /** The `owner.org` of stored stone `id`, '' when it has none (or is not stored). */
@@ -549,7 +565,7 @@ export async function ownerOrg(redis: RedisClient, keys: StoreKeys, id: string):
 }
 
 // Everything the script needs for one stone, validated before anything is sent.
-function prepare({ record, expectedVersion, detail }: DiamondChange): PreparedChange {
+function prepare({ record, expectedVersion, detail, read }: DiamondChange): PreparedChange {
   if (record === null || typeof record !== 'object' || Array.isArray(record)) {
     throw new StoreInputError('record', record, 'a canonical diamond record object');
   }
@@ -562,14 +578,10 @@ function prepare({ record, expectedVersion, detail }: DiamondChange): PreparedCh
   const identifiers = (content.identifiers ?? {}) as Record<string, unknown>;
   const owner = content.owner?.org;
   const org = owner === undefined ? '' : assertSafeText(owner, `owner.org of ${id}`, 128);
-  const scoped: PreparedChange['scoped'] = [];
-  const indexed = IDENTIFIER_NAMES.map((name) => {
-    if (identifiers[name] === undefined) return '';
-    const value = normaliseIdentifier(name, identifiers[name]);
-    if (!isOrgScopedIdentifier(name)) return value;
-    scoped.push({ name, value });
-    return `${value}\n${org}`;
-  });
+  const indexed = indexedForm(identifiers, org);
+  const scoped = IDENTIFIER_NAMES.flatMap((name, j) =>
+    indexed[j] !== '' && isOrgScopedIdentifier(name) ? [{ name, value: indexed[j]!.split('\n')[0]! }] : [],
+  );
   const json = canonicalJson(content);
   // The content hash is the hash of the very text stored (contentHash leaves `sources` out too).
   const hash = sha256HexOfJson(json);
@@ -589,7 +601,31 @@ function prepare({ record, expectedVersion, detail }: DiamondChange): PreparedCh
     detail: detail === undefined ? '' : canonicalJson(detail),
     indexed,
     sources: sourceArgs,
+    ...(read === undefined
+      ? {}
+      : {
+          read:
+            read === null
+              ? { hash: '', idents: IDENTIFIER_NAMES.map(() => '') }
+              : {
+                  hash: read.hash,
+                  idents: indexedForm(
+                    (read.record.identifiers ?? {}) as Record<string, unknown>,
+                    read.record.owner?.org ?? '',
+                  ),
+                },
+        }),
   };
+}
+
+// Each identifier as the index keeps it, in IDENTIFIER_NAMES order: '' when absent, normalised, with the
+// organisation after one unique within an organisation.
+function indexedForm(identifiers: Record<string, unknown>, org: string): string[] {
+  return IDENTIFIER_NAMES.map((name) => {
+    if (identifiers[name] === undefined) return '';
+    const value = normaliseIdentifier(name, identifiers[name]);
+    return isOrgScopedIdentifier(name) ? `${value}\n${org}` : value;
+  });
 }
 
 function parseStored(key: string, fields: Record<string, string>): StoredDiamond {

@@ -389,6 +389,7 @@ async function save(
   const changes = changed.map((entry) => ({
     record: entry.record,
     expectedVersion: entry.base?.version ?? 0,
+    read: entry.base ?? null,
     ...(entry.custody === undefined ? {} : { detail: { custody: { ...entry.custody } } }),
   }));
   if (cursor === undefined || cursor === null) {

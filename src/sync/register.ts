@@ -102,7 +102,8 @@ export async function registerMany(
   const existing = await context.store.diamonds.getMany(
     prepared.map((record) => record.id).filter((id): id is string => id !== undefined),
   );
-  const stones = new Map(existing.flatMap((stored) => (stored ? [[stored.record.id, stored.record]] : [])));
+  const read = new Map(existing.flatMap((stored) => (stored ? [[stored.record.id!, stored] as const] : [])));
+  const stones = new Map([...read].map(([id, stored]) => [id, stored.record]));
   prepared.forEach((record, index) => {
     const stored = record.id === undefined ? undefined : stones.get(record.id);
     const owner = stored?.owner?.org;
@@ -131,7 +132,8 @@ export async function registerMany(
   ) as (DiamondRecord & { id: string })[];
   const saved = await context.store.diamonds
     .saveMany(
-      withIds.map((record) => ({ record })),
+      // What was read above spares the store a read of its own; a stone minted here is absent.
+      withIds.map((record) => ({ record, read: read.get(record.id) ?? null })),
       { actor: options.actor, action: 'register', syncIntent: {} },
     )
     .catch(async (error: unknown) => {

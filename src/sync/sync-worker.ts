@@ -335,6 +335,7 @@ async function writeBackAssignedId(
         action: 'linked',
         platform: target,
         expectedVersion: current.version,
+        read: current,
         fence: lease.fence,
         // A crash before the fan-out below leaves the intent for the outbox sweeper. Until then the intent
         // also tells this platform's change feed that the edit is owed to it, not to be undone by its view.
