@@ -24,6 +24,7 @@ import { isOrgScopedIdentifier } from '../mapping/identifiers.js';
 import { fenceKey, type Fence } from './fence.js';
 import type { LegacyIndexPresent } from './legacy-index.js';
 import {
+  clearEach,
   clearIndexIntentsScript,
   identifierKind,
   perShard,
@@ -358,18 +359,12 @@ export function createDiamonds(
     await index.release(
       owed.flatMap(({ id, intent }) => (intent === '' ? [] : parseReleases(keys, id, intent))),
     );
-    await perShard(
-      owed,
-      ({ id }) => keys.shardOf(id),
-      (group, shard) =>
-        runScriptEach(
-          redis,
-          clearIndexIntentsScript,
-          group.map(({ id, intent }) => ({
-            keys: [keys.indexIntents(shard), keys.diamond(id)],
-            args: [id, intent],
-          })),
-        ),
+    await clearEach(
+      redis,
+      keys,
+      clearIndexIntentsScript,
+      (shard) => keys.indexIntents(shard),
+      owed.map(({ id, intent }) => ({ id, owed: intent })),
     );
   };
 

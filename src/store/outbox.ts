@@ -6,7 +6,7 @@
 import { parseJson } from './audit.js';
 import { CorruptEntryError } from './errors.js';
 import { assertDiamondId, type StoreKeys } from './keys.js';
-import { clearIntentsScript, perShard, pipelined, runScriptEach, type RedisClient } from './scripts.js';
+import { clearEach, clearIntentsScript, perShard, pipelined, type RedisClient } from './scripts.js';
 
 /** A stone whose sync jobs are owed. */
 export interface SyncIntent {
@@ -78,18 +78,12 @@ export function createOutbox(redis: RedisClient, keys: StoreKeys): Outbox {
       return typeof json === 'string' ? parseIntent(diamondId, json) : null;
     },
     async clear(done) {
-      const cleared = await perShard(
-        done,
-        ({ diamondId }) => keys.shardOf(diamondId),
-        (group, shard) =>
-          runScriptEach(
-            redis,
-            clearIntentsScript,
-            group.map(({ diamondId, hash }) => ({
-              keys: [keys.syncIntents(shard), keys.diamond(diamondId)],
-              args: [assertDiamondId(diamondId), hash],
-            })),
-          ),
+      const cleared = await clearEach(
+        redis,
+        keys,
+        clearIntentsScript,
+        (shard) => keys.syncIntents(shard),
+        done.map(({ diamondId, hash }) => ({ id: assertDiamondId(diamondId), owed: hash })),
       );
       return cleared.reduce((sum: number, each) => sum + Number(each), 0);
     },

@@ -3,7 +3,7 @@ import type { ChainableCommander, Cluster, Redis } from 'ioredis';
 import { AUDIT_LUA } from './audit-lua.js';
 import { isGroupIdentifier, isOrgScopedIdentifier, type IdentifierName } from '../mapping/identifiers.js';
 import { FENCE_LUA } from './fence.js';
-import { IDENTIFIER_NAMES } from './keys.js';
+import { IDENTIFIER_NAMES, type StoreKeys } from './keys.js';
 
 /** A connected ioredis client: a single server, or a cluster (every store key shares one hash slot). */
 export type RedisClient = Redis | Cluster;
@@ -88,6 +88,30 @@ export async function runScriptEach(
     const [first, ...rest] = calls;
     return [await runScript(redis, script, first!.keys, first!.args), ...(await send(rest))];
   }
+}
+
+/**
+ * Runs a script that clears something a stone owes (clearIntentsScript, clearIndexIntentsScript) once per
+ * stone, pipelined per shard. KEYS: the shard's set of stones owing it, the stone's hash; ARGV: the stone's
+ * ID and what it owed. Answers each call's reply, in the order given.
+ */
+export function clearEach(
+  redis: RedisClient,
+  keys: StoreKeys,
+  script: StoreScript,
+  owingIn: (shard: number) => string,
+  owed: readonly { id: string; owed: string }[],
+): Promise<unknown[]> {
+  return perShard(
+    owed,
+    ({ id }) => keys.shardOf(id),
+    (group, shard) =>
+      runScriptEach(
+        redis,
+        script,
+        group.map(({ id, owed: what }) => ({ keys: [owingIn(shard), keys.diamond(id)], args: [id, what] })),
+      ),
+  );
 }
 
 /** Queues one command per item on a pipeline and answers the replies in order, throwing the first error. */
