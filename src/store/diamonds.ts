@@ -22,10 +22,11 @@ import {
 } from './keys.js';
 import { isOrgScopedIdentifier } from '../mapping/identifiers.js';
 import { fenceKey, type Fence } from './fence.js';
-import type { LegacyIndexPresent } from './legacy-index.js';
+import { legacyHolders, type LegacyIndexPresent } from './legacy-index.js';
 import {
   clearEach,
   clearIndexIntentsScript,
+  dueInShards,
   identifierKind,
   perShard,
   pipelined,
@@ -376,12 +377,7 @@ export function createDiamonds(
       stone.scoped.map((entry) => ({ ...entry, id: stone.id, org: stone.org })),
     );
     if (asked.length === 0 || !(await legacyIndexPresent())) return;
-    const pipeline = redis.pipeline();
-    for (const { name, value } of asked) pipeline.hget(keys.legacyIdentifier(name), value);
-    const holders = ((await pipeline.exec()) ?? []).map(([error, holder]) => {
-      if (error) throw error;
-      return holder as string | null;
-    });
+    const holders = await legacyHolders(redis, keys, asked);
     for (const [i, { name, value, id, org }] of asked.entries()) {
       const holder = holders[i];
       if (holder === null || holder === undefined || holder === id) continue;
@@ -442,20 +438,8 @@ export function createDiamonds(
       return counts.reduce((sum, each) => sum + each, 0);
     },
     async finishReleases({ before, count = 500 }) {
-      const ids: string[] = [];
-      for (const shard of shards) {
-        if (ids.length >= count) break;
-        ids.push(
-          ...(await redis.zrangebyscore(
-            keys.indexIntents(shard),
-            '-inf',
-            before,
-            'LIMIT',
-            0,
-            count - ids.length,
-          )),
-        );
-      }
+      const due = await dueInShards(redis, keys.shards, (shard) => keys.indexIntents(shard), before, count);
+      const ids = due.map(({ id }) => id);
       const intents = await perShard(
         ids,
         (id) => keys.shardOf(id),

@@ -12,7 +12,7 @@ import {
   type StoreKeys,
 } from './keys.js';
 import { assertFenceHeld, fenceKey, type Fence } from './fence.js';
-import type { LegacyIndexPresent } from './legacy-index.js';
+import { legacyHolders, type LegacyIndexPresent } from './legacy-index.js';
 import { createIdentifierIndex, type Lookup } from './identifier-index.js';
 import { claimRefScript, linkScript, pipelined, runScript, type RedisClient } from './scripts.js';
 
@@ -162,12 +162,6 @@ export function createIdentityMap(
     }
   };
 
-  // The holders an earlier version's index names for `queries`, in order.
-  const oldHolders = async (queries: readonly { name: IdentifierName; normal: string }[]) =>
-    (await pipelined(redis, queries, (pipeline, query) =>
-      pipeline.hget(keys.legacyIdentifier(query.name), query.normal),
-    )) as (string | null)[];
-
   // Every query is one look-up in its value's shard (a group identifier asks nothing); while an earlier
   // version's index remains, the holders written there come in a pipeline beside it, and an old holder's
   // organisation is then read (rarely: only old stones have one).
@@ -196,14 +190,23 @@ export function createIdentityMap(
     );
     const scoped = asked.filter((query) => query.kind === 'scoped');
     const legacy = scoped.length > 0 && (await legacyIndexPresent());
-    const [found, legacyHolders] = await Promise.all([index.find(lookups), legacy ? oldHolders(scoped) : []]);
+    const [found, oldHolders] = await Promise.all([
+      index.find(lookups),
+      legacy
+        ? legacyHolders(
+            redis,
+            keys,
+            scoped.map(({ name, normal }) => ({ name, value: normal })),
+          )
+        : [],
+    ]);
     let next = 0;
     let nextLegacy = 0;
     const holders = asked.map((query) => {
       if (query.kind === 'group') return null;
       const holder = found[next++]!.holders[0] ?? null;
       if (query.kind === 'global') return holder;
-      const old = legacy ? (legacyHolders[nextLegacy++] ?? null) : null;
+      const old = legacy ? (oldHolders[nextLegacy++] ?? null) : null;
       if (holder !== null || old === null) return holder;
       return { legacy: old, scope: query.scope };
     });

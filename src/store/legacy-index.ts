@@ -1,5 +1,5 @@
-import { ORG_SCOPED_NAMES, type StoreKeys } from './keys.js';
-import type { RedisClient } from './scripts.js';
+import { ORG_SCOPED_NAMES, type IdentifierName, type StoreKeys } from './keys.js';
+import { pipelined, type RedisClient } from './scripts.js';
 
 /**
  * Whether the index an earlier version wrote, before identifiers were kept per organisation, still holds
@@ -20,4 +20,15 @@ export function watchLegacyIndex(redis: RedisClient, keys: StoreKeys, recheckMs 
     if (!present) goneUntil = Date.now() + recheckMs;
     return present;
   };
+}
+
+/** The holder the earlier version's index names for each (name, normalised value), in order; null for none. */
+export async function legacyHolders(
+  redis: RedisClient,
+  keys: StoreKeys,
+  asked: readonly { name: IdentifierName; value: string }[],
+): Promise<(string | null)[]> {
+  return (await pipelined(redis, asked, (pipeline, { name, value }) =>
+    pipeline.hget(keys.legacyIdentifier(name), value),
+  )) as (string | null)[];
 }

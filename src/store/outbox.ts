@@ -6,7 +6,14 @@
 import { parseJson } from './audit.js';
 import { CorruptEntryError } from './errors.js';
 import { assertDiamondId, type StoreKeys } from './keys.js';
-import { clearEach, clearIntentsScript, perShard, pipelined, type RedisClient } from './scripts.js';
+import {
+  clearEach,
+  clearIntentsScript,
+  dueInShards,
+  perShard,
+  pipelined,
+  type RedisClient,
+} from './scripts.js';
 
 /** A stone whose sync jobs are owed. */
 export interface SyncIntent {
@@ -46,20 +53,13 @@ export function createOutbox(redis: RedisClient, keys: StoreKeys): Outbox {
   return {
     // Oldest first within each shard, a shard at a time, until the page is full.
     async pending({ before, count = 500 }) {
-      const entries: { id: string; since: number }[] = [];
-      for (const shard of shards) {
-        if (entries.length >= count) break;
-        const flat = await redis.zrangebyscore(
-          keys.syncIntents(shard),
-          '-inf',
-          before,
-          'WITHSCORES',
-          'LIMIT',
-          0,
-          count - entries.length,
-        );
-        for (let i = 0; i < flat.length; i += 2) entries.push({ id: flat[i]!, since: Number(flat[i + 1]) });
-      }
+      const entries = await dueInShards(
+        redis,
+        keys.shards,
+        (shard) => keys.syncIntents(shard),
+        before,
+        count,
+      );
       const intents = await perShard(
         entries,
         ({ id }) => keys.shardOf(id),

@@ -114,6 +114,33 @@ export function clearEach(
   );
 }
 
+/**
+ * Up to `count` members of a sorted set kept per shard (`setOf`) scored at or before `before`, with their
+ * scores: oldest first within each shard, a shard at a time, until the page is full.
+ */
+export async function dueInShards(
+  redis: RedisClient,
+  shards: number,
+  setOf: (shard: number) => string,
+  before: number,
+  count: number,
+): Promise<{ id: string; since: number }[]> {
+  const due: { id: string; since: number }[] = [];
+  for (let shard = 0; shard < shards && due.length < count; shard++) {
+    const flat = await redis.zrangebyscore(
+      setOf(shard),
+      '-inf',
+      before,
+      'WITHSCORES',
+      'LIMIT',
+      0,
+      count - due.length,
+    );
+    for (let i = 0; i < flat.length; i += 2) due.push({ id: flat[i]!, since: Number(flat[i + 1]) });
+  }
+  return due;
+}
+
 /** Queues one command per item on a pipeline and answers the replies in order, throwing the first error. */
 export async function pipelined<T>(
   redis: RedisClient,
