@@ -323,14 +323,13 @@ export function createDiamonds(
         keys: [...shardKeys, keys.diamond(stone.id), keys.stoneAudit(stone.id), ...lease],
         args: [
           ...base,
-          1,
           stone.id,
           stone.expectedVersion,
           seen,
           stone.hash,
           stone.json,
           stone.detail,
-          ...stone.indexed.flatMap((value, j) => [value, tokens[j]!]),
+          ...identifierArgs(stone.indexed, tokens),
           stone.sources.length / 2,
           ...stone.sources,
         ],
@@ -463,7 +462,7 @@ type StoneReply =
   | { kind: 'again' }
   | { kind: 'failed'; error: Error };
 
-// The arguments every shard's save shares, before its count of stones.
+// The arguments every stone's save shares, before the stone's own.
 function saveArgs(options: SaveManyOptions, auditTrim: string): (string | number)[] {
   const intent = options.syncIntent;
   return [
@@ -477,6 +476,17 @@ function saveArgs(options: SaveManyOptions, auditTrim: string): (string | number
     Date.now(),
     options.fence === undefined ? '' : options.fence.holder,
   ];
+}
+
+// The identifiers a stone holds as the save script takes them: how many, then each one's position in
+// IDENTIFIER_NAMES (from 1), value and claim token.
+function identifierArgs(indexed: readonly string[], tokens: readonly string[]): (string | number)[] {
+  const args: (string | number)[] = [0];
+  indexed.forEach((value, j) => {
+    if (value !== '') args.push(j + 1, value, tokens[j]!);
+  });
+  args[0] = (args.length - 1) / 3;
+  return args;
 }
 
 // The values a stone is to hold that its stored record does not (`stored`, in IDENTIFIER_NAMES order),

@@ -183,148 +183,131 @@ export const CLAIM_TTL_MS = 15_000;
 export const CLAIM_SAVE_LIMIT_MS = 10_000;
 
 /**
- * Saves the stones given, all or nothing, each with the claims (store/identifier-index.ts) it took on the
- * identifiers it newly holds. The store sends one stone per call, so that no script spans two stones.
+ * Saves one stone with the claims (store/identifier-index.ts) it took on the identifiers it newly holds.
+ * A script never spans two stones: a batch is one call per stone, pipelined per shard.
  *
- * With a sync intent asked for, each stone whose content changes also gets its intent (the outbox): a
+ * With a sync intent asked for, a stone whose content changes also gets its intent (the outbox): a
  * `syncIntent` field on its record, `{hash, except?}`, and its ID in the shard's pending index scored by
  * `atMs`, in the same atomic step, so no stored change can be left without a record that it must be synced.
- * An identifier a stone no longer holds is released from its index after the save, by whoever saved it
+ * An identifier the stone no longer holds is released from its index after the save, by whoever saved it
  * or, after a crash, by the repair sweep: the save records what to release as the stone's `indexIntent`
  * (a JSON list of [name, kind, field, token], appended to one still pending) and lists the stone in the
  * shard's index-intent set.
  *
  * A save made under a lease (fence.ts) is refused, with nothing written, unless the lease still holds.
  *
- * KEYS: the shard's members, audit stream, pending sync intents and pending index intents, then per stone
- * its diamond hash and its audit stream, then the fence's lease key when the save is fenced.
+ * KEYS: the shard's members, audit stream, pending sync intents and pending index intents, the stone's
+ * diamond hash and its audit stream, then the fence's lease key when the save is fenced.
  * ARGV: at, actor, action, platform, audit retention, intent ('1' to record one, else ''), intent's
- * excepted platform ('' for none), atMs, the fence's holder ('' for none), count, then per stone: id,
- * expectedVersion, the hash its caller saw stored ('' for none), hash, record JSON, detail JSON, then per
- * identifier name its value ('' when absent; `<value>\n<owner.org>` for one unique within an organisation)
- * and the token of the claim taken on it ('' for none), then the number of sources and (platform, source
- * JSON) pairs.
+ * excepted platform ('' for none), atMs, the fence's holder ('' for none), then the stone's id,
+ * expectedVersion, the hash its caller saw stored ('' for none), hash, record JSON, detail JSON, the number
+ * of identifiers it holds and for each its position in IDENTIFIER_NAMES (from 1), its value
+ * (`<value>\n<owner.org>` for one unique within an organisation) and the token of the claim taken on it
+ * ('' for none), then the number of sources and (platform, source JSON) pairs.
  *
- * Replies {'ok', outcome, version, index intent ('' for none), ...} per stone, or {'version', id,
- * expected, actual}, {'stale', id} (the stone changed since its caller read it, or a new value came
- * without a claim: read again and claim again), {'claim', id} (a claim is too old to trust), or
- * {'fenced'}, having written nothing.
+ * Replies {'ok', outcome, version, index intent ('' for none)}, or {'version', id, expected, actual},
+ * {'stale', id} (the stone changed since its caller read it, or a new value came without a claim: read
+ * again and claim again), {'claim', id} (a claim is too old to trust), or {'fenced'}, having written
+ * nothing.
  */
 export const saveScript = defineScript(`${AUDIT_LUA}${FENCE_LUA}
 local NAMES = ${NAMES_LUA}
 local NI = #NAMES
 local KINDS = {${IDENTIFIER_NAMES.map((name) => `'${identifierKind(name)}'`).join(', ')}}
+if ARGV[9] ~= '' and not fenceHolds(KEYS[7], ARGV[9]) then return { 'fenced' } end
+local id, expected, seen, hash = ARGV[10], ARGV[11], ARGV[12], ARGV[13]
+local values, tokens = {}, {}
+for j = 1, NI do values[j] = ''; tokens[j] = '' end
+local a = 17
+for _ = 1, tonumber(ARGV[16]) do
+  local j = tonumber(ARGV[a]); values[j] = ARGV[a + 1]; tokens[j] = ARGV[a + 2]; a = a + 3
+end
+-- The stone's version, hash, identifiers and their claims, in one read.
 local READ = { 'version', 'hash' }
 for j = 1, NI do READ[2 + j] = 'ident:' .. NAMES[j]; READ[2 + NI + j] = 'claim:' .. NAMES[j] end
-local count = tonumber(ARGV[10])
-if ARGV[9] ~= '' and not fenceHolds(KEYS[5 + 2 * count], ARGV[9]) then return { 'fenced' } end
-local clock = redis.call('TIME')
-local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
-local stones = {}
-local a = 10
-for i = 1, count do
-  local stone = { id = ARGV[a + 1], expected = ARGV[a + 2], seen = ARGV[a + 3], hash = ARGV[a + 4],
-    record = ARGV[a + 5], detail = ARGV[a + 6], values = {}, tokens = {}, sources = {},
-    key = KEYS[3 + 2 * i], auditKey = KEYS[4 + 2 * i] }
-  for j = 1, NI do stone.values[j] = ARGV[a + 5 + 2 * j]; stone.tokens[j] = ARGV[a + 6 + 2 * j] end
-  a = a + 7 + 2 * NI
-  local sourceCount = tonumber(ARGV[a])
-  for s = 1, sourceCount do stone.sources[s] = { ARGV[a + 2 * s - 1], ARGV[a + 2 * s] } end
-  a = a + 2 * sourceCount
-  -- The stone's version, hash, identifiers and their claims, in one read.
-  local stored = redis.call('HMGET', stone.key, unpack(READ))
-  stone.version = tonumber(stored[1]) or 0
-  stone.old, stone.oldTokens = {}, {}
-  for j = 1, NI do stone.old[j] = stored[2 + j] or ''; stone.oldTokens[j] = stored[2 + NI + j] or '' end
-  -- Same content: a re-delivered change is a no-op whatever version the sender last saw.
-  stone.changed = stored[2] ~= stone.hash
-  if stone.changed then
-    if stone.expected ~= '' and tonumber(stone.expected) ~= stone.version then
-      return { 'version', stone.id, stone.expected, tostring(stone.version) }
+local stored = redis.call('HMGET', KEYS[5], unpack(READ))
+local version = tonumber(stored[1]) or 0
+-- Same content: a re-delivered change is a no-op whatever version the sender last saw.
+if stored[2] == hash then return { 'ok', 'unchanged', version, '' } end
+if expected ~= '' and tonumber(expected) ~= version then
+  return { 'version', id, expected, tostring(version) }
+end
+if (stored[2] or '') ~= seen then return { 'stale', id } end
+local old, oldTokens = {}, {}
+local now
+for j = 1, NI do
+  old[j], oldTokens[j] = stored[2 + j] or '', stored[2 + NI + j] or ''
+  local value, token = values[j], tokens[j]
+  -- A stone that passes to another organisation keeps its reference there without a claim.
+  local kept = KINDS[j] == 's' and old[j] ~= '' and string.match(old[j], '^[^\\n]*') == string.match(value, '^[^\\n]*')
+  if value ~= '' and value ~= old[j] and token == '' and not kept then return { 'stale', id } end
+  local ms = tonumber(string.match(token, '^(%d+)'))
+  if ms then
+    if not now then
+      local clock = redis.call('TIME')
+      now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
     end
-    if (stored[2] or '') ~= stone.seen then return { 'stale', stone.id } end
-    for j = 1, NI do
-      local value, token = stone.values[j], stone.tokens[j]
-      local old = stone.old[j]
-      -- A stone that passes to another organisation keeps its reference there without a claim.
-      local kept = KINDS[j] == 's' and old ~= '' and string.match(old, '^[^\\n]*') == string.match(value, '^[^\\n]*')
-      if value ~= '' and value ~= old and token == '' and not kept then return { 'stale', stone.id } end
-      local ms = tonumber(string.match(token, '^(%d+)'))
-      if ms and now - ms > ${CLAIM_SAVE_LIMIT_MS} then return { 'claim', stone.id } end
-    end
+    if now - ms > ${CLAIM_SAVE_LIMIT_MS} then return { 'claim', id } end
   end
-  stones[i] = stone
 end
 
-local reply = { 'ok' }
-local lastAuditId = nil
-for i = 1, count do
-  local stone = stones[i]
-  local outcome = 'unchanged'
-  local intentJson = ''
-  if stone.changed then
-    outcome = stone.version == 0 and 'created' or 'updated'
-    stone.version = stone.version + 1
-    -- The stone's own fields are written in one HSET (and one HDEL), however many identifiers it has.
-    local fields = { 'record', stone.record, 'version', stone.version, 'hash', stone.hash,
-      'updatedAt', ARGV[1] }
-    local dropped = {}
-    for s = 1, #stone.sources do
-      table.insert(fields, 'source:' .. stone.sources[s][1]); table.insert(fields, stone.sources[s][2])
-    end
-    local releases = {}
-    for j = 1, NI do
-      local old, value, token = stone.old[j], stone.values[j], stone.tokens[j]
-      if old ~= '' and old ~= value then
-        local kind = KINDS[j]
-        -- A value an earlier version indexed before identifiers were kept per organisation has no org.
-        if kind == 's' and not string.find(old, '\\n', 1, true) then kind = 'l' end
-        table.insert(releases, { NAMES[j], kind, old, stone.oldTokens[j] })
-      end
-      if value ~= '' then
-        table.insert(fields, 'ident:' .. NAMES[j]); table.insert(fields, value)
-        if token ~= '' then table.insert(fields, 'claim:' .. NAMES[j]); table.insert(fields, token)
-        elseif value ~= old and stone.oldTokens[j] ~= '' then table.insert(dropped, 'claim:' .. NAMES[j]) end
-      elseif old ~= '' then
-        table.insert(dropped, 'ident:' .. NAMES[j])
-        if stone.oldTokens[j] ~= '' then table.insert(dropped, 'claim:' .. NAMES[j]) end
-      end
-    end
-    if #releases > 0 then
-      -- Releases still pending from an earlier save go first: they run in the order they were owed.
-      local pending = redis.call('HGET', stone.key, 'indexIntent')
-      if pending then
-        local earlier = cjson.decode(pending)
-        for r = 1, #releases do table.insert(earlier, releases[r]) end
-        releases = earlier
-      end
-      intentJson = cjson.encode(releases)
-      table.insert(fields, 'indexIntent'); table.insert(fields, intentJson)
-      redis.call('ZADD', KEYS[4], ARGV[8], stone.id)
-    end
-    if ARGV[6] == '1' then
-      -- The intent as JSON: the hash is hex and the platform a plain name, neither needs escaping.
-      local intent = '{"hash":"' .. stone.hash .. '"'
-      if ARGV[7] ~= '' then intent = intent .. ',"except":"' .. ARGV[7] .. '"' end
-      table.insert(fields, 'syncIntent'); table.insert(fields, intent .. '}')
-      redis.call('ZADD', KEYS[3], ARGV[8], stone.id)
-    end
-    redis.call('HSET', stone.key, unpack(fields))
-    if #dropped > 0 then redis.call('HDEL', stone.key, unpack(dropped)) end
-    if stone.version == 1 then redis.call('ZADD', KEYS[1], 0, stone.id) end
-    local entry = { 'at', ARGV[1], 'actor', ARGV[2], 'action', ARGV[3], 'diamondId', stone.id,
-      'version', tostring(stone.version), 'outcome', outcome }
-    if ARGV[4] ~= '' then table.insert(entry, 'platform'); table.insert(entry, ARGV[4]) end
-    if stone.detail ~= '' then table.insert(entry, 'detail'); table.insert(entry, stone.detail) end
-    lastAuditId = appendAudit(stone.auditKey, KEYS[2], entry)
-    if stone.version > 1 then trimAudit(stone.auditKey, nil, lastAuditId, ARGV[5]) end
-  end
-  table.insert(reply, outcome)
-  table.insert(reply, stone.version)
-  table.insert(reply, intentJson)
+local outcome = version == 0 and 'created' or 'updated'
+version = version + 1
+-- The stone's own fields are written in one HSET (and one HDEL), however many identifiers it has.
+local fields = { 'record', ARGV[14], 'version', version, 'hash', hash, 'updatedAt', ARGV[1] }
+for s = 1, tonumber(ARGV[a]) do
+  table.insert(fields, 'source:' .. ARGV[a + 2 * s - 1]); table.insert(fields, ARGV[a + 2 * s])
 end
-if lastAuditId then trimAudit(nil, KEYS[2], lastAuditId, ARGV[5]) end
-return reply
+local dropped = {}
+local releases = {}
+for j = 1, NI do
+  local value, token = values[j], tokens[j]
+  if old[j] ~= '' and old[j] ~= value then
+    local kind = KINDS[j]
+    -- A value an earlier version indexed before identifiers were kept per organisation has no org.
+    if kind == 's' and not string.find(old[j], '\\n', 1, true) then kind = 'l' end
+    table.insert(releases, { NAMES[j], kind, old[j], oldTokens[j] })
+  end
+  if value ~= '' then
+    table.insert(fields, 'ident:' .. NAMES[j]); table.insert(fields, value)
+    if token ~= '' then table.insert(fields, 'claim:' .. NAMES[j]); table.insert(fields, token)
+    elseif value ~= old[j] and oldTokens[j] ~= '' then table.insert(dropped, 'claim:' .. NAMES[j]) end
+  elseif old[j] ~= '' then
+    table.insert(dropped, 'ident:' .. NAMES[j])
+    if oldTokens[j] ~= '' then table.insert(dropped, 'claim:' .. NAMES[j]) end
+  end
+end
+local intentJson = ''
+if #releases > 0 then
+  -- Releases still pending from an earlier save go first: they run in the order they were owed.
+  local pending = redis.call('HGET', KEYS[5], 'indexIntent')
+  if pending then
+    local earlier = cjson.decode(pending)
+    for r = 1, #releases do table.insert(earlier, releases[r]) end
+    releases = earlier
+  end
+  intentJson = cjson.encode(releases)
+  table.insert(fields, 'indexIntent'); table.insert(fields, intentJson)
+  redis.call('ZADD', KEYS[4], ARGV[8], id)
+end
+if ARGV[6] == '1' then
+  -- The intent as JSON: the hash is hex and the platform a plain name, neither needs escaping.
+  local intent = '{"hash":"' .. hash .. '"'
+  if ARGV[7] ~= '' then intent = intent .. ',"except":"' .. ARGV[7] .. '"' end
+  table.insert(fields, 'syncIntent'); table.insert(fields, intent .. '}')
+  redis.call('ZADD', KEYS[3], ARGV[8], id)
+end
+redis.call('HSET', KEYS[5], unpack(fields))
+if #dropped > 0 then redis.call('HDEL', KEYS[5], unpack(dropped)) end
+if version == 1 then redis.call('ZADD', KEYS[1], 0, id) end
+local entry = { 'at', ARGV[1], 'actor', ARGV[2], 'action', ARGV[3], 'diamondId', id,
+  'version', tostring(version), 'outcome', outcome }
+if ARGV[4] ~= '' then table.insert(entry, 'platform'); table.insert(entry, ARGV[4]) end
+if ARGV[15] ~= '' then table.insert(entry, 'detail'); table.insert(entry, ARGV[15]) end
+local auditId = appendAudit(KEYS[6], KEYS[2], entry)
+-- A new stone's one-entry stream needs no trim.
+trimAudit(version > 1 and KEYS[6] or nil, KEYS[2], auditId, ARGV[5])
+return { 'ok', outcome, version, intentJson }
 `);
 
 /**
