@@ -61,9 +61,12 @@ function replicasOf(redis: RedisClient, anchorKeys: readonly string[], timeoutMs
   const masterNode = async (anchorKey: string): Promise<Redis> => {
     if (!(redis instanceof Cluster)) return redis;
     const slot = Number(await redis.call('CLUSTER', 'KEYSLOT', anchorKey));
+    // A node whose connection ended (a master that died) is not one to ask.
     const find = () => {
       const serving = redis.slots[slot]?.[0];
-      return redis.nodes('master').find((n) => `${n.options.host}:${n.options.port}` === serving);
+      return redis
+        .nodes('master')
+        .find((n) => `${n.options.host}:${n.options.port}` === serving && !GONE.has(n.status));
     };
     // Right after a failover the client may still map the slot to the master that died (and has left
     // its pool): ask the cluster for its slots once before giving up.
@@ -78,31 +81,56 @@ function replicasOf(redis: RedisClient, anchorKeys: readonly string[], timeoutMs
     return node;
   };
 
+  const confirmOnce = async (): Promise<number> => {
+    if (known === undefined || Date.now() - known.at > REPLICA_COUNT_TTL_MS) {
+      // Anchors served by one master (always so on a single node) are asked about once.
+      const nodes = [...new Set(await Promise.all(anchorKeys.map(masterNode)))];
+      const masters = await Promise.all(
+        nodes.map(async (node) => {
+          const info = await node.info('replication');
+          return { count: Number(/^connected_slaves:(\d+)/m.exec(info)?.[1] ?? 0), node };
+        }),
+      );
+      known = { at: Date.now(), masters };
+    }
+    const replicated = known.masters.filter((master) => master.count > 0);
+    if (replicated.length === 0) return 0;
+    const confirmed = await Promise.all(
+      replicated.map(async (master) => Number(await master.node.call('WAIT', 1, timeoutMs))),
+    );
+    // A master without replicas has nothing to wait for, and confirms none.
+    const least = Math.min(...confirmed, ...(replicated.length < known.masters.length ? [0] : []));
+    if (confirmed.every((count) => count >= 1)) return least;
+    // A failover may have moved a slot: look again next time.
+    const replicas = Math.min(...replicated.map((master) => master.count));
+    known = undefined;
+    throw new ReplicationTimeoutError(replicas, timeoutMs);
+  };
+
   return {
     async confirm() {
-      if (known === undefined || Date.now() - known.at > REPLICA_COUNT_TTL_MS) {
-        // Anchors served by one master (always so on a single node) are asked about once.
-        const nodes = [...new Set(await Promise.all(anchorKeys.map(masterNode)))];
-        const masters = await Promise.all(
-          nodes.map(async (node) => {
-            const info = await node.info('replication');
-            return { count: Number(/^connected_slaves:(\d+)/m.exec(info)?.[1] ?? 0), node };
-          }),
-        );
-        known = { at: Date.now(), masters };
+      // A master that died since it was looked up closes the connection under the question: the slot's
+      // new master is looked up and asked instead.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await confirmOnce();
+        } catch (error) {
+          if (!isClosed(error) || attempt >= CLOSED_ATTEMPTS) throw error;
+          known = undefined;
+          if (redis instanceof Cluster)
+            await new Promise<void>((resolve) => redis.refreshSlotsCache(() => resolve()));
+          await new Promise((resolve) => setTimeout(resolve, 200));
+        }
       }
-      const replicated = known.masters.filter((master) => master.count > 0);
-      if (replicated.length === 0) return 0;
-      const confirmed = await Promise.all(
-        replicated.map(async (master) => Number(await master.node.call('WAIT', 1, timeoutMs))),
-      );
-      // A master without replicas has nothing to wait for, and confirms none.
-      const least = Math.min(...confirmed, ...(replicated.length < known.masters.length ? [0] : []));
-      if (confirmed.every((count) => count >= 1)) return least;
-      // A failover may have moved a slot: look again next time.
-      const replicas = Math.min(...replicated.map((master) => master.count));
-      known = undefined;
-      throw new ReplicationTimeoutError(replicas, timeoutMs);
     },
   };
+}
+
+// Connection states in which a node takes no more commands.
+const GONE = new Set(['close', 'end']);
+// How many times a confirmation is asked again after a master's connection closed under it.
+const CLOSED_ATTEMPTS = 3;
+
+function isClosed(error: unknown): boolean {
+  return error instanceof Error && error.message.startsWith('Connection is closed');
 }
