@@ -28,6 +28,7 @@ import {
   clearIndexIntentsScript,
   dueInShards,
   identifierKind,
+  inShardOrder,
   perShard,
   pipelined,
   runScriptEach,
@@ -385,20 +386,24 @@ export function createDiamonds(
     }
   };
 
-  // Stones are listed a shard at a time, by ID within each: the last ID given names its shard too.
+  // Stones are listed shard after shard, by ID within each: the last ID given names its shard too.
   const list = async ({
     cursor = null,
     count = 500,
   }: { cursor?: string | null; count?: number } = {}): Promise<IdPage> => {
     if (!Number.isInteger(count) || count < 1)
       throw new RangeError(`list count ${count} must be a positive integer`);
-    const ids: string[] = [];
-    let shard = cursor === null ? 0 : keys.shardOf(assertDiamondId(cursor));
-    let from = cursor === null ? '-' : `(${cursor}`;
-    while (ids.length < count && shard < keys.shards) {
-      ids.push(...(await redis.zrangebylex(keys.members(shard), from, '+', 'LIMIT', 0, count - ids.length)));
-      if (ids.length < count) [shard, from] = [shard + 1, '-'];
-    }
+    const first = cursor === null ? 0 : keys.shardOf(assertDiamondId(cursor));
+    const ids = await inShardOrder(keys.shards, first, count, (shard, limit) =>
+      redis.zrangebylex(
+        keys.members(shard),
+        shard === first && cursor !== null ? `(${cursor}` : '-',
+        '+',
+        'LIMIT',
+        0,
+        limit,
+      ),
+    );
     return { ids, cursor: ids.length < count ? null : (ids.at(-1) ?? null) };
   };
 

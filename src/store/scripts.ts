@@ -115,30 +115,46 @@ export function clearEach(
 }
 
 /**
- * Up to `count` members of a sorted set kept per shard (`setOf`) scored at or before `before`, with their
- * scores: oldest first within each shard, a shard at a time, until the page is full.
+ * Up to `count` items read shard after shard from `first` on, each shard asked for what the page still
+ * lacks. Shards that leave the page short are followed by twice as many read side by side, so a sparse
+ * store of many shards costs a few round trips a page rather than one per shard, and a full one reads no
+ * shard ahead.
  */
-export async function dueInShards(
+export async function inShardOrder<T>(
+  shards: number,
+  first: number,
+  count: number,
+  read: (shard: number, limit: number) => Promise<T[]>,
+): Promise<T[]> {
+  const items: T[] = [];
+  let shard = first;
+  for (let ahead = 1; items.length < count && shard < shards; ahead *= 2) {
+    const limit = count - items.length;
+    const window = Array.from({ length: Math.min(ahead, shards - shard) }, (_, k) => shard + k);
+    for (const page of await Promise.all(window.map((each) => read(each, limit))))
+      items.push(...page.slice(0, count - items.length));
+    shard += window.length;
+  }
+  return items;
+}
+
+/**
+ * Up to `count` members of a sorted set kept per shard (`setOf`) scored at or before `before`, with their
+ * scores: oldest first within each shard, shard after shard, until the page is full.
+ */
+export function dueInShards(
   redis: RedisClient,
   shards: number,
   setOf: (shard: number) => string,
   before: number,
   count: number,
 ): Promise<{ id: string; since: number }[]> {
-  const due: { id: string; since: number }[] = [];
-  for (let shard = 0; shard < shards && due.length < count; shard++) {
-    const flat = await redis.zrangebyscore(
-      setOf(shard),
-      '-inf',
-      before,
-      'WITHSCORES',
-      'LIMIT',
-      0,
-      count - due.length,
-    );
+  return inShardOrder(shards, 0, count, async (shard, limit) => {
+    const flat = await redis.zrangebyscore(setOf(shard), '-inf', before, 'WITHSCORES', 'LIMIT', 0, limit);
+    const due: { id: string; since: number }[] = [];
     for (let i = 0; i < flat.length; i += 2) due.push({ id: flat[i]!, since: Number(flat[i + 1]) });
-  }
-  return due;
+    return due;
+  });
 }
 
 /** Queues one command per item on a pipeline and answers the replies in order, throwing the first error. */
