@@ -378,46 +378,34 @@ return { 'ok', 'linked' }
 `);
 
 /**
- * Clears index intents once their releases are done, each only while it is still the intent given: a
- * newer save's intent stays for its own releases. An index entry whose stone has no intent is dropped.
+ * Clears a stone's index intent once its releases are done, only while it is still the intent given: a
+ * newer save's intent stays for its own releases. A stone listed without an intent is dropped from the set.
  *
- * KEYS: the shard's index-intent set, then per stone its diamond hash.
- * ARGV: per stone its bridge ID and the intent JSON released.
- * Replies the number of intents cleared.
+ * KEYS: the shard's index-intent set, the stone's diamond hash. ARGV: the stone's ID, the intent JSON
+ * released. Replies 1 when it cleared the intent, else 0.
  */
 export const clearIndexIntentsScript = defineScript(`
-local cleared = 0
-for i = 2, #KEYS do
-  local id, done = ARGV[2 * i - 3], ARGV[2 * i - 2]
-  local intent = redis.call('HGET', KEYS[i], 'indexIntent')
-  if not intent or intent == done then
-    if intent then redis.call('HDEL', KEYS[i], 'indexIntent'); cleared = cleared + 1 end
-    redis.call('ZREM', KEYS[1], id)
-  end
-end
-return cleared
+local intent = redis.call('HGET', KEYS[2], 'indexIntent')
+if intent and intent ~= ARGV[2] then return 0 end
+redis.call('ZREM', KEYS[1], ARGV[1])
+if not intent then return 0 end
+redis.call('HDEL', KEYS[2], 'indexIntent')
+return 1
 `);
 
 /**
- * Clears sync intents whose jobs exist, each only while it is still the intent for the content given: a
- * newer save's intent stays for its own enqueue. An index entry whose stone has no intent is dropped.
+ * Clears a stone's sync intent once its jobs exist, only while it is still the intent for the content
+ * given: a newer save's intent stays for its own enqueue. A stone listed without an intent is dropped from
+ * the pending index.
  *
- * KEYS: the pending index, then per intent the stone's diamond hash.
- * ARGV: per intent its bridge ID and content hash.
- * Replies the number of intents cleared.
+ * KEYS: the shard's pending index, the stone's diamond hash. ARGV: the stone's ID, the content hash.
+ * Replies 1 when it cleared the intent, else 0.
  */
 export const clearIntentsScript = defineScript(`
-local cleared = 0
-for i = 2, #KEYS do
-  local id, hash = ARGV[2 * i - 3], ARGV[2 * i - 2]
-  local intent = redis.call('HGET', KEYS[i], 'syncIntent')
-  if not intent then
-    redis.call('ZREM', KEYS[1], id)
-  elseif cjson.decode(intent).hash == hash then
-    redis.call('HDEL', KEYS[i], 'syncIntent')
-    redis.call('ZREM', KEYS[1], id)
-    cleared = cleared + 1
-  end
-end
-return cleared
+local intent = redis.call('HGET', KEYS[2], 'syncIntent')
+if intent and cjson.decode(intent).hash ~= ARGV[2] then return 0 end
+redis.call('ZREM', KEYS[1], ARGV[1])
+if not intent then return 0 end
+redis.call('HDEL', KEYS[2], 'syncIntent')
+return 1
 `);
