@@ -202,6 +202,8 @@ function digitsAt(text: string, start: number, end: number): number {
   return value;
 }
 
+// The proleptic Gregorian calendar, as RFC 3339 dates (and the schema's `date` format) count it.
 function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (month !== 2) return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+  return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
 }

@@ -20,6 +20,8 @@ const conversionPlaces = 9;
 
 /** Converts a weight to carats exactly (to 9 decimals): 51 pt -> 0.51, 0.102 g -> 0.51, 102 mg -> 0.51. */
 export function toCarats(value: number, unit: WeightUnit): number {
+  // Carats with at most 9 decimals are their own conversion.
+  if (unit === 'ct' && quickScaled(value, conversionPlaces) !== undefined) return value;
   const { digits, scale } = exactDecimal(value);
   const [numerator, denominator] = caratsPer[unit];
   const scaled = digits * numerator * 10n ** BigInt(conversionPlaces);
@@ -116,6 +118,17 @@ function divideRounded(numerator: bigint, denominator: bigint): bigint {
   return negative ? -quotient : quotient;
 }
 
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+// 10^0 to 10^22, every power of ten a double holds exactly, written out so none is computed.
+const EXACT_POWERS_OF_TEN = [
+  1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
+  1e20, 1e21, 1e22,
+];
+
 function fromScaled(scaled: bigint, places: number): number {
+  // A safe integer over an exact power of ten divides correctly rounded: the double nearest the decimal,
+  // as reading its text would give, without the text.
+  const power = EXACT_POWERS_OF_TEN[places];
+  if (power !== undefined && scaled <= MAX_SAFE && scaled >= -MAX_SAFE) return Number(scaled) / power;
   return Number(`${scaled}e-${places}`);
 }

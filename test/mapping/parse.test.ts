@@ -79,6 +79,8 @@ describe('parseReportDate', () => {
     ['2019-09-01', '2019-09-01'],
     ['2019-09-01T00:00:00Z', '2019-09-01'],
     ['February 29, 2020', '2020-02-29'],
+    ['February 29, 2000', '2000-02-29'],
+    ['April 30, 2019', '2019-04-30'],
     ['DECEMBER 31, 1999', '1999-12-31'],
   ])('reads %j as %s', (printed, iso) => {
     expect(parseReportDate(printed, '/report_date')).toBe(iso);
@@ -87,6 +89,8 @@ describe('parseReportDate', () => {
   test.each([
     'February 30, 2019',
     'February 29, 2019',
+    'February 29, 1900',
+    'April 31, 2019',
     '2019-13-01',
     '09/01/2019',
     'Smarch 1, 2019',

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import {
   agreesWithGiaPrinted,
@@ -67,5 +68,37 @@ describe('units', () => {
     expect(agreesWithGiaPrinted(0.999, 1.0)).toBe(true);
     expect(agreesWithGiaPrinted(1.76, 1.76)).toBe(true);
     expect(agreesWithGiaPrinted(1.768, 1.768)).toBe(false);
+  });
+
+  // Weights as decimals a person writes, with up to 6 decimals: every conversion and rounding must give the
+  // double that the exact decimal answer, written out, reads as.
+  const decimal = fc
+    .record({ digits: fc.bigInt({ min: 1n, max: 10n ** 12n }), scale: fc.integer({ min: 0, max: 6 }) })
+    .map(({ digits, scale }) => ({ digits, scale, value: Number(`${digits}e-${scale}`) }));
+  const written = (digits: bigint, scale: number): number => Number(`${digits}e-${scale}`);
+
+  test('a conversion is the exact decimal answer read as a number', () => {
+    fc.assert(
+      fc.property(decimal, ({ digits, scale, value }) => {
+        expect(toCarats(value, 'ct')).toBe(value);
+        // 1 pt = 1/100 ct and 1 g = 5 ct: both exact in decimals.
+        expect(toCarats(value, 'pt')).toBe(written(digits, scale + 2));
+        expect(toCarats(value, 'g')).toBe(written(digits * 5n, scale));
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  test('rounding to thousandths is the exact decimal rounded half away from zero, read as a number', () => {
+    fc.assert(
+      fc.property(decimal, ({ digits, scale, value }) => {
+        const thousandths =
+          scale <= 3
+            ? digits * 10n ** BigInt(3 - scale)
+            : (digits * 2n + 10n ** BigInt(scale - 3)) / (2n * 10n ** BigInt(scale - 3));
+        expect(roundCarats3(value)).toBe(written(thousandths, 3));
+      }),
+      { numRuns: 2_000 },
+    );
   });
 });

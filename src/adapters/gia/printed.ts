@@ -25,8 +25,8 @@ const months = [
 
 /** "2019-09-01" as GIA prints a report date: "September 01, 2019". */
 export function printReportDate(isoDate: string): string {
-  const [year, month, day] = isoDate.split('-');
-  return `${months[Number(month) - 1] ?? 'Invalid Date'} ${day}, ${year}`;
+  const month = months[Number(isoDate.slice(5, 7)) - 1] ?? 'Invalid Date';
+  return `${month} ${isoDate.slice(8)}, ${isoDate.slice(0, 4)}`;
 }
 
 /** A weight as GIA prints it: two decimals under GIA's rounding rule, then "carat" ("0.51 carat"). */
@@ -71,6 +71,17 @@ function cloneJson<T>(value: T): T {
   const copy: Json = {};
   for (const key in value) copy[key] = cloneJson((value as Json)[key]);
   return copy as T;
+}
+
+/**
+ * The pointers of `names` under `base` (`/results` and `color_grade` make `/results/color_grade`), built
+ * once: a pointer built per report is a new string to hash in each look-up it goes through.
+ */
+export function pointersUnder<Name extends string>(
+  base: string,
+  names: readonly Name[],
+): Record<Name, string> {
+  return Object.fromEntries(names.map((name) => [name, `${base}/${name}`])) as Record<Name, string>;
 }
 
 /** What was taken under one object: a member taken whole (`true`) or the members taken inside it. */

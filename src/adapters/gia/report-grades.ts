@@ -27,9 +27,24 @@ import {
 import { findShape, parseShape, printShape } from '../../mapping/vocab/shape.js';
 import type { FancyIntensity, Measurements, PolishedColor, PolishedStone } from '../../types/diamond.js';
 import type { GiaColorGrade, GiaDiamondResults, GiaMeasurements } from './native.js';
-import { printCaratWeight, printHue, printMeasurements, type Residual } from './printed.js';
+import { pointersUnder, printCaratWeight, printHue, printMeasurements, type Residual } from './printed.js';
 
 const present = <T>(value: T | null | undefined): value is T => value !== null && value !== undefined;
+
+const gradeFields = [
+  'shape_and_cutting_style',
+  'carat_weight',
+  'measurements',
+  'color_grade',
+  'clarity_grade',
+  'cut_grade',
+  'polish',
+  'symmetry',
+  'fluorescence',
+] as const;
+const resultsPointer = pointersUnder('/results', gradeFields);
+const dataKeys = ['clarity', 'cut', 'polish', 'symmetry'] as const;
+const dataPointer = pointersUnder('/results/data', dataKeys);
 
 /** The polished block of a report's results; takes from `rest` what the reverse mapping regenerates. */
 export function readGrades(results: GiaDiamondResults, loss: LossReport, rest: Residual): PolishedStone {
@@ -49,7 +64,7 @@ export function readGrades(results: GiaDiamondResults, loss: LossReport, rest: R
     ['polish', polished.polish],
     ['symmetry', polished.symmetry],
   ] as const) {
-    if (printed) grades(`/results/${field}`, results[field], printFinish(printed));
+    if (printed) grades(resultsPointer[field], results[field], printFinish(printed));
   }
   if (polished.fluorescence)
     grades('/results/fluorescence', results.fluorescence, printFluorescence(polished.fluorescence));
@@ -66,12 +81,12 @@ function polishedStone(
   const conflictFree = new Set<string>();
   /** Reads one grade from both sources; the data block wins and a disagreement is reported. */
   const both = <T>(
-    field: string,
+    field: (typeof gradeFields)[number],
     printed: unknown,
     parsePrinted: (value: unknown, pointer: string) => T,
     fromData: () => T | undefined,
   ): T | undefined => {
-    const pointer = `/results/${field}`;
+    const pointer = resultsPointer[field];
     const printedValue = present(printed) ? parsePrinted(printed, pointer) : undefined;
     const dataValue = fromData();
     if (
@@ -155,7 +170,7 @@ function polishedStone(
     ['symmetry', 'symmetry'],
   ] as const) {
     const grade = both(field, results[field], parseFinish, () =>
-      code(data?.[key], `/results/data/${key}`, parseFinish),
+      code(data?.[key], dataPointer[key], parseFinish),
     );
     if (grade) polished[key] = grade;
   }
@@ -257,51 +272,50 @@ function parseColoredDiamondGrade(
 function takeData(results: GiaDiamondResults, polished: PolishedStone, rest: Residual): void {
   const data = results.data;
   if (!present(data)) return;
-  const at = '/results/data';
   if (present(data.weight?.weight) && data.weight.weight === polished.caratWeight)
-    rest.take(`${at}/weight/weight`);
+    rest.take('/results/data/weight/weight');
   if (present(data.measurements) && polished.measurements) {
     const m = data.measurements;
     const known = ['__typename', 'min_diam', 'max_diam', 'length', 'width', 'depth'];
-    if (Object.keys(m).every((key) => known.includes(key))) rest.take(`${at}/measurements`);
+    if (Object.keys(m).every((key) => known.includes(key))) rest.take('/results/data/measurements');
   }
   const color = polished.color;
   const grades = data.color_grades;
   if (present(grades) && color) {
-    rest.take(`${at}/color_grades/__typename`);
+    rest.take('/results/data/color_grades/__typename');
     if (color.scale === 'DZ')
-      rest.takeIf(`${at}/color_grades/color_grade_code`, grades.color_grade_code, color.grade);
+      rest.takeIf('/results/data/color_grades/color_grade_code', grades.color_grade_code, color.grade);
     else {
       rest.takeIf(
-        `${at}/color_grades/colored_diamond_color_grade_code`,
+        '/results/data/color_grades/colored_diamond_color_grade_code',
         grades.colored_diamond_color_grade_code,
         color.intensity,
       );
       rest.takeIf(
-        `${at}/color_grades/colored_diamond_color_grade`,
+        '/results/data/color_grades/colored_diamond_color_grade',
         grades.colored_diamond_color_grade,
         printColor(color),
       );
       rest.takeIf(
-        `${at}/color_grades/colored_diamond_color_description`,
+        '/results/data/color_grades/colored_diamond_color_description',
         grades.colored_diamond_color_description,
         printHue(color),
       );
     }
   }
   if (present(data.color) && color?.scale === 'DZ')
-    rest.takeIf(`${at}/color/color_grade_code`, data.color.color_grade_code, color.grade);
-  for (const key of ['clarity', 'cut', 'polish', 'symmetry'] as const) {
-    if (present(data[key]) && data[key] === polished[key]) rest.take(`${at}/${key}`);
+    rest.takeIf('/results/data/color/color_grade_code', data.color.color_grade_code, color.grade);
+  for (const key of dataKeys) {
+    if (present(data[key]) && data[key] === polished[key]) rest.take(dataPointer[key]);
   }
   const f = data.fluorescence;
   if (present(f) && polished.fluorescence) {
     rest.takeIf(
-      `${at}/fluorescence/fluorescence_intensity`,
+      '/results/data/fluorescence/fluorescence_intensity',
       f.fluorescence_intensity,
       polished.fluorescence.intensity,
     );
     if (polished.fluorescence.color && present(f.fluorescence_color))
-      rest.take(`${at}/fluorescence/fluorescence_color`);
+      rest.take('/results/data/fluorescence/fluorescence_color');
   }
 }

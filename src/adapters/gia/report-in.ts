@@ -11,7 +11,7 @@ import { parseReportDate } from '../../mapping/parse.js';
 import { countryName, parseCountry, type ParsedCountry } from '../../mapping/vocab/country.js';
 import type { CustodyEvent, DiamondRecord, Origin } from '../../types/diamond.js';
 import type { GiaDiamondResults, GradingReport } from './native.js';
-import { printReportDate, Residual } from './printed.js';
+import { pointersUnder, printReportDate, Residual } from './printed.js';
 import { readGrades } from './report-grades.js';
 
 /** The only results type that describes a natural diamond's grades. */
@@ -212,7 +212,15 @@ function dropPerCall(report: GradingReport, loss: LossReport, rest: Residual): v
   };
   for (const [field, reason] of Object.entries(reasons)) {
     if (!present(report[field])) continue;
-    loss.dropped(`/${field}`, report[field], reason);
-    rest.take(`/${field}`);
+    const pointer = perCallPointer[field] ?? `/${field}`;
+    loss.dropped(pointer, report[field], reason);
+    rest.take(pointer);
   }
 }
+
+const perCallPointer: Record<string, string> = pointersUnder('', [
+  'links',
+  'assets',
+  'quota',
+  'info_message',
+]);
