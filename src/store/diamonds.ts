@@ -373,10 +373,10 @@ export function createDiamonds(
   // organisation; the save script cannot read that holder's organisation, so the conflict is checked here.
   // No entry is ever added to that index, so none can appear between this check and the save.
   const checkLegacyIdentifiers = async (prepared: readonly PreparedChange[]): Promise<void> => {
+    if (!prepared.some((stone) => stone.scoped.length > 0) || !(await legacyIndexPresent())) return;
     const asked = prepared.flatMap((stone) =>
       stone.scoped.map((entry) => ({ ...entry, id: stone.id, org: stone.org })),
     );
-    if (asked.length === 0 || !(await legacyIndexPresent())) return;
     const holders = await legacyHolders(redis, keys, asked);
     for (const [i, { name, value, id, org }] of asked.entries()) {
       const holder = holders[i];
