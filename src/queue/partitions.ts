@@ -5,7 +5,7 @@
  * and a job ID names one job, however often the same change is enqueued. This file is the one place
  * that chooses.
  */
-import { fnv1a, spreadTag } from '../store/index.js';
+import { fnv1a, spreadPrefix } from '../store/index.js';
 
 /** The partition of the stone `diamondId` among `partitions`: {@link fnv1a} of the ID, mod the count. */
 export function partitionOf(diamondId: string, partitions: number): number {
@@ -22,7 +22,5 @@ export function partitionOf(diamondId: string, partitions: number): number {
  * whose partition changes.
  */
 export function partitionPrefix(prefix: string, partition: number, partitions: number): string {
-  if (partitions <= 1) return prefix;
-  const close = prefix.indexOf('}');
-  return `{${spreadTag(prefix.slice(1, close), 'p', partition)}${prefix.slice(close)}`;
+  return partitions <= 1 ? prefix : spreadPrefix(prefix, 'p', partition);
 }

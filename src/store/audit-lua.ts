@@ -8,7 +8,7 @@
  * `id` (its milliseconds date the age limit, so the script needs no clock), with `retention` from
  * `auditRetentionArg` (audit.ts).
  */
-export const AUDIT_TRIM_LUA = `
+const AUDIT_TRIM_LUA = `
 local function trimAuditStream(key, id, maxLen, maxAgeMs)
   if maxLen > 0 then redis.call('XTRIM', key, 'MAXLEN', '~', maxLen) end
   local ms = tonumber(string.match(id, '^(%d+)'))

@@ -41,13 +41,13 @@ export function auditRetention(given: Partial<AuditRetention> = {}): AuditRetent
   return retention;
 }
 
-/** The retention as one script argument, read by {@link AUDIT_TRIM_LUA}. */
+/** The retention as one script argument, as the audit Lua (audit-lua.ts) reads it. */
 export function auditRetentionArg(retention: AuditRetention): string {
   return `${retention.maxLen} ${retention.stoneMaxLen} ${retention.maxAgeMs}`;
 }
 
-/** Queues the trims of `AUDIT_TRIM_LUA` (audit-lua.ts) on a MULTI that appended to `key` at `nowMs`. */
-export function trimAuditInMulti(
+/** Queues the trims the audit Lua (audit-lua.ts) makes on a MULTI that appended to `key` at `nowMs`. */
+function trimAuditInMulti(
   multi: ChainableCommander,
   key: string,
   maxLen: number,

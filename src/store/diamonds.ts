@@ -26,6 +26,7 @@ import { legacyHolders, type LegacyIndexPresent } from './legacy-index.js';
 import {
   clearEach,
   clearIndexIntentsScript,
+  countInShards,
   dueInShards,
   identifierKind,
   inShardOrder,
@@ -166,7 +167,6 @@ export function createDiamonds(
     Object.keys(fields).length === 0 ? null : parseStored(keys.diamond(id), fields);
 
   const index = createIdentifierIndex(redis, keys);
-  const shards = Array.from({ length: keys.shards }, (_, shard) => shard);
 
   // The shard count a store was first written with is kept beside it: a process started with another
   // would put stones where the others never look, so it refuses to write. A store written before shards
@@ -246,11 +246,10 @@ export function createDiamonds(
     fence: Fence | undefined,
     trustRead: boolean,
   ): Promise<(SaveResult | undefined)[]> => {
-    const unread = prepared.filter((stone) => !trustRead || stone.read === undefined);
-    const peeked = await peek(unread);
-    const stored = prepared.map((stone) =>
-      trustRead && stone.read !== undefined ? stone.read : peeked[unread.indexOf(stone)]!,
-    );
+    const trusted = (stone: PreparedChange) => trustRead && stone.read !== undefined;
+    const peeked = await peek(prepared.filter((stone) => !trusted(stone)));
+    let next = 0;
+    const stored = prepared.map((stone) => (trusted(stone) ? stone.read! : peeked[next++]!));
     const claims = prepared.flatMap((stone, i) =>
       stone.hash === stored[i]!.hash
         ? []
@@ -437,10 +436,7 @@ export function createDiamonds(
         cursor = page.cursor;
       } while (cursor !== null);
     },
-    async count() {
-      const counts = await Promise.all(shards.map((shard) => redis.zcard(keys.members(shard))));
-      return counts.reduce((sum, each) => sum + each, 0);
-    },
+    count: () => countInShards(redis, keys.shards, (shard) => keys.members(shard)),
     async finishReleases({ before, count = 500 }) {
       const due = await dueInShards(redis, keys.shards, (shard) => keys.indexIntents(shard), before, count);
       const ids = due.map(({ id }) => id);
@@ -509,7 +505,7 @@ function newEntries(stone: PreparedChange, stored: readonly string[]): IndexEntr
 }
 
 // The releases an index intent (the save script's JSON list of [name, kind, field, token]) owes.
-export function parseReleases(keys: StoreKeys, id: string, intent: string): Release[] {
+function parseReleases(keys: StoreKeys, id: string, intent: string): Release[] {
   const owed = parseJson(`${keys.diamond(id)} indexIntent`, intent);
   if (!Array.isArray(owed)) throw new CorruptEntryError(keys.diamond(id), 'indexIntent is not a list');
   return owed.map((entry: unknown) => {

@@ -246,8 +246,8 @@ export function createIdentityMap(
           { name, value: normal, prefix: scoped ? `${normal}\n` : normal, limit: scoped ? 1000 : 1 },
         ]),
         scoped
-          ? legacyIndexPresent().then((present) =>
-              present ? redis.hget(keys.legacyIdentifier(name), normal) : null,
+          ? legacyIndexPresent().then(async (present) =>
+              present ? (await legacyHolders(redis, keys, [{ name, value: normal }]))[0]! : null,
             )
           : null,
       ]);

@@ -63,7 +63,7 @@ export {
   type StoreKeys,
 } from './keys.js';
 export { newDiamondId } from './diamond-id.js';
-export { fnv1a, spreadTag, tagSlot } from './spread.js';
+export { fnv1a, keySlot, spreadPrefix, tagSlot } from './spread.js';
 export type { MirrorEntry, MirrorSaveOptions, Mirrors, StoneMirrors } from './mirrors.js';
 export type { RedisClient } from './scripts.js';
 export { createReplicas, ReplicationTimeoutError, type Replicas } from './replicas.js';

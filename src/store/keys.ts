@@ -6,7 +6,7 @@ import {
   orgScopedIdentifierNames,
   type IdentifierName,
 } from '../mapping/identifiers.js';
-import { fnv1a, spreadTag } from './spread.js';
+import { fnv1a, spreadPrefix } from './spread.js';
 
 /**
  * Every key the store touches is built here, and nowhere else. All of them start with one prefix whose
@@ -138,10 +138,9 @@ export function storeKeys(prefix: string = DEFAULT_PREFIX, shards = 1): StoreKey
   }
   if (!Number.isSafeInteger(shards) || shards < 1 || shards > MAX_STORE_SHARDS)
     throw new StoreInputError('store shards', shards, `a whole number from 1 to ${MAX_STORE_SHARDS}`);
-  const close = prefix.indexOf('}');
   // With one shard every key keeps the base tag.
   const shardPrefixes = Array.from({ length: shards }, (_, shard) =>
-    shards === 1 ? prefix : `{${spreadTag(prefix.slice(1, close), 's', shard)}${prefix.slice(close)}`,
+    shards === 1 ? prefix : spreadPrefix(prefix, 's', shard),
   );
   const shardOf = (id: string) => fnv1a(assertDiamondId(id)) % shards;
   const valueShardOf = (value: string) => fnv1a(value) % shards;
@@ -152,6 +151,7 @@ export function storeKeys(prefix: string = DEFAULT_PREFIX, shards = 1): StoreKey
     return found;
   };
   const inShard = (id: string) => shardPrefixes[shardOf(id)]!;
+  const inValueShard = (value: string) => shardPrefixes[valueShardOf(value)]!;
   return {
     prefix,
     shards,
@@ -162,11 +162,10 @@ export function storeKeys(prefix: string = DEFAULT_PREFIX, shards = 1): StoreKey
     members: (shard) => `${shardPrefix(shard)}diamonds`,
     // A group's index has a key of its own: a set of stones is another Redis type than one stone's hash.
     identifier: (name, value) =>
-      `${shardPrefixes[valueShardOf(value)]!}${isGroupIdentifier(name) ? 'identifier-group' : isOrgScopedIdentifier(name) ? 'identifier-org' : 'identifier'}:${name}`,
-    identifierClaims: (name, value) => `${shardPrefixes[valueShardOf(value)]!}claims:${name}`,
+      `${inValueShard(value)}${isGroupIdentifier(name) ? 'identifier-group' : isOrgScopedIdentifier(name) ? 'identifier-org' : 'identifier'}:${name}`,
+    identifierClaims: (name, value) => `${inValueShard(value)}claims:${name}`,
     legacyIdentifier: (name) => `${prefix}identifier:${name}`,
-    platformRefs: (platform, ref) =>
-      `${shardPrefixes[valueShardOf(ref)]!}ref:${assertPlatformName(platform)}`,
+    platformRefs: (platform, ref) => `${inValueShard(ref)}ref:${assertPlatformName(platform)}`,
     stoneRefs: (id) => `${inShard(id)}refs:${id}`,
     cursors: `${prefix}cursors`,
     syncIntents: (shard) => `${shardPrefix(shard)}outbox`,

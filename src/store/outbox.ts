@@ -9,6 +9,7 @@ import { assertDiamondId, type StoreKeys } from './keys.js';
 import {
   clearEach,
   clearIntentsScript,
+  countInShards,
   dueInShards,
   perShard,
   pipelined,
@@ -49,7 +50,6 @@ export interface Outbox {
 
 /** The outbox over `keys`. */
 export function createOutbox(redis: RedisClient, keys: StoreKeys): Outbox {
-  const shards = Array.from({ length: keys.shards }, (_, shard) => shard);
   return {
     // Oldest first within each shard, a shard at a time, until the page is full.
     async pending({ before, count = 500 }) {
@@ -87,10 +87,7 @@ export function createOutbox(redis: RedisClient, keys: StoreKeys): Outbox {
       );
       return cleared.reduce((sum: number, each) => sum + Number(each), 0);
     },
-    async count() {
-      const counts = await Promise.all(shards.map((shard) => redis.zcard(keys.syncIntents(shard))));
-      return counts.reduce((sum, each) => sum + each, 0);
-    },
+    count: () => countInShards(redis, keys.shards, (shard) => keys.syncIntents(shard)),
   };
 
   function parseIntent(diamondId: string, json: string): Omit<SyncIntent, 'since'> {

@@ -8,6 +8,7 @@
  */
 import { Cluster, type Redis } from 'ioredis';
 import type { RedisClient } from './scripts.js';
+import { keySlot } from './spread.js';
 
 /** The writes were not confirmed by a replica in time; they are on the master, which may still lose them. */
 export class ReplicationTimeoutError extends Error {
@@ -60,7 +61,7 @@ function replicasOf(redis: RedisClient, anchorKeys: readonly string[], timeoutMs
 
   const masterNode = async (anchorKey: string): Promise<Redis> => {
     if (!(redis instanceof Cluster)) return redis;
-    const slot = Number(await redis.call('CLUSTER', 'KEYSLOT', anchorKey));
+    const slot = keySlot(anchorKey);
     // A node whose connection ended (a master that died) is not one to ask.
     const find = () => {
       const serving = redis.slots[slot]?.[0];

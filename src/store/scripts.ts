@@ -157,6 +157,16 @@ export function dueInShards(
   });
 }
 
+/** How many members the sorted sets kept per shard (`setOf`) hold together, every shard asked at once. */
+export async function countInShards(
+  redis: RedisClient,
+  shards: number,
+  setOf: (shard: number) => string,
+): Promise<number> {
+  const counts = await Promise.all(Array.from({ length: shards }, (_, shard) => redis.zcard(setOf(shard))));
+  return counts.reduce((sum, each) => sum + each, 0);
+}
+
 /** Queues one command per item on a pipeline and answers the replies in order, throwing the first error. */
 export async function pipelined<T>(
   redis: RedisClient,

@@ -18,7 +18,7 @@ export function fnv1a(text: string): number {
 }
 
 /** How many hash slots a Redis Cluster has. */
-export const CLUSTER_SLOTS = 16_384;
+const CLUSTER_SLOTS = 16_384;
 
 const CRC16_TABLE = Array.from({ length: 256 }, (_, byte) => {
   let crc = byte << 8;
@@ -32,6 +32,17 @@ export function tagSlot(tag: string): number {
   for (const byte of Buffer.from(tag, 'utf8'))
     crc = ((crc << 8) & 0xffff) ^ CRC16_TABLE[((crc >> 8) ^ byte) & 0xff]!;
   return crc % CLUSTER_SLOTS;
+}
+
+/**
+ * The Redis Cluster slot of a key, as the cluster computes it: the slot of its hash tag (the text between
+ * the first `{` and the first `}` after it, when not empty), else of the whole key. Computed here, so
+ * asking where a key lives costs no round trip.
+ */
+export function keySlot(key: string): number {
+  const open = key.indexOf('{');
+  const close = open < 0 ? -1 : key.indexOf('}', open + 1);
+  return tagSlot(close > open + 1 ? key.slice(open + 1, close) : key);
 }
 
 const spreadTags = new Map<string, string>();
@@ -64,4 +75,13 @@ export function spreadTag(tag: string, kind: 's' | 'p', part: number): string {
   for (let n = 0; !near(found); n++) found = `${base}.${n}`;
   spreadTags.set(memo, found);
   return found;
+}
+
+/**
+ * The key prefix of part `part` (see {@link spreadTag}) of the bridge whose prefix is `prefix`
+ * (`{tracebridge}:` -> `{tracebridge-s17.3}:`): the part's tag in place of the bridge's, the rest kept.
+ */
+export function spreadPrefix(prefix: string, kind: 's' | 'p', part: number): string {
+  const close = prefix.indexOf('}');
+  return `{${spreadTag(prefix.slice(1, close), kind, part)}${prefix.slice(close)}`;
 }

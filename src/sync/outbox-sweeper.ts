@@ -60,8 +60,9 @@ export async function sweepOutbox(context: SweepContext, options: SweepOptions):
   const result: SweepResult = { skipped: false, cleared: 0, enqueued: 0, released: 0 };
   try {
     const before = Date.now() - options.graceMs;
+    const count = options.pageSize ?? 500;
     while (lease.held()) {
-      const intents = await context.store.outbox.pending({ before, count: options.pageSize ?? 500 });
+      const intents = await context.store.outbox.pending({ before, count });
       if (intents.length === 0) break;
       const { enqueued, done } = await enqueueOwed(context, intents);
       result.enqueued += enqueued;
@@ -73,12 +74,9 @@ export async function sweepOutbox(context: SweepContext, options: SweepOptions):
     }
     // Index releases a crash left owed are finished by the same sweep.
     while (lease.held()) {
-      const finished = await context.store.diamonds.finishReleases({
-        before,
-        count: options.pageSize ?? 500,
-      });
+      const finished = await context.store.diamonds.finishReleases({ before, count });
       result.released += finished;
-      if (finished < (options.pageSize ?? 500)) break;
+      if (finished < count) break;
     }
     return result;
   } finally {

@@ -8,7 +8,7 @@
 import type { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectRedis } from '../../src/store/connection.js';
-import { createStore, IdentifierConflictError, type Store } from '../../src/store/index.js';
+import { createStore, IdentifierConflictError, keySlot, type Store } from '../../src/store/index.js';
 import { createProposal, rejectProposal } from '../../src/store/match-proposals.js';
 import { recordRejectedChanges } from '../../src/sync/rejected.js';
 import { startRedisCluster, type TestRedisCluster } from '../support/redis-cluster.js';
@@ -30,6 +30,22 @@ describe('the store on a Redis Cluster, spread over shards', () => {
   afterAll(async () => {
     redis?.disconnect();
     await cluster?.stop();
+  });
+
+  it('places every key in the slot the cluster itself computes for it', async () => {
+    const keys = [
+      store.keys.members(0),
+      store.keys.members(63),
+      store.keys.diamond('tb_01HZZZZZZZZZZZZZZZZZZZZZZZ'),
+      store.keys.identifier('producerRef', 'LOT-1'),
+      '{tbstore}:cursors',
+      'no-tag-at-all',
+      'empty{}tag',
+      'two{first}{second}',
+      '{}{second}',
+    ];
+    for (const key of keys)
+      expect(keySlot(key), key).toBe(Number(await redis.call('CLUSTER', 'KEYSLOT', key)));
   });
 
   it('saves a batch over many shards, and lists, counts and reads back every stone once', async () => {
